@@ -1,0 +1,1 @@
+"""Abierta: an open government platform for cities."""

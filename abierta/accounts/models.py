@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager["User"]):
+    """Accounts are identified by email; there is no separate user name."""
+
+    use_in_migrations = True
+
+    def _create_user_object(self, username: Any, email: Any, password: Any, **extra: Any) -> User:
+        email = self.normalize_email(email or username)
+        user = self.model(email=email, **extra)
+        user.password = ""
+        if password is not None:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        return user
+
+    def _create_user(self, username: Any, email: Any, password: Any, **extra: Any) -> User:
+        user = self._create_user_object(username, email, password, **extra)
+        user.save(using=self._db)
+        return user
+
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(None, email, password, **extra)
+
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.ADMIN)
+        extra.setdefault("email_verified", True)
+        return self._create_user(None, email, password, **extra)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        EDITOR = "editor", _("Office editor")
+        TRANSPARENCY = "transparency", _("Transparency officer")
+        MONITOR = "monitor", _("Monitoring body")
+        COMMITTEE = "committee", _("Committee member")
+        ADMIN = "admin", _("Platform administrator")
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+    email_verified = models.BooleanField(_("email verified"), default=False)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    institution = models.ForeignKey(
+        "core.Institution",
+        verbose_name=_("institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Every role but citizen acts for the city and must sign in with two factors."""
+        return self.role != self.Role.CITIZEN
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Platform administrators, and only they, use the Django admin.
+        self.is_staff = self.role == self.Role.ADMIN
+        self.is_superuser = self.role == self.Role.ADMIN
+        super().save(*args, **kwargs)

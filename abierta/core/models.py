@@ -1,0 +1,104 @@
+"""What every part of the platform shares: the offices (institutions) and the public change history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Institution(models.Model):
+    """A government office, or an outside body that takes part (monitoring body, civil society)."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government office")
+        MONITORING = "monitoring", _("Independent monitoring body")
+        CIVIL_SOCIETY = "civil_society", _("Civil society organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChangeRecord(models.Model):
+    """One public entry of an object's history: who changed what, and when.
+
+    ``scope`` groups the records shown together on one public page (for example every change to a
+    commitment, its milestones and their progress updates), so a page reads its history with one
+    indexed query.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        DELETED = "deleted", _("deleted")
+
+    scope = models.CharField(max_length=80, db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # {field name: [old value, new value]}, values as shown to people at the time of the change.
+    changes = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept when the account is deleted: the public record must still say who made the change.
+    actor_name = models.CharField(max_length=200)
+    actor_institution = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["scope", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def field_changes(self) -> list[dict[str, Any]]:
+        """The changes with each field's translated label, for templates."""
+        model = self.content_type.model_class()
+        rows = []
+        for name, (old, new) in self.changes.items():
+            label: Any = name
+            shown = _shown
+            if model is not None:
+                try:
+                    field = model._meta.get_field(name)
+                except FieldDoesNotExist:  # a field removed since keeps its name
+                    field = None
+                if field is not None:
+                    label = getattr(field, "verbose_name", name)
+                    choices = dict(getattr(field, "flatchoices", None) or [])
+                    if choices:
+                        def shown(value: Any, choices: dict[Any, Any] = choices) -> Any:
+                            return choices.get(value, value)
+            rows.append({"field": name, "label": label, "old": shown(old), "new": shown(new)})
+        return rows
+
+
+def _shown(value: Any) -> Any:
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value

@@ -1,0 +1,101 @@
+"""Checks for uploaded files: size, and type read from the content, never from the name.
+
+Images are re-encoded without their metadata (EXIF GPS, author, camera) before they are kept.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+PDF = "pdf"
+PNG = "png"
+JPEG = "jpeg"
+WEBP = "webp"
+
+CONTENT_TYPES = {PDF: "application/pdf", PNG: "image/png", JPEG: "image/jpeg", WEBP: "image/webp"}
+EXTENSIONS = {PDF: "pdf", PNG: "png", JPEG: "jpg", WEBP: "webp"}
+IMAGES = frozenset({PNG, JPEG, WEBP})
+DOCUMENTS = frozenset({PDF})
+
+
+def sniff(head: bytes) -> str | None:
+    """The file's kind, from its first bytes."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    return None
+
+
+def _labels(kinds: Iterable[str]) -> str:
+    return ", ".join(sorted(EXTENSIONS[k].upper() for k in kinds))
+
+
+def validate_upload(upload: UploadedFile, allowed: frozenset[str]) -> str:
+    """Return the file's kind, or raise ValidationError with a message that says what is wrong."""
+    limit = settings.ABIERTA_MAX_UPLOAD_BYTES
+    if upload.size is None or upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file weighs %(size)s; the largest accepted is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    kind = sniff(head)
+    if kind is None or kind not in allowed:
+        raise ValidationError(
+            _("This file is not of an accepted type. Accepted: %(types)s.") % {"types": _labels(allowed)},
+            code="wrong_type",
+        )
+    if kind == PDF:
+        upload.seek(max(0, upload.size - 2048))
+        if b"%%EOF" not in upload.read():
+            raise ValidationError(_("The PDF file is damaged or incomplete."), code="malformed")
+    else:
+        try:
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ValidationError(_("The image is damaged or incomplete."), code="malformed") from exc
+    upload.seek(0)
+    return kind
+
+
+def clean_file(upload: UploadedFile, kind: str) -> ContentFile[bytes]:
+    """The file to store, under a random name; images lose their metadata."""
+    upload.seek(0)
+    if kind in IMAGES:
+        with Image.open(upload) as original:
+            image = ImageOps.exif_transpose(original)
+            out = io.BytesIO()
+            fmt = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}[kind]
+            params = {"quality": 90} if kind != PNG else {}
+            image.save(out, format=fmt, **params)
+        data = out.getvalue()
+    else:
+        data = upload.read()
+    upload.seek(0)
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}")
+
+
+def upload_path(prefix: str, filename: str) -> str:
+    return f"{prefix}/{timezone.now():%Y/%m}/{filename}"

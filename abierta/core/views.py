@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from abierta.core.search import site_search
+from abierta.plans.models import ActionPlan
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    plans = ActionPlan.objects.filter(is_published=True).prefetch_related("lead_institutions")
+    return render(request, "core/home.html", {"plans": plans, "plan": plans.first()})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 when it does not. For load balancers and monitors."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    hits = site_search(query)
+    return render(request, "core/search.html", {"query": query, "hits": hits})
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    plans = ActionPlan.objects.filter(is_published=True)
+    return render(request, "core/transparency.html", {"plans": plans})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/terms.html")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")

@@ -1,0 +1,145 @@
+"""Operations on the action plan. Each validates nothing (forms do), writes atomically and
+keeps the public history."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from abierta.accounts.models import User
+from abierta.core import history
+from abierta.core.uploads import clean_file
+from abierta.plans.models import (
+    ActionPlan,
+    Comment,
+    CommentReport,
+    CommitteeMeeting,
+    CommitteeMember,
+    Commitment,
+    Milestone,
+    MonitoringReport,
+    ProgressUpdate,
+)
+
+
+@transaction.atomic
+def progress_update_post(
+    *,
+    milestone: Milestone,
+    actor: User,
+    date: datetime.date,
+    text: str,
+    evidence: Any = None,
+    evidence_kind: str = "",
+    evidence_url: str = "",
+    new_status: str = "",
+) -> ProgressUpdate:
+    update = ProgressUpdate(
+        milestone=milestone,
+        date=date,
+        text=text,
+        evidence_url=evidence_url,
+        author=actor,
+        institution=actor.institution,
+    )
+    if evidence is not None:
+        update.evidence_name = str(evidence.name)[:200]
+        update.evidence_kind = evidence_kind
+        stored = clean_file(evidence, evidence_kind)
+        update.evidence_file.save(stored.name or "evidence", stored, save=False)
+    update.save()
+    history.record(update, actor=actor, before=None)
+    if new_status and new_status != milestone.status:
+        before = history.snapshot(milestone)
+        milestone.status = new_status
+        milestone.save(update_fields=["status"])
+        history.record(milestone, actor=actor, before=before)
+    return update
+
+
+@transaction.atomic
+def commitment_assess(*, commitment: Commitment, actor: User, **values: str) -> Commitment:
+    """Set ``completion`` and/or ``opened_government``."""
+    before = history.snapshot(commitment)
+    for name, value in values.items():
+        setattr(commitment, name, value)
+    commitment.save(update_fields=list(values))
+    history.record(commitment, actor=actor, before=before)
+    return commitment
+
+
+@transaction.atomic
+def report_publish(
+    *, plan: ActionPlan, actor: User, kind: str, title: str, summary: str,
+    published_on: datetime.date, file: Any, file_kind: str, commitment: Commitment | None = None,
+) -> MonitoringReport:
+    assert actor.institution is not None
+    report = MonitoringReport(
+        plan=plan, kind=kind, title=title, summary=summary, published_on=published_on,
+        commitment=commitment, institution=actor.institution, uploaded_by=actor,
+    )
+    stored = clean_file(file, file_kind)
+    report.file.save(stored.name or "report.pdf", stored, save=False)
+    report.save()
+    history.record(report, actor=actor, before=None)
+    return report
+
+
+@transaction.atomic
+def committee_member_add(*, plan: ActionPlan, actor: User, **fields: Any) -> CommitteeMember:
+    member = CommitteeMember.objects.create(plan=plan, **fields)
+    history.record(member, actor=actor, before=None)
+    return member
+
+
+@transaction.atomic
+def committee_meeting_add(
+    *, plan: ActionPlan, actor: User, date: datetime.date, place: str, summary: str,
+    minutes: Any = None, minutes_kind: str = "",
+) -> CommitteeMeeting:
+    meeting = CommitteeMeeting(plan=plan, date=date, place=place, summary=summary, created_by=actor)
+    if minutes is not None:
+        stored = clean_file(minutes, minutes_kind)
+        meeting.minutes.save(stored.name or "minutes.pdf", stored, save=False)
+    meeting.save()
+    history.record(meeting, actor=actor, before=None)
+    return meeting
+
+
+def comment_post(*, plan: ActionPlan, author: User, body: str, commitment: Commitment | None = None) -> Comment:
+    return Comment.objects.create(plan=plan, commitment=commitment, author=author, body=body)
+
+
+@transaction.atomic
+def comment_report(*, comment: Comment, reporter: User, reason: str) -> bool:
+    """Record a report of abuse; False if this person had already reported this comment."""
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
+    except IntegrityError:
+        return False
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1, needs_review=True)
+    comment.refresh_from_db()
+    if (
+        comment.status == Comment.Status.PUBLISHED
+        and comment.moderated_at is None
+        and comment.report_count >= settings.ABIERTA_COMMENT_HIDE_AFTER_REPORTS
+    ):
+        comment.status = Comment.Status.HIDDEN
+        comment.save(update_fields=["status"])
+    return True
+
+
+def comment_moderate(*, comment: Comment, moderator: User, hide: bool, reason: str = "") -> Comment:
+    comment.status = Comment.Status.HIDDEN if hide else Comment.Status.PUBLISHED
+    comment.moderation_reason = reason if hide else ""
+    comment.moderated_by = moderator
+    comment.moderated_at = timezone.now()
+    comment.needs_review = False
+    comment.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at", "needs_review"])
+    return comment

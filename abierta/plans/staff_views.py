@@ -1,0 +1,164 @@
+"""Pages where the city's staff keep the action plan up to date ("Gestión")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from abierta.accounts.decorators import staff_required
+from abierta.accounts.models import User
+from abierta.plans import access, services
+from abierta.plans.forms import (
+    AssessmentForm,
+    CommitteeMeetingForm,
+    CommitteeMemberForm,
+    ModerationForm,
+    MonitoringReportForm,
+    ProgressUpdateForm,
+)
+from abierta.plans.models import ActionPlan, Comment, Commitment
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    commitments = [
+        c for c in Commitment.objects.select_related("plan", "lead_institution").prefetch_related("milestones")
+        if access.can_edit_commitment(user, c)
+    ]
+    plans = list(ActionPlan.objects.all())
+    context: dict[str, Any] = {
+        "commitments": commitments,
+        "can_assess": access.can_assess_opened_government(user),
+        "report_plans": [p for p in plans if access.can_publish_report(user, p)],
+        "committee_plans": [p for p in plans if access.can_manage_committee(user, p)],
+        "meeting_plans": [p for p in plans if access.can_record_meeting(user, p)],
+        "can_moderate": access.can_moderate(user),
+        "review_count": Comment.objects.filter(needs_review=True).count() if access.can_moderate(user) else 0,
+        "all_commitments": Commitment.objects.select_related("plan") if access.can_assess_opened_government(user) else [],
+    }
+    return render(request, "plans/staff/dashboard.html", context)
+
+
+@staff_required
+def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = access.milestone_for_editor(request.user, pk)
+    form = ProgressUpdateForm(
+        request.POST or None, request.FILES or None, initial={"status": milestone.status}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.progress_update_post(
+            milestone=milestone, actor=_user(request), date=data["date"], text=data["text"],
+            evidence=data.get("evidence_file") or None, evidence_kind=data.get("evidence_file_kind", ""),
+            evidence_url=data.get("evidence_url", ""), new_status=data["status"],
+        )
+        messages.success(request, _("The progress update is published."))
+        return redirect(milestone.commitment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/staff/progress_form.html", {"milestone": milestone, "form": form}, status=status)
+
+
+def _assessment_fields(user: Any, commitment: Commitment) -> tuple[str, ...]:
+    fields: tuple[str, ...] = ()
+    if access.can_edit_commitment(user, commitment) or access.can_assess_opened_government(user):
+        fields += ("completion",)
+    if access.can_assess_opened_government(user):
+        fields += ("opened_government",)
+    return fields
+
+
+@staff_required
+def commitment_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = access.commitment_for_assessor(request.user, pk)
+    fields = _assessment_fields(request.user, commitment)
+    initial = {"completion": commitment.completion, "opened_government": commitment.opened_government}
+    form = AssessmentForm(request.POST or None, initial=initial, fields=fields)
+    if request.method == "POST" and form.is_valid():
+        services.commitment_assess(
+            commitment=commitment, actor=_user(request), **{f: form.cleaned_data[f] for f in fields}
+        )
+        messages.success(request, _("The assessment is saved."))
+        return redirect(commitment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/staff/assess_form.html", {"commitment": commitment, "form": form}, status=status)
+
+
+@staff_required
+def report_new(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = access.plan_for(request.user, slug, access.can_publish_report)
+    form = MonitoringReportForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.report_publish(
+            plan=plan, actor=_user(request), kind=data["kind"], title=data["title"], summary=data["summary"],
+            published_on=data["published_on"], file=data["file"], file_kind=data["file_kind"],
+            commitment=data.get("commitment"),
+        )
+        messages.success(request, _("The report is published on the plan's page."))
+        return redirect(plan.get_absolute_url() + "#informes")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/staff/report_form.html", {"plan": plan, "form": form}, status=status)
+
+
+@staff_required
+def committee_member_new(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = access.plan_for(request.user, slug, access.can_manage_committee)
+    form = CommitteeMemberForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.committee_member_add(plan=plan, actor=_user(request), **form.cleaned_data)
+        messages.success(request, _("The committee member is added."))
+        return redirect("plans:committee", slug=plan.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/staff/member_form.html", {"plan": plan, "form": form}, status=status)
+
+
+@staff_required
+def committee_meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = access.plan_for(request.user, slug, access.can_record_meeting)
+    form = CommitteeMeetingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.committee_meeting_add(
+            plan=plan, actor=_user(request), date=data["date"], place=data["place"], summary=data["summary"],
+            minutes=data.get("minutes") or None, minutes_kind=data.get("minutes_kind", ""),
+        )
+        messages.success(request, _("The meeting is published."))
+        return redirect("plans:committee", slug=plan.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/staff/meeting_form.html", {"plan": plan, "form": form}, status=status)
+
+
+@staff_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    if not access.can_moderate(request.user):
+        raise PermissionDenied
+    comments = Comment.objects.filter(Q(needs_review=True) | Q(status=Comment.Status.HIDDEN)).select_related(
+        "author", "plan", "commitment"
+    ).prefetch_related("reports").order_by("-needs_review", "-created_at")
+    page = Paginator(comments, 30).get_page(request.GET.get("page"))
+    return render(request, "plans/staff/moderation.html", {"page": page, "form": ModerationForm()})
+
+
+@require_POST
+@staff_required
+def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    comment = access.comment_for_moderator(request.user, pk)
+    form = ModerationForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.comment_moderate(comment=comment, moderator=_user(request), hide=action == "ocultar", reason=reason)
+    messages.success(request, _("The comment is hidden.") if action == "ocultar" else _("The comment is published again."))
+    return redirect("plans:moderation")

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from abierta.plans import staff_views, views
+
+app_name = "plans"
+urlpatterns = [
+    path("plan/<slug:slug>/", views.plan_detail, name="plan"),
+    path("plan/<slug:slug>/compromisos.csv", views.commitments_csv, name="commitments_csv"),
+    path("plan/<slug:slug>/compromisos/<str:code>/", views.commitment_detail, name="commitment"),
+    path("plan/<slug:slug>/compromisos/<str:code>/historial/", views.commitment_history, name="commitment_history"),
+    path("plan/<slug:slug>/compromisos/<str:code>/comentar/", views.comment_create, name="commitment_comment"),
+    path("plan/<slug:slug>/comentar/", views.comment_create, name="plan_comment"),
+    path("plan/<slug:slug>/comite/", views.plan_committee, name="committee"),
+    path("plan/<slug:slug>/cocreacion/", views.plan_cocreation, name="cocreation"),
+    path("comentarios/<int:pk>/reportar/", views.comment_report, name="comment_report"),
+    path("archivos/evidencia/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("archivos/informe/<int:pk>/", views.report_file, name="report_file"),
+    path("archivos/acta/<int:pk>/", views.minutes_file, name="minutes_file"),
+    path("gestion/", staff_views.dashboard, name="dashboard"),
+    path("gestion/hitos/<int:pk>/avance/", staff_views.progress_new, name="progress_new"),
+    path("gestion/compromisos/<int:pk>/evaluacion/", staff_views.commitment_assess, name="assess"),
+    path("gestion/planes/<slug:slug>/informes/nuevo/", staff_views.report_new, name="report_new"),
+    path("gestion/planes/<slug:slug>/comite/miembros/nuevo/", staff_views.committee_member_new, name="member_new"),
+    path("gestion/planes/<slug:slug>/comite/reuniones/nueva/", staff_views.committee_meeting_new, name="meeting_new"),
+    path("gestion/moderacion/", staff_views.moderation_queue, name="moderation"),
+    path("gestion/comentarios/<int:pk>/ocultar/", staff_views.comment_moderate, {"action": "ocultar"}, name="comment_hide"),
+    path("gestion/comentarios/<int:pk>/restaurar/", staff_views.comment_moderate, {"action": "restaurar"}, name="comment_restore"),
+]

@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+from abierta.api import api
+from abierta.core.views import healthz
+
+# The Django admin is for platform administrators, with their second factor.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "Abierta"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("abierta.core.urls")),
+    path("", include("abierta.plans.urls")),
+    path("cuenta/", include("abierta.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
