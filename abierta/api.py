@@ -1,10 +1,9 @@
 """The public JSON API, version 1. OpenAPI document at /api/v1/openapi.json."""
 
-from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, NinjaAPI, Schema
@@ -94,10 +93,6 @@ class MilestoneOut(Schema):
     is_example: bool
     updates_count: int
 
-    @staticmethod
-    def resolve_updates_count(obj: Milestone) -> int:
-        return obj.updates.count()
-
 
 class ErrorOut(Schema):
     detail: str
@@ -141,6 +136,7 @@ def milestones_list(
     request: HttpRequest, commitment: str | None = None, status: Milestone.Status | None = None
 ) -> QuerySet[Milestone]:
     qs = Milestone.objects.filter(commitment__plan__is_published=True).select_related("commitment", "responsible")
+    qs = qs.annotate(updates_count=Count("updates"))
     qs = qs.order_by("commitment__code", "order", "id")
     if commitment:
         qs = qs.filter(commitment__code=commitment)

@@ -1,0 +1,83 @@
+# Two commands: `make run` (try Abierta locally) and `make test` (everything CI checks).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export ABIERTA_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench clean
+
+run: install
+	$(BIN)/abierta migrate --noinput
+	$(BIN)/abierta demo
+	$(BIN)/abierta collectstatic --noinput -v0
+	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop; emails are printed here)"
+	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - \
+		--access-logformat '%(t)s "%(r)s" %(s)s %(b)s'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian packages the tests need: Chromium for browser tests, gettext for compilemessages.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+node: node_modules/.installed
+
+# Refresh the vendored front-end files from the npm packages pinned in package.json.
+vendor: node
+	cp node_modules/htmx.org/dist/htmx.min.js abierta/static/vendor/htmx.min.js
+
+messages: install-dev system-deps
+	cd abierta && ../$(BIN)/abierta compilemessages --ignore='.venv' -v0
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+typecheck: install-dev
+	$(BIN)/mypy abierta
+
+checks: install-dev messages
+	$(BIN)/abierta makemigrations --check --dry-run
+	$(BIN)/abierta check
+
+unit: install-dev messages
+	$(BIN)/pytest -m "not browser"
+
+browser: install-dev system-deps node messages
+	$(BIN)/pytest -m browser
+
+# On PostgreSQL, also run the tests of the SQLite fallbacks on SQLite.
+fallback: install-dev messages
+	@case "$${DATABASE_URL:-}" in postgres*) \
+		DATABASE_URL= $(BIN)/pytest -m dbfallback ;; \
+	*) echo "fallback: already on SQLite; dbfallback tests ran in 'unit'" ;; esac
+
+test: lint typecheck checks unit browser fallback
+
+bench: install-dev
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) node_modules var
