@@ -241,3 +241,29 @@ def test_first_sign_in_sets_up_totp(
     page.locator(f'main a[href="{commitment_url}"]').click()
     page.wait_for_url(base + commitment_url)
     assert page.locator(f'a[href="/gestion/hitos/{world.milestone.pk}/avance/"]').count() == 1
+
+
+def test_demo_plan_pages_are_accessible(
+    live_server: Any, transactional_db: None, new_context: Callable[..., Any], axe: Callable[[Any], None],
+) -> None:
+    """The same public pages with the full demonstration plan: tables, badges, progress with
+    evidence, reports, committee members and meetings, working tables and initiatives."""
+    from django.core.management import call_command
+
+    from abierta.plans.management.commands.demo import PLAN_SLUG
+    from abierta.plans.models import Commitment
+
+    call_command("demo", "--no-users", verbosity=0)
+    base = live_server.url
+    page = new_context().new_page()
+    paths = ["/", f"/plan/{PLAN_SLUG}/", f"/plan/{PLAN_SLUG}/comite/", f"/plan/{PLAN_SLUG}/cocreacion/",
+             "/buscar/?q=transparencia", f"/en/plan/{PLAN_SLUG}/"]
+    commitments = list(Commitment.objects.filter(plan__slug=PLAN_SLUG))
+    assert len(commitments) >= 2
+    paths += [c.get_absolute_url() for c in commitments]
+    paths.append(commitments[0].get_absolute_url() + "historial/")
+    for path in paths:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        assert heading(page).strip(), path
+        axe(page)
