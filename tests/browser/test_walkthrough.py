@@ -159,6 +159,14 @@ def test_visitor_editor_visitor(
     office.wait_for_url(base + progress_url)
     assert milestone.title in office.locator("main").inner_text()
     axe(office)
+    # Sent without evidence: the form comes back with its errors, and nothing is published.
+    office.fill("#id_date", "2023-03-15")
+    office.fill("#id_text", UPDATE_TEXT)
+    submit(office)
+    office.locator(".error-summary[role=alert]").wait_for()
+    assert office.url == base + progress_url
+    assert not ProgressUpdate.objects.filter(milestone=milestone).exists()
+    axe(office)
     office.fill("#id_date", "2023-03-15")
     office.fill("#id_text", UPDATE_TEXT)
     office.select_option("#id_status", Milestone.Status.IN_PROGRESS)
