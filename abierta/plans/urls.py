@@ -7,6 +7,7 @@ urlpatterns = [
     path("plan/<slug:slug>/", views.plan_detail, name="plan"),
     path("plan/<slug:slug>/compromisos.csv", views.commitments_csv, name="commitments_csv"),
     path("plan/<slug:slug>/compromisos/<str:code>/", views.commitment_detail, name="commitment"),
+    path("plan/<slug:slug>/compromisos/<str:code>/hitos/<int:pk>/", views.milestone_updates, name="milestone_updates"),
     path("plan/<slug:slug>/compromisos/<str:code>/historial/", views.commitment_history, name="commitment_history"),
     path("plan/<slug:slug>/compromisos/<str:code>/comentar/", views.comment_create, name="commitment_comment"),
     path("plan/<slug:slug>/comentar/", views.comment_create, name="plan_comment"),

@@ -64,14 +64,22 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
+# How many progress updates of each milestone the commitment page shows (the latest).
+UPDATES_SHOWN = 3
+
+
 def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = _published_plan(slug)
     commitment = get_object_or_404(
         plan.commitments.select_related("lead_institution").prefetch_related("supporting_institutions"),
         code=code,
     )
-    milestones = commitment.milestones.select_related("responsible").prefetch_related(
-        Prefetch("updates", queryset=ProgressUpdate.objects.select_related("institution"))
+    # The latest updates of each milestone only: a milestone's full list has its own page.
+    latest = ProgressUpdate.objects.select_related("institution")[:UPDATES_SHOWN]
+    milestones = (
+        commitment.milestones.select_related("responsible")
+        .annotate(updates_total=Count("updates"))
+        .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
     )
     history = ChangeRecord.objects.filter(scope=commitment.history_scope()).select_related("content_type")
     context = {
@@ -87,6 +95,17 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         "can_edit": access.can_edit_commitment(request.user, commitment),
     }
     return render(request, "plans/commitment_detail.html", context)
+
+
+def milestone_updates(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    """Every progress update of one milestone, newest first, 50 a page."""
+    plan = _published_plan(slug)
+    commitment = get_object_or_404(plan.commitments, code=code)
+    milestone = get_object_or_404(commitment.milestones.select_related("responsible"), pk=pk)
+    updates = milestone.updates.select_related("institution")
+    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    context = {"plan": plan, "commitment": commitment, "milestone": milestone, "page": page}
+    return render(request, "plans/milestone_updates.html", context)
 
 
 def commitment_history(request: HttpRequest, slug: str, code: str) -> HttpResponse:
