@@ -1,0 +1,151 @@
+"""Health check, security headers, production settings and the English pages."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.utils import translation
+
+from conftest import World
+
+MANAGE = Path(sys.executable).parent / "abierta"
+
+
+def run_abierta(tmp_path: Path, *args: str, production: bool) -> subprocess.CompletedProcess[str]:
+    """Run the ``abierta`` command as an operator would: not under pytest, not in test mode."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"ABIERTA_TESTING", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                        "PYTEST_CURRENT_TEST", "ABIERTA_PRODUCTION", "DJANGO_SETTINGS_MODULE"}}
+    env["ABIERTA_DATA_DIR"] = str(tmp_path / "var")
+    env["DJANGO_SETTINGS_MODULE"] = "abierta.settings"
+    if production:
+        env.update({
+            "ABIERTA_PRODUCTION": "1",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": "abierta.example.org",
+        })
+    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
+        [str(MANAGE), *args], env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+# --- /healthz ----------------------------------------------------------------------------------
+
+
+def test_healthz_ok(db: None, client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_503_when_database_fails(db: None, client: Client) -> None:
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+# --- Security headers --------------------------------------------------------------------------
+
+
+def test_security_headers_on_public_page(world: World, client: Client) -> None:
+    response = client.get(world.plan.get_absolute_url())
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+    assert "'unsafe-inline'" not in csp
+    assert "'unsafe-eval'" not in csp
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_hsts_header_when_configured(db: None, client: Client, settings: Any) -> None:
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    response = client.get("/", secure=True)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    # Never over plain HTTP.
+    assert "Strict-Transport-Security" not in client.get("/")
+
+
+# --- Production settings, checked in a separate process ---------------------------------------
+
+
+def test_check_deploy_passes_in_production(tmp_path: Path) -> None:
+    result = run_abierta(tmp_path, "check", "--deploy", "--fail-level", "WARNING", production=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_turn_on_https_protections(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.DEBUG, s.TESTING)"
+    )
+    result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["31536000", "True", "True", "True", "False", "False"]
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"ABIERTA_TESTING", "SECRET_KEY", "DATABASE_URL"}}
+    env.update({"ABIERTA_PRODUCTION": "1", "ALLOWED_HOSTS": "abierta.example.org",
+                "ABIERTA_DATA_DIR": str(tmp_path / "var")})
+    result = subprocess.run(  # noqa: S603 - our own command, fixed arguments
+        [str(MANAGE), "check"], env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) is required in production." in result.stderr
+
+
+def test_default_password_hasher_is_argon2(tmp_path: Path, settings: Any) -> None:
+    # Under pytest, settings.TESTING puts the fast MD5 hasher first; outside tests it must be Argon2.
+    assert settings.TESTING
+    code = "from django.contrib.auth.hashers import get_hasher; print(get_hasher().algorithm)"
+    result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "argon2"
+
+
+# --- Languages ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keep_language() -> Any:
+    """A request to /en/ activates English in this thread; restore the language afterwards."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+def test_english_page_at_en(world: World, client: Client, keep_language: None) -> None:
+    spanish = client.get(world.commitment.get_absolute_url())
+    english = client.get("/en" + world.commitment.get_absolute_url())
+    assert spanish.status_code == english.status_code == 200
+    es_html, en_html = spanish.content.decode(), english.content.decode()
+    assert '<html lang="es-CO">' in es_html
+    assert '<html lang="en">' in en_html
+    # The same page: the same commitment and milestone, the interface in English.
+    for text in ("TEST0001", "Compromiso de prueba", "Hito de prueba", "Oficina Propia"):
+        assert text in es_html
+        assert text in en_html
+    assert "Milestones" in en_html
+    assert "Milestones" not in es_html
