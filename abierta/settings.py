@@ -108,7 +108,8 @@ TEMPLATES = [
 DATA_DIR = Path(env("ABIERTA_DATA_DIR", str(PROJECT_DIR / "var")))
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'abierta.sqlite3'}"),
+        # An empty DATABASE_URL (as `make fallback` sets) means the default SQLite database too.
+        env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'abierta.sqlite3'}",
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

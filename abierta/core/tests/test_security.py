@@ -20,7 +20,9 @@ from conftest import World
 MANAGE = Path(sys.executable).parent / "abierta"
 
 
-def run_abierta(tmp_path: Path, *args: str, production: bool) -> subprocess.CompletedProcess[str]:
+def run_abierta(
+    tmp_path: Path, *args: str, production: bool, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the ``abierta`` command as an operator would: not under pytest, not in test mode."""
     env = {k: v for k, v in os.environ.items()
            if k not in {"ABIERTA_TESTING", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
@@ -33,6 +35,7 @@ def run_abierta(tmp_path: Path, *args: str, production: bool) -> subprocess.Comp
             "SECRET_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "abierta.example.org",
         })
+    env.update(extra_env or {})
     return subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [str(MANAGE), *args], env=env, capture_output=True, text=True, timeout=120, check=False,
     )
@@ -124,6 +127,15 @@ def test_default_password_hasher_is_argon2(tmp_path: Path, settings: Any) -> Non
     result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "argon2"
+
+
+def test_empty_database_url_means_sqlite(tmp_path: Path) -> None:
+    """``make fallback`` runs ``DATABASE_URL= pytest -m dbfallback``: empty means the default."""
+    code = "from django.db import connection; print(connection.vendor)"
+    result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=False,
+                         extra_env={"DATABASE_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "sqlite"
 
 
 # --- Languages ---------------------------------------------------------------------------------
