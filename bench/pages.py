@@ -20,7 +20,7 @@ at 32 concurrent clients on each page. The machine is shared and noisy: figures 
 run, and the script says so; it never hides a miss.
 
 Settings (environment): BENCH_DATABASE_URL, BENCH_PORT (default 8765), BENCH_WORKERS (gunicorn
-workers, default 4), BENCH_CONNECTIONS (default 32), BENCH_DURATION (seconds per page, default
+workers, default 3 = cores + 1), BENCH_CONNECTIONS (default 32), BENCH_DURATION (seconds per page, default
 20), BENCH_WARMUP (seconds per page, default 5), BENCH_WRITE_DOCS (default 1; 0 to only print).
 Needs wrk (Debian: ``apt-get install -y wrk``).
 """
@@ -54,7 +54,7 @@ DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abierta_bench"
 )
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DURATION = int(os.environ.get("BENCH_DURATION", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
@@ -202,7 +202,9 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("bench: wrk is missing. Install it with: sudo apt-get install -y wrk", file=sys.stderr)
         return 2
-    command = "make bench  (= .venv/bin/python bench/pages.py)"
+    script = os.path.relpath(sys.argv[0], ROOT) if sys.argv[0] else "bench/pages.py"
+    direct = f"{os.path.relpath(sys.executable, ROOT)} {script}"
+    command = f"make bench (runs {direct})" if os.environ.get("MAKELEVEL") else direct
     settings_note = (
         f"BENCH_WORKERS={WORKERS} BENCH_CONNECTIONS={CONNECTIONS} BENCH_DURATION={DURATION} "
         f"BENCH_WARMUP={WARMUP}"
@@ -284,7 +286,7 @@ def main() -> int:
         "(1 / 5 min); shared and noisy: figures from one run",
         f"- PostgreSQL {pg_version} on 127.0.0.1; Python {platform.python_version()}; "
         f"{version_of([str(BIN / 'gunicorn'), '--version'])}; {version_of(['wrk', '-v'])}",
-        f"- Server: gunicorn, {WORKERS} sync workers (2 cores; see below), DEBUG off, "
+        f"- Server: gunicorn, {WORKERS} sync workers (cores + 1; see above), DEBUG off, "
         "on the same machine as PostgreSQL and wrk",
         f"- Load: wrk, {CONNECTIONS} connections, 2 threads, {WARMUP} s warm-up then "
         f"{DURATION} s measured per page, timeout 10 s",
@@ -293,7 +295,7 @@ def main() -> int:
         f"- Per page (Django test client): plan overview {queries['plan']['queries']} SQL "
         f"queries, {queries['plan']['bytes']:,} bytes; commitment page "
         f"{queries['commitment']['queries']} SQL queries, {queries['commitment']['bytes']:,} bytes",
-        f"- Command: `{command}` with the defaults ({settings_note})",
+        f"- Command: `{command}`, settings {settings_note}",
         f"- Target p99 < {TARGET_P99_MS:.0f} ms on both pages: "
         f"**{'met' if all_met else 'MISSED'}**",
     ]
