@@ -38,8 +38,11 @@ def can_assess_opened_government(user: Any) -> bool:
 
 
 def can_publish_report(user: Any, plan: ActionPlan) -> bool:
-    """Only the monitoring body (or a platform admin on its behalf) publishes its reports."""
-    return has_role(user, R.MONITOR, R.ADMIN)
+    """Only the monitoring body (or a platform admin on its behalf) publishes its reports.
+
+    A report is published under the account's institution, so an account without one cannot.
+    """
+    return has_role(user, R.MONITOR, R.ADMIN) and user.institution_id is not None
 
 
 def can_manage_committee(user: Any, plan: ActionPlan) -> bool:
