@@ -75,7 +75,7 @@ def test_registration_sends_verification_link_that_verifies(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nueva@example.org"]
-    urls = re.findall(r"https?://\S+", message.body)
+    urls = re.findall(r"https?://\S+", str(message.body))
     assert len(urls) == 1
     path = urlsplit(urls[0]).path
     assert path.startswith("/cuenta/verificar/")

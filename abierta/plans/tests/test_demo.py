@@ -57,7 +57,8 @@ def test_demo_contents() -> None:
     assert plan.working_tables.count() == 23
     assert list(plan.working_tables.values_list("number", flat=True)) == list(range(1, 24))
     assert plan.initiatives.count() == 12
-    assert plan.initiatives.filter(selected=True).get().commitment.code == "COCDI0001"
+    selected = plan.initiatives.filter(selected=True).get()
+    assert selected.commitment is not None and selected.commitment.code == "COCDI0001"
     assert plan.endorsements.count() == 12
     assert Milestone.objects.count() == 8
     assert Institution.objects.get(slug="uniandes-gobierno").kind == Institution.Kind.MONITORING
