@@ -112,3 +112,13 @@ def persona_client(world: World) -> Callable[[str], Client]:
 def _media_root(tmp_path: object, settings: object) -> None:
     """Uploaded files go to a temporary folder, never to var/."""
     settings.MEDIA_ROOT = str(tmp_path) + "/media"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache and in Spanish: nothing leaks between tests."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate("es-co")

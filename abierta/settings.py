@@ -127,7 +127,7 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
     )
 }
 SESSION_ENGINE = (
@@ -247,5 +247,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Anonymous visitors get public pages from the cache for up to this long; any content change
+# invalidates them at once (abierta/core/cache.py). 0 turns the cache off.
+ABIERTA_PAGE_CACHE_SECONDS = int(env("ABIERTA_PAGE_CACHE_SECONDS", "600"))
 # A comment reported by this many people is hidden until a moderator reviews it.
 ABIERTA_COMMENT_HIDE_AFTER_REPORTS = int(env("ABIERTA_COMMENT_HIDE_AFTER_REPORTS", "3"))

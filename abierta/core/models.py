@@ -102,3 +102,13 @@ def _shown(value: Any) -> Any:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return value
+
+
+class ContentVersion(models.Model):
+    """A counter bumped by every change to published content; cached public pages include it in
+    their key, so a change makes every cached page stale at once, on every app server."""
+
+    counter = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.counter)

@@ -5,10 +5,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from abierta.core.cache import public_page
 from abierta.core.search import site_search
 from abierta.plans.models import ActionPlan
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     plans = ActionPlan.objects.filter(is_published=True).prefetch_related("lead_institutions")
     return render(request, "core/home.html", {"plans": plans, "plan": plans.first()})
@@ -32,6 +34,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "core/search.html", {"query": query, "hits": hits})
 
 
+@public_page
 def transparency(request: HttpRequest) -> HttpResponse:
     plans = ActionPlan.objects.filter(is_published=True)
     return render(request, "core/transparency.html", {"plans": plans})

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from abierta.core.cache import public_page
 from abierta.core.models import ChangeRecord
 from abierta.plans import access, services
 from abierta.plans.forms import CommentForm, CommentReportForm
@@ -22,7 +23,6 @@ from abierta.plans.models import (
     ActionPlan,
     Comment,
     CommitteeMeeting,
-    Commitment,
     Milestone,
     MonitoringReport,
     ProgressUpdate,
@@ -33,6 +33,7 @@ def _published_plan(slug: str) -> ActionPlan:
     return get_object_or_404(ActionPlan.objects.filter(is_published=True), slug=slug)
 
 
+@public_page
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _published_plan(slug)
     commitments = list(
@@ -68,6 +69,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 UPDATES_SHOWN = 3
 
 
+@public_page
 def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = _published_plan(slug)
     commitment = get_object_or_404(
@@ -97,6 +99,7 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
     return render(request, "plans/commitment_detail.html", context)
 
 
+@public_page
 def milestone_updates(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
     """Every progress update of one milestone, newest first, 50 a page."""
     plan = _published_plan(slug)
@@ -108,6 +111,7 @@ def milestone_updates(request: HttpRequest, slug: str, code: str, pk: int) -> Ht
     return render(request, "plans/milestone_updates.html", context)
 
 
+@public_page
 def commitment_history(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     plan = _published_plan(slug)
     commitment = get_object_or_404(plan.commitments, code=code)
@@ -116,6 +120,7 @@ def commitment_history(request: HttpRequest, slug: str, code: str) -> HttpRespon
     return render(request, "plans/commitment_history.html", {"plan": plan, "commitment": commitment, "page": page})
 
 
+@public_page
 def plan_committee(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _published_plan(slug)
     return render(
@@ -129,6 +134,7 @@ def plan_committee(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _published_plan(slug)
     return render(
