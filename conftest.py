@@ -34,11 +34,17 @@ class World:
     other_commitment: Commitment
 
 
-def make_user(email: str, role: str = User.Role.CITIZEN, institution: Institution | None = None,
-              verified_email: bool = True) -> User:
+def make_user(
+    email: str, role: str = User.Role.CITIZEN, institution: Institution | None = None, verified_email: bool = True
+) -> User:
     user = User.objects.create_user(
-        email=email, password=PASSWORD, role=role, institution=institution,
-        first_name=email.split("@")[0].capitalize(), last_name="Prueba", email_verified=verified_email,
+        email=email,
+        password=PASSWORD,
+        role=role,
+        institution=institution,
+        first_name=email.split("@")[0].capitalize(),
+        last_name="Prueba",
+        email_verified=verified_email,
     )
     return user
 
@@ -58,25 +64,39 @@ def sign_in(client: Client, user: User) -> Client:
 def world(db: None) -> World:
     own = Institution.objects.create(name="Oficina Propia", slug="propia")
     other = Institution.objects.create(name="Oficina Ajena", slug="ajena")
-    monitor = Institution.objects.create(name="Universidad Monitora", slug="monitora",
-                                         kind=Institution.Kind.MONITORING)
-    plan = ActionPlan.objects.create(slug="plan-prueba", title="Plan de prueba", jurisdiction="Cartagena",
-                                     period_start=2022, period_end=2023)
+    monitor = Institution.objects.create(name="Universidad Monitora", slug="monitora", kind=Institution.Kind.MONITORING)
+    plan = ActionPlan.objects.create(
+        slug="plan-prueba", title="Plan de prueba", jurisdiction="Cartagena", period_start=2022, period_end=2023
+    )
     commitment = Commitment.objects.create(
-        plan=plan, code="TEST0001", title="Compromiso de prueba", lead_institution=own,
-        start_month=datetime.date(2023, 1, 1), end_month=datetime.date(2023, 11, 1),
+        plan=plan,
+        code="TEST0001",
+        title="Compromiso de prueba",
+        lead_institution=own,
+        start_month=datetime.date(2023, 1, 1),
+        end_month=datetime.date(2023, 11, 1),
     )
     milestone = Milestone.objects.create(
-        commitment=commitment, title="Hito de prueba", start_date=datetime.date(2023, 1, 1),
-        end_date=datetime.date(2023, 6, 30), responsible=own,
+        commitment=commitment,
+        title="Hito de prueba",
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2023, 6, 30),
+        responsible=own,
     )
     other_commitment = Commitment.objects.create(
-        plan=plan, code="TEST0002", title="Compromiso ajeno", lead_institution=other,
-        start_month=datetime.date(2023, 1, 1), end_month=datetime.date(2023, 12, 1),
+        plan=plan,
+        code="TEST0002",
+        title="Compromiso ajeno",
+        lead_institution=other,
+        start_month=datetime.date(2023, 1, 1),
+        end_month=datetime.date(2023, 12, 1),
     )
     Milestone.objects.create(
-        commitment=other_commitment, title="Hito ajeno", start_date=datetime.date(2023, 1, 1),
-        end_date=datetime.date(2023, 6, 30), responsible=other,
+        commitment=other_commitment,
+        title="Hito ajeno",
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2023, 6, 30),
+        responsible=other,
     )
     return World(plan, own, other, monitor, commitment, milestone, other_commitment)
 

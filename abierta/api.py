@@ -1,6 +1,5 @@
 """The public JSON API, version 1. OpenAPI document at /api/v1/openapi.json."""
 
-
 import datetime
 
 from django.db.models import Count, QuerySet

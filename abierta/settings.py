@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -123,7 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
@@ -131,7 +132,7 @@ CACHES = {
     )
 }
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache" if env("REDIS_URL") else "django.contrib.sessions.backends.db"
+    "django.contrib.sessions.backends.cached_db" if env("REDIS_URL") else "django.contrib.sessions.backends.db"
 )
 
 AUTH_USER_MODEL = "accounts.User"
@@ -194,7 +195,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Abierta <no-responder@abierta.lo
 ABIERTA_ENTITY = {
     "name": env("ABIERTA_ENTITY_NAME", "Alcaldía Distrital de Cartagena de Indias"),
     "nit": env("ABIERTA_ENTITY_NIT", "890480184"),
-    "address": env("ABIERTA_ENTITY_ADDRESS", "Centro Diag. 30 # 30-78, Plaza de la Aduana, Cartagena de Indias, Bolívar"),
+    "address": env(
+        "ABIERTA_ENTITY_ADDRESS", "Centro Diag. 30 # 30-78, Plaza de la Aduana, Cartagena de Indias, Bolívar"
+    ),
     "phone": env("ABIERTA_ENTITY_PHONE", "+57 (605) 411 2370"),
     "email": env("ABIERTA_ENTITY_EMAIL", "transparenciayanticorrupcion@cartagena.gov.co"),
     "hours": env("ABIERTA_ENTITY_HOURS", "Lunes a viernes, 8:00 a. m. a 12:00 m. y 2:00 p. m. a 6:00 p. m."),

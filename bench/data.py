@@ -91,15 +91,16 @@ def title(rng: random.Random, low: int, high: int) -> str:
 @transaction.atomic
 def seed() -> dict[str, int]:
     rng = random.Random(20260101)  # the same data on every run
-    offices = [
-        Institution.objects.create(slug=slug, name=name, short_name=short)
-        for slug, name, short in OFFICES
-    ]
+    offices = [Institution.objects.create(slug=slug, name=name, short_name=short) for slug, name, short in OFFICES]
     editors = []
     for i, office in enumerate(offices):
         editor = User(
-            email=f"editor{i}@bench.example", first_name="Editora", last_name=office.short_name,
-            role=User.Role.EDITOR, institution=office, email_verified=True,
+            email=f"editor{i}@bench.example",
+            first_name="Editora",
+            last_name=office.short_name,
+            role=User.Role.EDITOR,
+            institution=office,
+            email_verified=True,
         )
         editor.set_unusable_password()
         editor.save()
@@ -107,21 +108,28 @@ def seed() -> dict[str, int]:
     admin = editors[0]
 
     plan = ActionPlan.objects.create(
-        slug=PLAN_SLUG, title="Plan de Acción de Gobierno Abierto 2025–2027 (banco de pruebas)",
-        jurisdiction="Cartagena de Indias", period_start=2025, period_end=2027,
-        submitted_on=D(2025, 3, 1), ends_on=D(2027, 12, 31),
-        foreword=text(rng, 600, 900), vision=text(rng, 600, 900),
-        achievements=text(rng, 800, 1200), challenges=text(rng, 600, 900),
-        goals=text(rng, 400, 600), contribution=text(rng, 300, 500),
-        coordination=text(rng, 500, 800), co_creation=text(rng, 900, 1300),
+        slug=PLAN_SLUG,
+        title="Plan de Acción de Gobierno Abierto 2025–2027 (banco de pruebas)",
+        jurisdiction="Cartagena de Indias",
+        period_start=2025,
+        period_end=2027,
+        submitted_on=D(2025, 3, 1),
+        ends_on=D(2027, 12, 31),
+        foreword=text(rng, 600, 900),
+        vision=text(rng, 600, 900),
+        achievements=text(rng, 800, 1200),
+        challenges=text(rng, 600, 900),
+        goals=text(rng, 400, 600),
+        contribution=text(rng, 300, 500),
+        coordination=text(rng, 500, 800),
+        co_creation=text(rng, 900, 1300),
         monitoring_body=text(rng, 400, 600),
     )
     plan.lead_institutions.set(offices[:2])
     plan.supporting_institutions.set(offices[2:5])
     history.record(plan, actor=admin, before=None)
     Endorsement.objects.bulk_create(
-        Endorsement(plan=plan, name=f"Fundación Ciudadana {i}", sector="Sociedad civil", order=i)
-        for i in range(8)
+        Endorsement(plan=plan, name=f"Fundación Ciudadana {i}", sector="Sociedad civil", order=i) for i in range(8)
     )
     CommitteeMember.objects.bulk_create(
         CommitteeMember(plan=plan, name=f"Integrante {i}", sector="Juventudes", start_date=D(2025, 4, 1))
@@ -130,12 +138,20 @@ def seed() -> dict[str, int]:
 
     commitments = Commitment.objects.bulk_create(
         Commitment(
-            plan=plan, code=f"BENCH{n:04d}", order=n, title=title(rng, 60, 160),
-            problem=text(rng, 600, 1200), status_quo=text(rng, 500, 1000),
-            description=text(rng, 800, 1500), objective=text(rng, 300, 600),
-            value_access_to_information=n % 2 == 0, value_civic_participation=n % 3 == 0,
-            value_public_accountability=True, value_technology=n % 4 == 0,
-            start_month=D(2025, 4, 1), end_month=D(2027, 11, 1),
+            plan=plan,
+            code=f"BENCH{n:04d}",
+            order=n,
+            title=title(rng, 60, 160),
+            problem=text(rng, 600, 1200),
+            status_quo=text(rng, 500, 1000),
+            description=text(rng, 800, 1500),
+            objective=text(rng, 300, 600),
+            value_access_to_information=n % 2 == 0,
+            value_civic_participation=n % 3 == 0,
+            value_public_accountability=True,
+            value_technology=n % 4 == 0,
+            start_month=D(2025, 4, 1),
+            end_month=D(2027, 11, 1),
             lead_institution=offices[n % len(offices)],
             potential=Commitment.Potential.MODEST,
         )
@@ -144,26 +160,33 @@ def seed() -> dict[str, int]:
     Through = Commitment.supporting_institutions.through
     Through.objects.bulk_create(
         Through(commitment=c, institution=offices[(i + k) % len(offices)])
-        for i, c in enumerate(commitments) for k in (1, 2)
+        for i, c in enumerate(commitments)
+        for k in (1, 2)
     )
 
     milestones = Milestone.objects.bulk_create(
         Milestone(
-            commitment=c, order=k, title=title(rng, 60, 220),
+            commitment=c,
+            order=k,
+            title=title(rng, 60, 220),
             start_date=D(2025, 4, 1) + datetime.timedelta(days=60 * k),
             end_date=D(2025, 4, 1) + datetime.timedelta(days=60 * k + 90),
             responsible=offices[(i + k) % len(offices)],
         )
-        for i, c in enumerate(commitments) for k in range(MILESTONES_PER_COMMITMENT)
+        for i, c in enumerate(commitments)
+        for k in range(MILESTONES_PER_COMMITMENT)
     )
     updates = ProgressUpdate.objects.bulk_create(
         ProgressUpdate(
-            milestone=m, date=m.start_date + datetime.timedelta(days=7 * j),
+            milestone=m,
+            date=m.start_date + datetime.timedelta(days=7 * j),
             text=text(rng, 250, 1200),
             evidence_url=f"https://www.cartagena.gov.co/transparencia/evidencia/{m.pk}-{j}" if j % 3 == 0 else "",
-            author=editors[(m.pk + j) % len(editors)], institution=m.responsible,
+            author=editors[(m.pk + j) % len(editors)],
+            institution=m.responsible,
         )
-        for m in milestones for j in range(UPDATES_PER_MILESTONE)
+        for m in milestones
+        for j in range(UPDATES_PER_MILESTONE)
     )
 
     # The public history, in the order real use writes it.
@@ -173,7 +196,9 @@ def seed() -> dict[str, int]:
     for u in updates:
         by_milestone.setdefault(u.milestone_id, []).append(u)
     finals = [
-        Milestone.Status.COMPLETED, Milestone.Status.COMPLETED, Milestone.Status.IN_PROGRESS,
+        Milestone.Status.COMPLETED,
+        Milestone.Status.COMPLETED,
+        Milestone.Status.IN_PROGRESS,
         Milestone.Status.DELAYED,
     ]
     for m in milestones:
@@ -207,10 +232,10 @@ def seed() -> dict[str, int]:
 
 
 def queries() -> dict[str, dict[str, int]]:
-    """Count the SQL queries and bytes of each page, with Django's test client."""
+    """Count the SQL queries and bytes of each page as rendered (page cache off), with Django's test client."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     plan = ActionPlan.objects.get(slug=PLAN_SLUG)
     code = plan.commitments.order_by("order").values_list("code", flat=True).first()
@@ -218,9 +243,10 @@ def queries() -> dict[str, dict[str, int]]:
     pages = {"plan": f"/plan/{plan.slug}/", "commitment": f"/plan/{plan.slug}/compromisos/{code}/"}
     result = {}
     for name, url in pages.items():
-        client.get(url)  # warm caches (content types, templates)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
+        with override_settings(ABIERTA_PAGE_CACHE_SECONDS=0):
+            client.get(url)  # warm caches (content types, templates)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         result[name] = {"queries": len(ctx.captured_queries), "bytes": len(response.content)}
     return result

@@ -6,7 +6,7 @@ from abierta.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "institution", "email_verified", "is_active"]
     list_filter = ["role", "institution", "email_verified", "is_active"]
@@ -17,5 +17,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role"), {"fields": ("role", "institution", "email_verified", "is_active")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role", "institution")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role", "institution")}),
+    )
     readonly_fields = ["last_login", "date_joined"]

@@ -29,15 +29,12 @@ def user_register(*, email: str, password: str, first_name: str, last_name: str)
     """
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
-        body = render_to_string("accounts/email/already_registered.txt", {"user": existing,
-                                "site_url": settings.SITE_URL})
-        transaction.on_commit(
-            lambda: send_mail(_("Your account on Abierta"), body, None, [existing.email])
+        body = render_to_string(
+            "accounts/email/already_registered.txt", {"user": existing, "site_url": settings.SITE_URL}
         )
+        transaction.on_commit(lambda: send_mail(_("Your account on Abierta"), body, None, [existing.email]))
         return None
-    user = User.objects.create_user(
-        email=email, password=password, first_name=first_name, last_name=last_name
-    )
+    user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
     body = render_to_string("accounts/email/verify.txt", {"user": user, "url": verification_url(user)})
     transaction.on_commit(lambda: send_mail(_("Confirm your email on Abierta"), body, None, [user.email]))
     return user

@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login, match_token
+from django_otp import login as otp_login
+from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -73,7 +74,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        assert isinstance(user, User)
         if not user.is_staff_role:
             login(request, user)
             return redirect(next_url)
@@ -123,7 +123,11 @@ def login_token(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(device: TOTPDevice) -> str:
-    return str(segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code to set up two-factor authentication")))
+    return str(
+        segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title=_("QR code to set up two-factor authentication")
+        )
+    )
 
 
 @csrf_protect

@@ -38,7 +38,7 @@ def _display(instance: models.Model, name: str) -> Any:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     if isinstance(value, models.fields.files.FieldFile):
-        return value.name.rsplit("/", 1)[-1] if value else ""
+        return (value.name or "").rsplit("/", 1)[-1]
     if value is None:
         return ""
     if isinstance(value, bool | int | float | str):
@@ -67,8 +67,8 @@ def record(
     elif action == ChangeRecord.Action.DELETED:
         changes = {k: [v, None] for k, v in (before or after).items() if v not in ("", [], None)}
     else:
-        assert before is not None
-        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        previous = before or {}
+        changes = {k: [previous.get(k), v] for k, v in after.items() if previous.get(k) != v}
         if not changes:
             return None
     institution = getattr(actor, "institution", None) if actor is not None else None

@@ -88,8 +88,10 @@ class ChangeRecord(models.Model):
                     label = getattr(field, "verbose_name", name)
                     choices = dict(getattr(field, "flatchoices", None) or [])
                     if choices:
+
                         def shown(value: Any, choices: dict[Any, Any] = choices) -> Any:
                             return choices.get(value, value)
+
             rows.append({"field": name, "label": label, "old": shown(old), "new": shown(new)})
         return rows
 

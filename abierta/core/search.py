@@ -36,8 +36,11 @@ def _commitments(query: str) -> QuerySet[Commitment]:
     cond = Q()
     for word in _words(query):
         cond &= (
-            Q(code__icontains=word) | Q(title__icontains=word) | Q(description__icontains=word)
-            | Q(objective__icontains=word) | Q(problem__icontains=word)
+            Q(code__icontains=word)
+            | Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(objective__icontains=word)
+            | Q(problem__icontains=word)
         )
     return qs.filter(cond)
 

@@ -24,7 +24,9 @@ class WorkingTable(models.Model):
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     group = models.CharField(
-        _("population group or territory"), max_length=200, blank=True,
+        _("population group or territory"),
+        max_length=200,
+        blank=True,
         help_text=_("For example: youth, women, Unidad Comunera de Gobierno 3, rural area."),
     )
     held_on = models.DateField(_("date"), null=True, blank=True)
@@ -53,8 +55,12 @@ class Initiative(models.Model):
     shortlisted = models.BooleanField(_("shortlisted for the consultation"), default=True)
     selected = models.BooleanField(_("chosen in the consultation"), default=False)
     commitment = models.ForeignKey(
-        "plans.Commitment", verbose_name=_("commitment it became"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="initiatives",
+        "plans.Commitment",
+        verbose_name=_("commitment it became"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="initiatives",
     )
     is_example = models.BooleanField(_("example data"), default=False)
 

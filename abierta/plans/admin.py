@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from abierta.core import history
 from abierta.plans.models import (
     ActionPlan,
+    Commitment,
     CommitteeMeeting,
     CommitteeMember,
-    Commitment,
     Endorsement,
     Milestone,
     MonitoringReport,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -44,16 +44,22 @@ class ProgressUpdateForm(UploadCheckMixin, forms.Form):
 
     date = forms.DateField(label=_("Date of the progress"), widget=DATE, validators=[_not_future])
     text = forms.CharField(
-        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("What was done"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Say what was achieved, for whom and where. Plain text; at most 4,000 characters."),
     )
     evidence_file = forms.FileField(
-        label=_("Evidence file"), required=False,
+        label=_("Evidence file"),
+        required=False,
         help_text=_("PDF, PNG, JPEG or WebP, up to 10 MB. Photos lose their location and camera data."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp"}),
     )
     evidence_url = forms.URLField(
-        label=_("Or a link to the evidence"), required=False, max_length=500, assume_scheme="https",
+        label=_("Or a link to the evidence"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
         help_text=_("For example a publication on the city's website or on SECOP."),
     )
     status = forms.ChoiceField(label=_("Milestone status after this update"), choices=Milestone.Status.choices)
@@ -63,7 +69,11 @@ class ProgressUpdateForm(UploadCheckMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("evidence_file") and not cleaned.get("evidence_url") and not self.errors.get("evidence_file"):
+        if (
+            not cleaned.get("evidence_file")
+            and not cleaned.get("evidence_url")
+            and not self.errors.get("evidence_file")
+        ):
             raise ValidationError(_("Add the evidence: a file, a link, or both."), code="no_evidence")
         return cleaned
 
@@ -86,19 +96,25 @@ class MonitoringReportForm(UploadCheckMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of report"), choices=MonitoringReport.Kind.choices)
     commitment = forms.ModelChoiceField(
-        label=_("Commitment assessed"), queryset=Commitment.objects.none(), required=False,
+        label=_("Commitment assessed"),
+        queryset=Commitment.objects.none(),
+        required=False,
         help_text=_("Only for an end-of-commitment assessment."),
     )
     title = forms.CharField(label=_("Title"), max_length=300)
-    summary = forms.CharField(label=_("Summary"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     published_on = forms.DateField(label=_("Publication date"), widget=DATE, validators=[_not_future])
-    file = forms.FileField(label=_("Report file (PDF)"), help_text=_("PDF, up to 10 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+    file = forms.FileField(
+        label=_("Report file (PDF)"),
+        help_text=_("PDF, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
 
     def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["commitment"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["commitment"])  # type: ignore[type-arg]
         field.queryset = plan.commitments.all()
 
     def clean_file(self) -> Any:
@@ -122,8 +138,7 @@ class CommitteeMemberForm(forms.Form):
 
     def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["working_table"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["working_table"])  # type: ignore[type-arg]
         field.queryset = plan.working_tables.all()
 
     def clean(self) -> dict[str, Any]:
@@ -140,8 +155,12 @@ class CommitteeMeetingForm(UploadCheckMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE, validators=[_not_future])
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     summary = forms.CharField(label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
-    minutes = forms.FileField(label=_("Minutes (PDF)"), required=False, help_text=_("PDF, up to 10 MB."),
-                              widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+    minutes = forms.FileField(
+        label=_("Minutes (PDF)"),
+        required=False,
+        help_text=_("PDF, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
 
     def clean_minutes(self) -> Any:
         return self.clean_upload("minutes")
@@ -149,7 +168,9 @@ class CommitteeMeetingForm(UploadCheckMixin, forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Your comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Plain text, at most 2,000 characters. Comments are public under your name."),
     )
 

@@ -40,7 +40,13 @@ class ActionPlan(models.Model):
     is_published = models.BooleanField(_("published"), default=True)
 
     history_fields = (
-        "title", "jurisdiction", "period_start", "period_end", "submitted_on", "ends_on", "vision",
+        "title",
+        "jurisdiction",
+        "period_start",
+        "period_end",
+        "submitted_on",
+        "ends_on",
+        "vision",
         "is_published",
     )
 
@@ -115,10 +121,24 @@ class Commitment(models.Model):
     )
 
     history_fields = (
-        "code", "title", "problem", "status_quo", "description", "objective",
-        "value_access_to_information", "value_civic_participation", "value_public_accountability",
-        "value_technology", "start_month", "end_month", "lead_institution", "supporting_institutions",
-        "verifiable", "potential", "completion", "opened_government",
+        "code",
+        "title",
+        "problem",
+        "status_quo",
+        "description",
+        "objective",
+        "value_access_to_information",
+        "value_civic_participation",
+        "value_public_accountability",
+        "value_technology",
+        "start_month",
+        "end_month",
+        "lead_institution",
+        "supporting_institutions",
+        "verifiable",
+        "potential",
+        "completion",
+        "opened_government",
     )
 
     class Meta:
@@ -137,8 +157,11 @@ class Commitment(models.Model):
 
     # OGP's completion scale as a position from 0 to 4, for charts.
     COMPLETION_LEVEL = {
-        Completion.NO_EVIDENCE: 0, Completion.NOT_STARTED: 0, Completion.LIMITED: 1,
-        Completion.SUBSTANTIAL: 3, Completion.COMPLETE: 4,
+        Completion.NO_EVIDENCE: 0,
+        Completion.NOT_STARTED: 0,
+        Completion.LIMITED: 1,
+        Completion.SUBSTANTIAL: 3,
+        Completion.COMPLETE: 4,
     }
 
     @property
@@ -246,8 +269,12 @@ class MonitoringReport(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("kind of report"), max_length=20, choices=Kind.choices)
     commitment = models.ForeignKey(
-        Commitment, verbose_name=_("commitment assessed"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="reports",
+        Commitment,
+        verbose_name=_("commitment assessed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
     )
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True, max_length=4000)
@@ -278,8 +305,12 @@ class CommitteeMember(models.Model):
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector or population represented"), max_length=200)
     working_table = models.ForeignKey(
-        "participation.WorkingTable", verbose_name=_("working table that elected them"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="committee_members",
+        "participation.WorkingTable",
+        verbose_name=_("working table that elected them"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="committee_members",
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -356,9 +387,7 @@ class Comment(models.Model):
         HIDDEN = "hidden", _("Hidden by moderation")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="comments")
-    commitment = models.ForeignKey(
-        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
-    )
+    commitment = models.ForeignKey(Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     body = models.TextField(_("comment"), max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
@@ -393,9 +422,7 @@ class CommentReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "reporter"], name="comment_report_once_per_person")
-        ]
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="comment_report_once_per_person")]
 
     def __str__(self) -> str:
         return f"{self.comment_id}: {self.reason}"

@@ -18,9 +18,9 @@ from abierta.plans.models import (
     ActionPlan,
     Comment,
     CommentReport,
+    Commitment,
     CommitteeMeeting,
     CommitteeMember,
-    Commitment,
     Milestone,
     MonitoringReport,
     ProgressUpdate,
@@ -75,13 +75,28 @@ def commitment_assess(*, commitment: Commitment, actor: User, **values: str) -> 
 
 @transaction.atomic
 def report_publish(
-    *, plan: ActionPlan, actor: User, kind: str, title: str, summary: str,
-    published_on: datetime.date, file: Any, file_kind: str, commitment: Commitment | None = None,
+    *,
+    plan: ActionPlan,
+    actor: User,
+    kind: str,
+    title: str,
+    summary: str,
+    published_on: datetime.date,
+    file: Any,
+    file_kind: str,
+    commitment: Commitment | None = None,
 ) -> MonitoringReport:
-    assert actor.institution is not None
+    if actor.institution is None:  # access.can_publish_report requires one
+        raise ValueError("A monitoring report is published on behalf of an institution.")
     report = MonitoringReport(
-        plan=plan, kind=kind, title=title, summary=summary, published_on=published_on,
-        commitment=commitment, institution=actor.institution, uploaded_by=actor,
+        plan=plan,
+        kind=kind,
+        title=title,
+        summary=summary,
+        published_on=published_on,
+        commitment=commitment,
+        institution=actor.institution,
+        uploaded_by=actor,
     )
     stored = clean_file(file, file_kind)
     report.file.save(stored.name or "report.pdf", stored, save=False)
@@ -99,8 +114,14 @@ def committee_member_add(*, plan: ActionPlan, actor: User, **fields: Any) -> Com
 
 @transaction.atomic
 def committee_meeting_add(
-    *, plan: ActionPlan, actor: User, date: datetime.date, place: str, summary: str,
-    minutes: Any = None, minutes_kind: str = "",
+    *,
+    plan: ActionPlan,
+    actor: User,
+    date: datetime.date,
+    place: str,
+    summary: str,
+    minutes: Any = None,
+    minutes_kind: str = "",
 ) -> CommitteeMeeting:
     meeting = CommitteeMeeting(plan=plan, date=date, place=place, summary=summary, created_by=actor)
     if minutes is not None:

@@ -28,7 +28,8 @@ from abierta.plans.models import ActionPlan, Comment, Commitment
 
 
 def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
+    if not isinstance(request.user, User):  # staff_required let only signed-in staff through
+        raise PermissionDenied
     return request.user
 
 
@@ -36,7 +37,8 @@ def _user(request: HttpRequest) -> User:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     commitments = [
-        c for c in Commitment.objects.select_related("plan", "lead_institution").prefetch_related("milestones")
+        c
+        for c in Commitment.objects.select_related("plan", "lead_institution").prefetch_related("milestones")
         if access.can_edit_commitment(user, c)
     ]
     plans = list(ActionPlan.objects.all())
@@ -48,7 +50,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "meeting_plans": [p for p in plans if access.can_record_meeting(user, p)],
         "can_moderate": access.can_moderate(user),
         "review_count": Comment.objects.filter(needs_review=True).count() if access.can_moderate(user) else 0,
-        "all_commitments": Commitment.objects.select_related("plan") if access.can_assess_opened_government(user) else [],
+        "all_commitments": Commitment.objects.select_related("plan")
+        if access.can_assess_opened_government(user)
+        else [],
     }
     return render(request, "plans/staff/dashboard.html", context)
 
@@ -56,15 +60,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_required
 def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = access.milestone_for_editor(request.user, pk)
-    form = ProgressUpdateForm(
-        request.POST or None, request.FILES or None, initial={"status": milestone.status}
-    )
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None, initial={"status": milestone.status})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.progress_update_post(
-            milestone=milestone, actor=_user(request), date=data["date"], text=data["text"],
-            evidence=data.get("evidence_file") or None, evidence_kind=data.get("evidence_file_kind", ""),
-            evidence_url=data.get("evidence_url", ""), new_status=data["status"],
+            milestone=milestone,
+            actor=_user(request),
+            date=data["date"],
+            text=data["text"],
+            evidence=data.get("evidence_file") or None,
+            evidence_kind=data.get("evidence_file_kind", ""),
+            evidence_url=data.get("evidence_url", ""),
+            new_status=data["status"],
         )
         messages.success(request, _("The progress update is published."))
         return redirect(milestone.commitment.get_absolute_url())
@@ -104,8 +111,14 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.report_publish(
-            plan=plan, actor=_user(request), kind=data["kind"], title=data["title"], summary=data["summary"],
-            published_on=data["published_on"], file=data["file"], file_kind=data["file_kind"],
+            plan=plan,
+            actor=_user(request),
+            kind=data["kind"],
+            title=data["title"],
+            summary=data["summary"],
+            published_on=data["published_on"],
+            file=data["file"],
+            file_kind=data["file_kind"],
             commitment=data.get("commitment"),
         )
         messages.success(request, _("The report is published on the plan's page."))
@@ -133,8 +146,13 @@ def committee_meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.committee_meeting_add(
-            plan=plan, actor=_user(request), date=data["date"], place=data["place"], summary=data["summary"],
-            minutes=data.get("minutes") or None, minutes_kind=data.get("minutes_kind", ""),
+            plan=plan,
+            actor=_user(request),
+            date=data["date"],
+            place=data["place"],
+            summary=data["summary"],
+            minutes=data.get("minutes") or None,
+            minutes_kind=data.get("minutes_kind", ""),
         )
         messages.success(request, _("The meeting is published."))
         return redirect("plans:committee", slug=plan.slug)
@@ -146,9 +164,12 @@ def committee_meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     if not access.can_moderate(request.user):
         raise PermissionDenied
-    comments = Comment.objects.filter(Q(needs_review=True) | Q(status=Comment.Status.HIDDEN)).select_related(
-        "author", "plan", "commitment"
-    ).prefetch_related("reports").order_by("-needs_review", "-created_at")
+    comments = (
+        Comment.objects.filter(Q(needs_review=True) | Q(status=Comment.Status.HIDDEN))
+        .select_related("author", "plan", "commitment")
+        .prefetch_related("reports")
+        .order_by("-needs_review", "-created_at")
+    )
     page = Paginator(comments, 30).get_page(request.GET.get("page"))
     return render(request, "plans/staff/moderation.html", {"page": page, "form": ModerationForm()})
 
@@ -160,5 +181,7 @@ def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse
     form = ModerationForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     services.comment_moderate(comment=comment, moderator=_user(request), hide=action == "ocultar", reason=reason)
-    messages.success(request, _("The comment is hidden.") if action == "ocultar" else _("The comment is published again."))
+    messages.success(
+        request, _("The comment is hidden.") if action == "ocultar" else _("The comment is published again.")
+    )
     return redirect("plans:moderation")

@@ -24,6 +24,16 @@ urlpatterns = [
     path("gestion/planes/<slug:slug>/comite/miembros/nuevo/", staff_views.committee_member_new, name="member_new"),
     path("gestion/planes/<slug:slug>/comite/reuniones/nueva/", staff_views.committee_meeting_new, name="meeting_new"),
     path("gestion/moderacion/", staff_views.moderation_queue, name="moderation"),
-    path("gestion/comentarios/<int:pk>/ocultar/", staff_views.comment_moderate, {"action": "ocultar"}, name="comment_hide"),
-    path("gestion/comentarios/<int:pk>/restaurar/", staff_views.comment_moderate, {"action": "restaurar"}, name="comment_restore"),
+    path(
+        "gestion/comentarios/<int:pk>/ocultar/",
+        staff_views.comment_moderate,
+        {"action": "ocultar"},
+        name="comment_hide",
+    ),
+    path(
+        "gestion/comentarios/<int:pk>/restaurar/",
+        staff_views.comment_moderate,
+        {"action": "restaurar"},
+        name="comment_restore",
+    ),
 ]

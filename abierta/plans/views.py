@@ -40,9 +40,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         plan.commitments.select_related("lead_institution")
         .annotate(
             milestones_total=Count("milestones", distinct=True),
-            milestones_done=Count(
-                "milestones", filter=Q(milestones__status=Milestone.Status.COMPLETED), distinct=True
-            ),
+            milestones_done=Count("milestones", filter=Q(milestones__status=Milestone.Status.COMPLETED), distinct=True),
         )
         .order_by("order", "code")
     )
@@ -150,18 +148,34 @@ def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
 
 # The columns of OGP's commitments data, in its order.
 OGP_COLUMNS = [
-    "Commitment Unique Identifier", "Country/Locality", "Action Plan Number", "Commitment Title",
-    "Lead Institution", "Supporting Institution(s)", "OGP Value Access To Information",
-    "OGP Value Civic Participation", "OGP Value Public Accountability", "OGP Value Technology",
-    "Completion", "Did It Open Government", "Full Text",
+    "Commitment Unique Identifier",
+    "Country/Locality",
+    "Action Plan Number",
+    "Commitment Title",
+    "Lead Institution",
+    "Supporting Institution(s)",
+    "OGP Value Access To Information",
+    "OGP Value Civic Participation",
+    "OGP Value Public Accountability",
+    "OGP Value Technology",
+    "Completion",
+    "Did It Open Government",
+    "Full Text",
 ]
 _COMPLETION_EN = {
-    "no_evidence": "No Evidence Available", "not_started": "Not Started", "limited": "Limited",
-    "substantial": "Substantial", "complete": "Complete",
+    "no_evidence": "No Evidence Available",
+    "not_started": "Not Started",
+    "limited": "Limited",
+    "substantial": "Substantial",
+    "complete": "Complete",
 }
 _OPENED_EN = {
-    "": "", "worsened": "Worsened", "did_not_change": "Did Not Change", "marginal": "Marginal",
-    "major": "Major", "outstanding": "Outstanding",
+    "": "",
+    "worsened": "Worsened",
+    "did_not_change": "Did Not Change",
+    "marginal": "Marginal",
+    "major": "Major",
+    "outstanding": "Outstanding",
 }
 
 
@@ -175,16 +189,24 @@ def commitments_csv(request: HttpRequest, slug: str) -> HttpResponse:
     plan_number = f"{plan.jurisdiction} {plan.period_start}-{plan.period_end}"
     qs = plan.commitments.select_related("lead_institution").prefetch_related("supporting_institutions")
     for c in qs:
-        full_text = "\n\n".join(
-            part for part in (c.problem, c.status_quo, c.description, c.objective) if part
+        full_text = "\n\n".join(part for part in (c.problem, c.status_quo, c.description, c.objective) if part)
+        writer.writerow(
+            [
+                c.code,
+                plan.jurisdiction,
+                plan_number,
+                c.title,
+                c.lead_institution.name,
+                "; ".join(i.name for i in c.supporting_institutions.all()),
+                _yes(c.value_access_to_information),
+                _yes(c.value_civic_participation),
+                _yes(c.value_public_accountability),
+                _yes(c.value_technology),
+                _COMPLETION_EN[c.completion],
+                _OPENED_EN[c.opened_government],
+                full_text,
+            ]
         )
-        writer.writerow([
-            c.code, plan.jurisdiction, plan_number, c.title, c.lead_institution.name,
-            "; ".join(i.name for i in c.supporting_institutions.all()),
-            _yes(c.value_access_to_information), _yes(c.value_civic_participation),
-            _yes(c.value_public_accountability), _yes(c.value_technology),
-            _COMPLETION_EN[c.completion], _OPENED_EN[c.opened_government], full_text,
-        ])
     return response
 
 
@@ -234,15 +256,21 @@ def comment_create(request: HttpRequest, slug: str, code: str | None = None) -> 
     if not form.is_valid():
         # Show the page again with the error and what was typed.
         template = "plans/comment_form_page.html"
-        return render(request, template, {"plan": plan, "commitment": commitment, "comment_form": form,
-                                          "can_comment": True}, status=400)
-    services.comment_post(plan=plan, commitment=commitment, author=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+        return render(
+            request,
+            template,
+            {"plan": plan, "commitment": commitment, "comment_form": form, "can_comment": True},
+            status=400,
+        )
+    services.comment_post(plan=plan, commitment=commitment, author=request.user, body=form.cleaned_data["body"])
     messages.success(request, _("Your comment was published."))
     return redirect(f"{target}#comentarios")
 
 
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("plan", "commitment"), pk=pk, status=Comment.Status.PUBLISHED)
+    comment = get_object_or_404(
+        Comment.objects.select_related("plan", "commitment"), pk=pk, status=Comment.Status.PUBLISHED
+    )
     target = comment.commitment.get_absolute_url() if comment.commitment else comment.plan.get_absolute_url()
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -250,10 +278,14 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = CommentReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.comment_report(comment=comment, reporter=request.user, reason=form.cleaned_data["reason"]):  # type: ignore[arg-type]
+        if services.comment_report(comment=comment, reporter=request.user, reason=form.cleaned_data["reason"]):
             messages.success(request, _("Thank you. A moderator will review this comment."))
         else:
             messages.info(request, _("You had already reported this comment."))
         return HttpResponseRedirect(f"{target}#comentarios")
-    return render(request, "plans/comment_report.html", {"comment": comment, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "plans/comment_report.html",
+        {"comment": comment, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -49,8 +49,12 @@ def wrong_code(device: TOTPDevice) -> str:
 
 def register(client: Client, email: str = "nueva@example.org", **extra: Any) -> Any:
     data = {
-        "first_name": "Nueva", "last_name": "Ciudadana", "email": email,
-        "password1": PASSWORD, "password2": PASSWORD, "accept_terms": "on",
+        "first_name": "Nueva",
+        "last_name": "Ciudadana",
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "accept_terms": "on",
     }
     data.update(extra)
     return client.post(reverse("accounts:register"), data)
@@ -189,8 +193,9 @@ def test_wrong_totp_code_refused(client: Client, editor: User) -> None:
     login(client, editor.email)
     response = client.post(TOKEN, {"token": wrong_code(device)})
     assert response.status_code == 200
-    assert es("That code is not valid. Codes change every 30 seconds; try the current one.") \
-        in response.content.decode()
+    assert (
+        es("That code is not valid. Codes change every 30 seconds; try the current one.") in response.content.decode()
+    )
     assert "_auth_user_id" not in client.session
     assert client.get("/gestion/").status_code == 302
 
@@ -227,8 +232,7 @@ def test_setup_confirms_device_and_shows_ten_backup_codes(client: Client, editor
     assert len(set(codes)) == 10
     html = response.content.decode()
     assert all(code in html for code in codes)
-    assert sorted(StaticToken.objects.filter(device__user=editor).values_list("token", flat=True)) \
-        == sorted(codes)
+    assert sorted(StaticToken.objects.filter(device__user=editor).values_list("token", flat=True)) == sorted(codes)
     # Signed in with the second factor.
     assert client.get("/gestion/").status_code == 200
     # Next time, the code step comes straight away; a backup code works once.

@@ -98,7 +98,7 @@ def parse_po(path: Path) -> list[Entry]:
             target = keyword
         assert target is not None, f"{path}:{number}: continuation without a keyword"
         if target.startswith("msgstr["):
-            index = int(target[len("msgstr["):-1])
+            index = int(target[len("msgstr[") : -1])
             current.msgstr_plural[index] = current.msgstr_plural.get(index, "") + value
         else:
             setattr(current, target, (getattr(current, target) or "") + value)
@@ -125,8 +125,7 @@ def test_parser_reads_plurals_context_and_multiline(tmp_path: Path) -> None:
     )
     header, ctx, multi, plural = parse_po(po)
     assert header.msgstr == "Language: es_CO\n"
-    assert (ctx.msgctxt, ctx.msgid, ctx.msgstr, ctx.flags) == (
-        "month", "May", "Mayo", {"fuzzy", "python-format"})
+    assert (ctx.msgctxt, ctx.msgid, ctx.msgstr, ctx.flags) == ("month", "May", "Mayo", {"fuzzy", "python-format"})
     assert (multi.msgid, multi.msgstr) == ("Two lines", "")
     assert plural.msgid_plural == "%(n)s items"
     assert plural.translations == ["%(n)s ítem", "%(n)s ítems"]
@@ -135,9 +134,7 @@ def test_parser_reads_plurals_context_and_multiline(tmp_path: Path) -> None:
 def test_catalog_header_is_spanish_colombia_and_not_fuzzy() -> None:
     header, _entries = catalog()
     assert "fuzzy" not in header.flags
-    meta = dict(
-        line.split(": ", 1) for line in header.msgstr.splitlines() if ": " in line
-    )
+    meta = dict(line.split(": ", 1) for line in header.msgstr.splitlines() if ": " in line)
     assert meta.get("Language") == "es_CO"
     assert meta.get("Plural-Forms") == "nplurals=2; plural=(n != 1);"
     assert meta.get("Content-Type") == "text/plain; charset=UTF-8"
@@ -151,8 +148,7 @@ def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
     untranslated = [
         f"line {e.line}: {e.msgid!r}"
         for e in entries
-        if not all(t.strip() for t in e.translations)
-        or (e.msgid_plural is not None and len(e.msgstr_plural) != 2)
+        if not all(t.strip() for t in e.translations) or (e.msgid_plural is not None and len(e.msgstr_plural) != 2)
     ]
     assert not untranslated, "untranslated entries:\n" + "\n".join(untranslated)
 
@@ -196,7 +192,8 @@ def test_every_source_string_is_in_the_catalog(tmp_path: Path) -> None:
     """Extract the strings afresh from a copy of the source and compare with the committed catalog."""
     copy = tmp_path / "abierta"
     shutil.copytree(
-        APP_DIR, copy,
+        APP_DIR,
+        copy,
         ignore=shutil.ignore_patterns("__pycache__", "locale", "*.pyc", "node_modules", ".venv"),
     )
     (copy / "locale").mkdir()
@@ -204,22 +201,33 @@ def test_every_source_string_is_in_the_catalog(tmp_path: Path) -> None:
     settings_dir.mkdir()
     # Point LOCALE_PATHS at the copy so the real catalog is never written to.
     (settings_dir / "i18n_check_settings.py").write_text(
-        "from abierta.settings import *  # noqa: F403\n"
-        f"LOCALE_PATHS = [{str(copy / 'locale')!r}]\n",
+        f"from abierta.settings import *  # noqa: F403\nLOCALE_PATHS = [{str(copy / 'locale')!r}]\n",
         encoding="utf-8",
     )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "i18n_check_settings",
-        "PYTHONPATH": os.pathsep.join(
-            [str(settings_dir), str(APP_DIR.parent), os.environ.get("PYTHONPATH", "")]
-        ),
+        "PYTHONPATH": os.pathsep.join([str(settings_dir), str(APP_DIR.parent), os.environ.get("PYTHONPATH", "")]),
     }
     before = PO_PATH.read_bytes()
     result = subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "es_CO", "--no-obsolete",
-         "--ignore=.venv", "--ignore=node_modules"],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "es_CO",
+            "--no-obsolete",
+            "--ignore=.venv",
+            "--ignore=node_modules",
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert PO_PATH.read_bytes() == before, "makemessages touched the committed catalog"
@@ -232,15 +240,12 @@ def test_every_source_string_is_in_the_catalog(tmp_path: Path) -> None:
     committed = {e.key: e for e in committed_entries}
     assert len(fresh) > 300, "extraction found suspiciously few strings"
     missing = sorted(str(k[1]) for k in fresh.keys() - committed.keys())
-    assert not missing, (
-        "strings in the source but not in the catalog; run makemessages and translate:\n"
-        + "\n".join(missing)
+    assert not missing, "strings in the source but not in the catalog; run makemessages and translate:\n" + "\n".join(
+        missing
     )
     obsolete = sorted(str(k[1]) for k in committed.keys() - fresh.keys())
     assert not obsolete, "strings in the catalog no longer in the source:\n" + "\n".join(obsolete)
-    plural_mismatch = [
-        k[1] for k in fresh if fresh[k].msgid_plural != committed[k].msgid_plural
-    ]
+    plural_mismatch = [k[1] for k in fresh if fresh[k].msgid_plural != committed[k].msgid_plural]
     assert not plural_mismatch, f"plural forms changed for: {plural_mismatch}"
 
 
@@ -292,14 +297,21 @@ ENGLISH_CHECK_PAGES = [
 
 @pytest.mark.parametrize(("persona", "name", "kwargs"), ENGLISH_CHECK_PAGES)
 def test_spanish_pages_show_no_english_catalog_text(
-    persona_client: Callable[[str], Client], persona: str, name: str, kwargs: dict[str, str],
+    persona_client: Callable[[str], Client],
+    persona: str,
+    name: str,
+    kwargs: dict[str, str],
 ) -> None:
     """Pages rendered in Spanish contain none of the English source sentences of the catalog."""
     _header, entries = catalog()
     english = {
-        e.msgid for e in entries
-        if e.msgid_plural is None and len(e.msgid.split()) >= 3 and e.msgstr != e.msgid
-        and not PLACEHOLDER.search(e.msgid) and "\n" not in e.msgid
+        e.msgid
+        for e in entries
+        if e.msgid_plural is None
+        and len(e.msgid.split()) >= 3
+        and e.msgstr != e.msgid
+        and not PLACEHOLDER.search(e.msgid)
+        and "\n" not in e.msgid
     }
     with translation.override("es-co"):
         url = reverse(name, kwargs=kwargs)

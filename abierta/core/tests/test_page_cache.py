@@ -22,8 +22,9 @@ def test_a_change_shows_at_once(world: World, client: Client) -> None:
     url = world.commitment.get_absolute_url()
     client.get(url)
     before = current_version()
-    ProgressUpdate.objects.create(milestone=world.milestone, date=datetime.date(2023, 2, 1),
-                                  text="Avance recién publicado")
+    ProgressUpdate.objects.create(
+        milestone=world.milestone, date=datetime.date(2023, 2, 1), text="Avance recién publicado"
+    )
     assert current_version() > before
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"

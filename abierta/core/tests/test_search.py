@@ -18,11 +18,21 @@ from conftest import World
 
 @pytest.fixture
 def hidden_plan(world: World) -> ActionPlan:
-    plan = ActionPlan.objects.create(slug="borrador", title="Borrador", jurisdiction="Cartagena",
-                                     period_start=2024, period_end=2025, is_published=False)
+    plan = ActionPlan.objects.create(
+        slug="borrador",
+        title="Borrador",
+        jurisdiction="Cartagena",
+        period_start=2024,
+        period_end=2025,
+        is_published=False,
+    )
     Commitment.objects.create(
-        plan=plan, code="DRAFT0001", title="Compromiso de prueba sin publicar", lead_institution=world.own_office,
-        start_month=datetime.date(2024, 1, 1), end_month=datetime.date(2024, 6, 1),
+        plan=plan,
+        code="DRAFT0001",
+        title="Compromiso de prueba sin publicar",
+        lead_institution=world.own_office,
+        start_month=datetime.date(2024, 1, 1),
+        end_month=datetime.date(2024, 6, 1),
     )
     return plan
 

@@ -24,20 +24,39 @@ def run_abierta(
     tmp_path: Path, *args: str, production: bool, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the ``abierta`` command as an operator would: not under pytest, not in test mode."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"ABIERTA_TESTING", "DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                        "PYTEST_CURRENT_TEST", "ABIERTA_PRODUCTION", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "ABIERTA_TESTING",
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "PYTEST_CURRENT_TEST",
+            "ABIERTA_PRODUCTION",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
     env["ABIERTA_DATA_DIR"] = str(tmp_path / "var")
     env["DJANGO_SETTINGS_MODULE"] = "abierta.settings"
     if production:
-        env.update({
-            "ABIERTA_PRODUCTION": "1",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "abierta.example.org",
-        })
+        env.update(
+            {
+                "ABIERTA_PRODUCTION": "1",
+                "SECRET_KEY": secrets.token_urlsafe(64),
+                "ALLOWED_HOSTS": "abierta.example.org",
+            }
+        )
     env.update(extra_env or {})
     return subprocess.run(  # noqa: S603 - our own command, fixed arguments
-        [str(MANAGE), *args], env=env, capture_output=True, text=True, timeout=120, check=False,
+        [str(MANAGE), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -111,10 +130,16 @@ def test_production_settings_turn_on_https_protections(tmp_path: Path) -> None:
 
 def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"ABIERTA_TESTING", "SECRET_KEY", "DATABASE_URL"}}
-    env.update({"ABIERTA_PRODUCTION": "1", "ALLOWED_HOSTS": "abierta.example.org",
-                "ABIERTA_DATA_DIR": str(tmp_path / "var")})
+    env.update(
+        {"ABIERTA_PRODUCTION": "1", "ALLOWED_HOSTS": "abierta.example.org", "ABIERTA_DATA_DIR": str(tmp_path / "var")}
+    )
     result = subprocess.run(  # noqa: S603 - our own command, fixed arguments
-        [str(MANAGE), "check"], env=env, capture_output=True, text=True, timeout=120, check=False,
+        [str(MANAGE), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY (or SECRET_KEY_FILE) is required in production." in result.stderr
@@ -132,8 +157,7 @@ def test_default_password_hasher_is_argon2(tmp_path: Path, settings: Any) -> Non
 def test_empty_database_url_means_sqlite(tmp_path: Path) -> None:
     """``make fallback`` runs ``DATABASE_URL= pytest -m dbfallback``: empty means the default."""
     code = "from django.db import connection; print(connection.vendor)"
-    result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=False,
-                         extra_env={"DATABASE_URL": ""})
+    result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=False, extra_env={"DATABASE_URL": ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "sqlite"
 

@@ -20,19 +20,29 @@ from conftest import World
 @pytest.fixture
 def more(world: World) -> ActionPlan:
     """A second published plan with commitments, and an unpublished one."""
-    second = ActionPlan.objects.create(slug="plan-dos", title="Plan dos", jurisdiction="Cartagena",
-                                       period_start=2024, period_end=2025)
-    hidden = ActionPlan.objects.create(slug="oculto", title="Oculto", jurisdiction="Cartagena",
-                                       period_start=2024, period_end=2025, is_published=False)
+    second = ActionPlan.objects.create(
+        slug="plan-dos", title="Plan dos", jurisdiction="Cartagena", period_start=2024, period_end=2025
+    )
+    hidden = ActionPlan.objects.create(
+        slug="oculto", title="Oculto", jurisdiction="Cartagena", period_start=2024, period_end=2025, is_published=False
+    )
     for n in range(1, 4):
         Commitment.objects.create(
-            plan=second, code=f"DOS000{n}", title=f"Compromiso dos {n}", lead_institution=world.own_office,
-            start_month=datetime.date(2024, 1, 1), end_month=datetime.date(2024, 6, 1),
+            plan=second,
+            code=f"DOS000{n}",
+            title=f"Compromiso dos {n}",
+            lead_institution=world.own_office,
+            start_month=datetime.date(2024, 1, 1),
+            end_month=datetime.date(2024, 6, 1),
             completion=Commitment.Completion.COMPLETE if n == 1 else Commitment.Completion.LIMITED,
         )
     Commitment.objects.create(
-        plan=hidden, code="OCULTO01", title="No publicado", lead_institution=world.own_office,
-        start_month=datetime.date(2024, 1, 1), end_month=datetime.date(2024, 6, 1),
+        plan=hidden,
+        code="OCULTO01",
+        title="No publicado",
+        lead_institution=world.own_office,
+        start_month=datetime.date(2024, 1, 1),
+        end_month=datetime.date(2024, 6, 1),
         completion=Commitment.Completion.COMPLETE,
     )
     Commitment.objects.filter(code="TEST0001").update(completion=Commitment.Completion.COMPLETE)
@@ -126,8 +136,13 @@ def test_openapi_document(db: None, client: Client) -> None:
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "Abierta API"
-    for path in ("/api/v1/plans", "/api/v1/plans/{slug}", "/api/v1/commitments",
-                 "/api/v1/commitments/{code}", "/api/v1/milestones"):
+    for path in (
+        "/api/v1/plans",
+        "/api/v1/plans/{slug}",
+        "/api/v1/commitments",
+        "/api/v1/commitments/{code}",
+        "/api/v1/milestones",
+    ):
         assert "get" in document["paths"][path], path
     params = {p["name"] for p in document["paths"]["/api/v1/commitments"]["get"]["parameters"]}
     assert {"plan", "completion", "limit", "offset"} <= params
@@ -149,9 +164,12 @@ def test_csv_export(world: World, client: Client) -> None:
     oficina = Institution.objects.create(name="Secretaría de Participación", slug="participacion")
     world.commitment.supporting_institutions.add(oficina, world.other_office)
     Commitment.objects.filter(pk=world.commitment.pk).update(
-        title="Formación de veedurías ciudadanas", problem="Poca participación.",
-        description="Capacitación en contratación pública.", value_civic_participation=True,
-        completion=Commitment.Completion.SUBSTANTIAL, opened_government="major",
+        title="Formación de veedurías ciudadanas",
+        problem="Poca participación.",
+        description="Capacitación en contratación pública.",
+        value_civic_participation=True,
+        completion=Commitment.Completion.SUBSTANTIAL,
+        opened_government="major",
     )
     raw, rows = read_csv(client, world.plan)
     assert raw.startswith(b"\xef\xbb\xbf")

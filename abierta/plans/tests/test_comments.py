@@ -37,7 +37,9 @@ def report_url(comment: Comment) -> str:
 @pytest.fixture
 def comment(world: World) -> Comment:
     return Comment.objects.create(
-        plan=world.plan, commitment=world.commitment, author=make_user("autora@example.org"),
+        plan=world.plan,
+        commitment=world.commitment,
+        author=make_user("autora@example.org"),
         body="Las obras del barrio no avanzan.",
     )
 

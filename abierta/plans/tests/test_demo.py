@@ -25,8 +25,18 @@ from abierta.plans.models import (
 pytestmark = pytest.mark.django_db
 
 MODELS: list[type[Model]] = [
-    Institution, ActionPlan, Commitment, Milestone, ProgressUpdate, CommitteeMember, CommitteeMeeting,
-    Endorsement, WorkingTable, Initiative, User, ChangeRecord,
+    Institution,
+    ActionPlan,
+    Commitment,
+    Milestone,
+    ProgressUpdate,
+    CommitteeMember,
+    CommitteeMeeting,
+    Endorsement,
+    WorkingTable,
+    Initiative,
+    User,
+    ChangeRecord,
 ]
 
 
@@ -50,7 +60,8 @@ def test_demo_contents() -> None:
     plan = ActionPlan.objects.get()
     assert plan.slug == "cartagena-2022-2023"
     assert list(plan.commitments.values_list("code", "completion")) == [
-        ("COCDI0001", Commitment.Completion.COMPLETE), ("COCDI0002", Commitment.Completion.SUBSTANTIAL),
+        ("COCDI0001", Commitment.Completion.COMPLETE),
+        ("COCDI0002", Commitment.Completion.SUBSTANTIAL),
     ]
     assert Institution.objects.filter(kind=Institution.Kind.GOVERNMENT).count() == 7
     assert plan.lead_institutions.count() == 7

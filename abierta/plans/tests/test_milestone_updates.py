@@ -12,8 +12,11 @@ from conftest import World
 
 def _updates(world: World, n: int) -> None:
     ProgressUpdate.objects.bulk_create(
-        ProgressUpdate(milestone=world.milestone, date=datetime.date(2023, 1, 1) + datetime.timedelta(days=i),
-                       text=f"Avance número {i:02d}")
+        ProgressUpdate(
+            milestone=world.milestone,
+            date=datetime.date(2023, 1, 1) + datetime.timedelta(days=i),
+            text=f"Avance número {i:02d}",
+        )
         for i in range(n)
     )
 

@@ -37,35 +37,34 @@ DONE = "done"
 # committee, admin.
 MATRIX: dict[tuple[str, str], tuple[Any, ...]] = {
     # (method, url name)                 anon   citizen ed_own ed_oth monitor transp committee admin
-    ("GET", "dashboard"):               (LOGIN, 403, 200, 200, 200, 200, 200, 200),
-    ("POST", "dashboard"):              (LOGIN, 403, 200, 200, 200, 200, 200, 200),
-    ("GET", "progress_own"):            (LOGIN, 403, 200, 403, 403, 200, 403, 200),
-    ("POST", "progress_own"):           (LOGIN, 403, 400, 403, 403, 400, 403, 400),
-    ("GET", "progress_other"):          (LOGIN, 403, 403, 200, 403, 200, 403, 200),
-    ("POST", "progress_other"):         (LOGIN, 403, 403, 400, 403, 400, 403, 400),
-    ("GET", "assess_own"):              (LOGIN, 403, 200, 403, 200, 200, 403, 200),
-    ("POST", "assess_own"):             (LOGIN, 403, 400, 403, 400, 400, 403, 400),
-    ("GET", "assess_other"):            (LOGIN, 403, 403, 200, 200, 200, 403, 200),
-    ("POST", "assess_other"):           (LOGIN, 403, 403, 400, 400, 400, 403, 400),
-    ("GET", "report_new"):              (LOGIN, 403, 403, 403, 200, 403, 403, 200),
-    ("POST", "report_new"):             (LOGIN, 403, 403, 403, 400, 403, 403, 400),
-    ("GET", "member_new"):              (LOGIN, 403, 403, 403, 403, 200, 403, 200),
-    ("POST", "member_new"):             (LOGIN, 403, 403, 403, 403, 400, 403, 400),
-    ("GET", "meeting_new"):             (LOGIN, 403, 403, 403, 403, 200, 200, 200),
-    ("POST", "meeting_new"):            (LOGIN, 403, 403, 403, 403, 400, 400, 400),
-    ("GET", "moderation"):              (LOGIN, 403, 403, 403, 403, 200, 403, 200),
-    ("POST", "moderation"):             (LOGIN, 403, 403, 403, 403, 200, 403, 200),
-    ("GET", "comment_hide"):            (405, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "comment_hide"):           (LOGIN, 403, 403, 403, 403, DONE, 403, DONE),
-    ("GET", "comment_restore"):         (405, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "comment_restore"):        (LOGIN, 403, 403, 403, 403, DONE, 403, DONE),
-    ("GET", "comment_post"):            (405, 405, 405, 405, 405, 405, 405, 405),
-    ("POST", "comment_post"):           (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
-    ("GET", "comment_report"):          (LOGIN, 200, 200, 200, 200, 200, 200, 200),
-    ("POST", "comment_report"):         (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
-    ("GET", "account"):                 (LOGIN, 200, 200, 200, 200, 200, 200, 200),
-    ("GET", "admin"):                   (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN,
-                                         ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    ("GET", "dashboard"): (LOGIN, 403, 200, 200, 200, 200, 200, 200),
+    ("POST", "dashboard"): (LOGIN, 403, 200, 200, 200, 200, 200, 200),
+    ("GET", "progress_own"): (LOGIN, 403, 200, 403, 403, 200, 403, 200),
+    ("POST", "progress_own"): (LOGIN, 403, 400, 403, 403, 400, 403, 400),
+    ("GET", "progress_other"): (LOGIN, 403, 403, 200, 403, 200, 403, 200),
+    ("POST", "progress_other"): (LOGIN, 403, 403, 400, 403, 400, 403, 400),
+    ("GET", "assess_own"): (LOGIN, 403, 200, 403, 200, 200, 403, 200),
+    ("POST", "assess_own"): (LOGIN, 403, 400, 403, 400, 400, 403, 400),
+    ("GET", "assess_other"): (LOGIN, 403, 403, 200, 200, 200, 403, 200),
+    ("POST", "assess_other"): (LOGIN, 403, 403, 400, 400, 400, 403, 400),
+    ("GET", "report_new"): (LOGIN, 403, 403, 403, 200, 403, 403, 200),
+    ("POST", "report_new"): (LOGIN, 403, 403, 403, 400, 403, 403, 400),
+    ("GET", "member_new"): (LOGIN, 403, 403, 403, 403, 200, 403, 200),
+    ("POST", "member_new"): (LOGIN, 403, 403, 403, 403, 400, 403, 400),
+    ("GET", "meeting_new"): (LOGIN, 403, 403, 403, 403, 200, 200, 200),
+    ("POST", "meeting_new"): (LOGIN, 403, 403, 403, 403, 400, 400, 400),
+    ("GET", "moderation"): (LOGIN, 403, 403, 403, 403, 200, 403, 200),
+    ("POST", "moderation"): (LOGIN, 403, 403, 403, 403, 200, 403, 200),
+    ("GET", "comment_hide"): (405, 405, 405, 405, 405, 405, 405, 405),
+    ("POST", "comment_hide"): (LOGIN, 403, 403, 403, 403, DONE, 403, DONE),
+    ("GET", "comment_restore"): (405, 405, 405, 405, 405, 405, 405, 405),
+    ("POST", "comment_restore"): (LOGIN, 403, 403, 403, 403, DONE, 403, DONE),
+    ("GET", "comment_post"): (405, 405, 405, 405, 405, 405, 405, 405),
+    ("POST", "comment_post"): (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
+    ("GET", "comment_report"): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("POST", "comment_report"): (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE),
+    ("GET", "account"): (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    ("GET", "admin"): (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
 }
 
 CASES = [
@@ -115,9 +114,16 @@ def fingerprint(comment: Comment) -> tuple[Any, ...]:
     """What a refused request must leave untouched."""
     comment.refresh_from_db()
     return (
-        Comment.objects.count(), CommentReport.objects.count(), ProgressUpdate.objects.count(),
-        ChangeRecord.objects.count(), MonitoringReport.objects.count(), CommitteeMember.objects.count(),
-        CommitteeMeeting.objects.count(), comment.status, comment.moderated_at, comment.report_count,
+        Comment.objects.count(),
+        CommentReport.objects.count(),
+        ProgressUpdate.objects.count(),
+        ChangeRecord.objects.count(),
+        MonitoringReport.objects.count(),
+        CommitteeMember.objects.count(),
+        CommitteeMeeting.objects.count(),
+        comment.status,
+        comment.moderated_at,
+        comment.report_count,
     )
 
 
@@ -127,8 +133,13 @@ def test_matrix_covers_every_persona() -> None:
 
 @pytest.mark.parametrize(("method", "name", "persona", "expected"), CASES)
 def test_permission(
-    method: str, name: str, persona: str, expected: Any,
-    world: World, comment: Comment, persona_client: Callable[[str], Client],
+    method: str,
+    name: str,
+    persona: str,
+    expected: Any,
+    world: World,
+    comment: Comment,
+    persona_client: Callable[[str], Client],
 ) -> None:
     client = persona_client(persona)
     url = url_for(name, world, comment)
@@ -162,8 +173,7 @@ def test_staff_without_second_factor_is_not_staff(world: World, comment: Comment
     client = Client()
     client.force_login(user)
     before = fingerprint(comment)
-    for name in ("dashboard", "progress_own", "assess_own", "report_new", "member_new", "meeting_new",
-                 "moderation"):
+    for name in ("dashboard", "progress_own", "assess_own", "report_new", "member_new", "meeting_new", "moderation"):
         url = url_for(name, world, comment)
         assert client.get(url).status_code == 403, name
         assert client.post(url, {}).status_code == 403, name

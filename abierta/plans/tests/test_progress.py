@@ -168,8 +168,12 @@ def test_status_change_recorded_in_history(world: World, editor: Client) -> None
 def test_same_status_records_no_milestone_change(world: World) -> None:
     actor = make_user("ed@example.org", "editor", world.own_office)
     services.progress_update_post(
-        milestone=world.milestone, actor=actor, date=datetime.date(2023, 2, 1), text="x",
-        evidence_url="https://a.co/", new_status=Milestone.Status.NOT_STARTED,
+        milestone=world.milestone,
+        actor=actor,
+        date=datetime.date(2023, 2, 1),
+        text="x",
+        evidence_url="https://a.co/",
+        new_status=Milestone.Status.NOT_STARTED,
     )
     assert not ChangeRecord.objects.filter(content_type__model="milestone").exists()
     assert ProgressUpdate.objects.count() == 1
@@ -180,7 +184,7 @@ def test_public_history_on_commitment_page(world: World, editor: Client) -> None
     page = Client().get(world.commitment.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
-    history = html[html.index('id="history-heading"'):]
+    history = html[html.index('id="history-heading"') :]
     assert "Editor_own Prueba" in history
     assert "(Oficina Propia)" in history
     # The changed field with its old and new values, as labels in the reader's language.
@@ -200,12 +204,10 @@ BAD_UPLOADS = {
     "exe": ("informe.exe", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "wrong_type"),
     "html-as-pdf": ("informe.pdf", b"<!doctype html><html><script>alert(1)</script></html>", "wrong_type"),
     "malformed-pdf": ("informe.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "malformed_pdf"),
-    "malformed-png": ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"garbage" * 20,
-                      "malformed_image"),
+    "malformed-png": ("foto.png", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"garbage" * 20, "malformed_image"),
 }
 MESSAGES = {
-    "wrong_type": ("This file is not of an accepted type. Accepted: %(types)s.",
-                   {"types": "JPG, PDF, PNG, WEBP"}),
+    "wrong_type": ("This file is not of an accepted type. Accepted: %(types)s.", {"types": "JPG, PDF, PNG, WEBP"}),
     "malformed_pdf": ("The PDF file is damaged or incomplete.", {}),
     "malformed_image": ("The image is damaged or incomplete.", {}),
 }
@@ -238,16 +240,15 @@ def test_too_large_file_loses_nothing(world: World, editor: Client, settings: An
     settings.ABIERTA_MAX_UPLOAD_BYTES = 100
     assert len(PDF) > 100
     records = ChangeRecord.objects.count()
-    response = editor.post(
-        progress_url(world), form_data(evidence_file=SimpleUploadedFile("grande.pdf", PDF))
-    )
+    response = editor.post(progress_url(world), form_data(evidence_file=SimpleUploadedFile("grande.pdf", PDF)))
     assert response.status_code == 400
     html = response.content.decode()
     # The message names the limit ("100 bytes" in the reader's language).
     with translation.override("es-co"):
         expected = spanish(
             "The file weighs %(size)s; the largest accepted is %(limit)s.",
-            size=_filesize(len(PDF)), limit=_filesize(100),
+            size=_filesize(len(PDF)),
+            limit=_filesize(100),
         )
     assert expected in html
     assert TEXT in html
@@ -269,8 +270,9 @@ def test_empty_file_refused(world: World, editor: Client) -> None:
     assert stored_files() == []
 
 
-@pytest.mark.parametrize("msgid", [m for m, _p in MESSAGES.values()]
-                         + ["The file weighs %(size)s; the largest accepted is %(limit)s."])
+@pytest.mark.parametrize(
+    "msgid", [m for m, _p in MESSAGES.values()] + ["The file weighs %(size)s; the largest accepted is %(limit)s."]
+)
 def test_upload_errors_are_translated_to_spanish(msgid: str) -> None:
     assert spanish(msgid) != msgid
 
@@ -295,12 +297,15 @@ def assess_url(commitment: Commitment) -> str:
     return reverse("plans:assess", args=[commitment.pk])
 
 
-@pytest.mark.parametrize(("persona", "fields"), [
-    ("editor_own", ["completion"]),
-    ("monitor", ["completion", "opened_government"]),
-    ("transparency", ["completion", "opened_government"]),
-    ("admin", ["completion", "opened_government"]),
-])
+@pytest.mark.parametrize(
+    ("persona", "fields"),
+    [
+        ("editor_own", ["completion"]),
+        ("monitor", ["completion", "opened_government"]),
+        ("transparency", ["completion", "opened_government"]),
+        ("admin", ["completion", "opened_government"]),
+    ],
+)
 def test_assessment_fields_per_role(
     world: World, persona_client: Callable[[str], Client], persona: str, fields: list[str]
 ) -> None:

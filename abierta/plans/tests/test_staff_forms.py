@@ -16,8 +16,10 @@ from conftest import World, make_user, sign_in
 
 def report_data(**extra: object) -> dict[str, object]:
     data: dict[str, object] = {
-        "kind": MonitoringReport.Kind.INITIAL, "title": "Informe inicial de co-creación",
-        "summary": "Resumen del informe.", "published_on": "2023-05-02",
+        "kind": MonitoringReport.Kind.INITIAL,
+        "title": "Informe inicial de co-creación",
+        "summary": "Resumen del informe.",
+        "published_on": "2023-05-02",
         "file": SimpleUploadedFile("informe.pdf", PDF),
     }
     data.update(extra)
@@ -49,8 +51,7 @@ def test_commitment_assessment_report_needs_its_commitment(
     assert response.status_code == 400
     assert MonitoringReport.objects.count() == 0
     assert stored_files() == []
-    response = client.post(url, report_data(kind=MonitoringReport.Kind.COMMITMENT,
-                                            commitment=world.commitment.pk))
+    response = client.post(url, report_data(kind=MonitoringReport.Kind.COMMITMENT, commitment=world.commitment.pk))
     assert response.status_code == 302
     assert MonitoringReport.objects.get().commitment == world.commitment
 
@@ -82,8 +83,9 @@ def test_admin_without_institution_cannot_publish_report(world: World) -> None:
 def test_transparency_adds_committee_member(world: World, persona_client: Callable[[str], Client]) -> None:
     client = persona_client("transparency")
     url = reverse("plans:member_new", args=[world.plan.slug])
-    bad = client.post(url, {"name": "Rosa Pérez", "sector": "Juventudes", "start_date": "2023-02-01",
-                            "end_date": "2023-01-01"})
+    bad = client.post(
+        url, {"name": "Rosa Pérez", "sector": "Juventudes", "start_date": "2023-02-01", "end_date": "2023-01-01"}
+    )
     assert bad.status_code == 400
     assert "Rosa Pérez" in bad.content.decode()
     assert CommitteeMember.objects.count() == 0
@@ -100,14 +102,28 @@ def test_transparency_adds_committee_member(world: World, persona_client: Callab
 def test_committee_records_meeting_with_minutes(world: World, persona_client: Callable[[str], Client]) -> None:
     client = persona_client("committee")
     url = reverse("plans:meeting_new", args=[world.plan.slug])
-    bad = client.post(url, {"date": "2023-03-02", "place": "Aduana", "summary": "Instalación del comité",
-                            "minutes": SimpleUploadedFile("acta.pdf", png_with_gps())})
+    bad = client.post(
+        url,
+        {
+            "date": "2023-03-02",
+            "place": "Aduana",
+            "summary": "Instalación del comité",
+            "minutes": SimpleUploadedFile("acta.pdf", png_with_gps()),
+        },
+    )
     assert bad.status_code == 400
     assert "Instalación del comité" in bad.content.decode()
     assert CommitteeMeeting.objects.count() == 0
     assert stored_files() == []
-    response = client.post(url, {"date": "2023-03-02", "place": "Aduana", "summary": "Instalación del comité",
-                                 "minutes": SimpleUploadedFile("acta.pdf", PDF)})
+    response = client.post(
+        url,
+        {
+            "date": "2023-03-02",
+            "place": "Aduana",
+            "summary": "Instalación del comité",
+            "minutes": SimpleUploadedFile("acta.pdf", PDF),
+        },
+    )
     assert response.status_code == 302
     meeting = CommitteeMeeting.objects.get()
     assert meeting.created_by is not None and meeting.created_by.email == "committee@example.org"

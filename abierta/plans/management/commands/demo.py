@@ -20,9 +20,9 @@ from abierta.core.models import Institution
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
     ActionPlan,
+    Commitment,
     CommitteeMeeting,
     CommitteeMember,
-    Commitment,
     Endorsement,
     Milestone,
     ProgressUpdate,
@@ -78,12 +78,18 @@ En la fase de consulta virtual, durante una semana de noviembre de 2022, la ciud
 MONITORING = """Tras la consulta e invitación a varias universidades del país, un equipo de la Escuela de Gobierno de la Universidad de los Andes aceptó actuar como ente de seguimiento independiente, en tres instancias: (1) un informe inicial sobre el grado y la calidad del proceso de co-creación; (2) la evaluación de los compromisos una vez implementados, con un informe final; (3) un ejercicio final de aprendizaje. Sus informes se publican en esta página."""
 
 ENDORSEMENTS = [
-    ("Eliana Salas", "Sociedad Civil"), ("Eugenia Mier", "Sociedad Civil"),
-    ("Odelys Salcedo", "Academia"), ("Edilson Bello Ospino", "Academia"),
-    ("Kevin Zabaleta", "Grupos de población"), ("Diana Guerrero", "Grupos de población"),
-    ("Alejandro Vásquez", "Comuna 1"), ("Edilberto Licona", "Municipio Comunal 1"),
-    ("Victoria Daza", "Municipio Comunal 3"), ("Luz Maide Ávila", "Municipio 3"),
-    ("Luz Dary Moreno", "Comuna 2"), ("Marco Pertuz", "Comuna 2"),
+    ("Eliana Salas", "Sociedad Civil"),
+    ("Eugenia Mier", "Sociedad Civil"),
+    ("Odelys Salcedo", "Academia"),
+    ("Edilson Bello Ospino", "Academia"),
+    ("Kevin Zabaleta", "Grupos de población"),
+    ("Diana Guerrero", "Grupos de población"),
+    ("Alejandro Vásquez", "Comuna 1"),
+    ("Edilberto Licona", "Municipio Comunal 1"),
+    ("Victoria Daza", "Municipio Comunal 3"),
+    ("Luz Maide Ávila", "Municipio 3"),
+    ("Luz Dary Moreno", "Comuna 2"),
+    ("Marco Pertuz", "Comuna 2"),
 ]
 
 S = WorkingTable.Sector
@@ -141,7 +147,8 @@ class Command(BaseCommand):
             slug="uniandes-gobierno",
             defaults={
                 "name": "Universidad de los Andes – Escuela de Gobierno Alberto Lleras Camargo",
-                "short_name": "Uniandes", "kind": Institution.Kind.MONITORING,
+                "short_name": "Uniandes",
+                "kind": Institution.Kind.MONITORING,
             },
         )[0]
         Institution.objects.update_or_create(
@@ -153,11 +160,19 @@ class Command(BaseCommand):
             defaults={
                 "title": "Plan de acción – Cartagena de Indias, Colombia, 2022 – 2023",
                 "jurisdiction": "Cartagena de Indias, Colombia",
-                "period_start": 2022, "period_end": 2023,
-                "submitted_on": D(2022, 11, 29), "ends_on": D(2023, 12, 31),
-                "foreword": FOREWORD, "vision": VISION, "achievements": ACHIEVEMENTS,
-                "challenges": CHALLENGES, "goals": GOALS, "contribution": CONTRIBUTION,
-                "coordination": COORDINATION, "co_creation": CO_CREATION, "monitoring_body": MONITORING,
+                "period_start": 2022,
+                "period_end": 2023,
+                "submitted_on": D(2022, 11, 29),
+                "ends_on": D(2023, 12, 31),
+                "foreword": FOREWORD,
+                "vision": VISION,
+                "achievements": ACHIEVEMENTS,
+                "challenges": CHALLENGES,
+                "goals": GOALS,
+                "contribution": CONTRIBUTION,
+                "coordination": COORDINATION,
+                "co_creation": CO_CREATION,
+                "monitoring_body": MONITORING,
                 "ogp_url": "https://www.opengovpartnership.org/es/members/cartagena-de-indias-colombia/",
                 "microsite_url": "https://www.cartagena.gov.co/transparencia/ogp",
             },
@@ -172,86 +187,216 @@ class Command(BaseCommand):
         tables = []
         for number, (name, sector, group) in enumerate(TABLES, start=1):
             held = D(2022, 9, 5) + datetime.timedelta(days=2 * (number - 1))
-            tables.append(WorkingTable.objects.update_or_create(
-                plan=plan, number=number,
-                defaults={"name": name, "sector": sector, "group": group, "held_on": held,
-                          "place": "Cartagena de Indias", "is_example": True},
-            )[0])
+            tables.append(
+                WorkingTable.objects.update_or_create(
+                    plan=plan,
+                    number=number,
+                    defaults={
+                        "name": name,
+                        "sector": sector,
+                        "group": group,
+                        "held_on": held,
+                        "place": "Cartagena de Indias",
+                        "is_example": True,
+                    },
+                )[0]
+            )
 
-        c1 = self._commitment(plan, offices, code="COCDI0001", order=1,
+        c1 = self._commitment(
+            plan,
+            offices,
+            code="COCDI0001",
+            order=1,
             title="Fortalecer las Juntas de Acción Comunal en el seguimiento a la contratación pública",
-            start=D(2023, 1, 1), end=D(2023, 11, 1), lead="transparencia",
+            start=D(2023, 1, 1),
+            end=D(2023, 11, 1),
+            lead="transparencia",
             supporting=["participacion", "escuela-gobierno"],
             completion=Commitment.Completion.COMPLETE,
             values=("value_access_to_information", "value_civic_participation", "value_public_accountability"),
-            description=("Formar y acompañar a las Juntas de Acción Comunal (JAC) para que conozcan, consulten "
-                         "y vigilen la contratación pública de la Alcaldía en sus barrios."),
+            description=(
+                "Formar y acompañar a las Juntas de Acción Comunal (JAC) para que conozcan, consulten "
+                "y vigilen la contratación pública de la Alcaldía en sus barrios."
+            ),
         )
-        c2 = self._commitment(plan, offices, code="COCDI0002", order=2,
+        c2 = self._commitment(
+            plan,
+            offices,
+            code="COCDI0002",
+            order=2,
             title="#CartagenaCuenta 2023: estrategia de rendición de cuentas",
-            start=D(2023, 1, 1), end=D(2023, 12, 1), lead="transparencia",
+            start=D(2023, 1, 1),
+            end=D(2023, 12, 1),
+            lead="transparencia",
             supporting=["comunicaciones", "planeacion", "participacion"],
             completion=Commitment.Completion.SUBSTANTIAL,
-            values=("value_access_to_information", "value_civic_participation", "value_public_accountability",
-                    "value_technology"),
-            description=("Una estrategia de rendición de cuentas permanente durante 2023, con espacios de diálogo "
-                         "con la ciudadanía y publicación de la información de la gestión."),
+            values=(
+                "value_access_to_information",
+                "value_civic_participation",
+                "value_public_accountability",
+                "value_technology",
+            ),
+            description=(
+                "Una estrategia de rendición de cuentas permanente durante 2023, con espacios de diálogo "
+                "con la ciudadanía y publicación de la información de la gestión."
+            ),
         )
         for number, title in enumerate(INITIATIVES, start=1):
             Initiative.objects.update_or_create(
-                plan=plan, number=number,
-                defaults={"title": title, "shortlisted": True, "selected": number == 1,
-                          "commitment": c1 if number == 1 else None, "is_example": True},
+                plan=plan,
+                number=number,
+                defaults={
+                    "title": title,
+                    "shortlisted": True,
+                    "selected": number == 1,
+                    "commitment": c1 if number == 1 else None,
+                    "is_example": True,
+                },
             )
 
-        self._milestones(c1, offices, [
-            ("Diagnóstico de conocimientos de las JAC sobre contratación pública", D(2023, 1, 15), D(2023, 3, 15), "participacion", Milestone.Status.COMPLETED),
-            ("Ciclo de formación a dignatarios de JAC en SECOP II y control social", D(2023, 3, 15), D(2023, 7, 31), "escuela-gobierno", Milestone.Status.COMPLETED),
-            ("Acompañamiento a veedurías comunales en obras de su territorio", D(2023, 6, 1), D(2023, 10, 31), "transparencia", Milestone.Status.COMPLETED),
-            ("Informe público de resultados", D(2023, 10, 1), D(2023, 11, 30), "transparencia", Milestone.Status.COMPLETED),
-        ])
-        self._milestones(c2, offices, [
-            ("Diseño de la estrategia #CartagenaCuenta 2023", D(2023, 1, 15), D(2023, 2, 28), "planeacion", Milestone.Status.COMPLETED),
-            ("Diálogos ciudadanos en las tres localidades", D(2023, 3, 1), D(2023, 9, 30), "participacion", Milestone.Status.COMPLETED),
-            ("Audiencia pública de rendición de cuentas", D(2023, 10, 1), D(2023, 11, 30), "comunicaciones", Milestone.Status.IN_PROGRESS),
-            ("Informe de evaluación de la estrategia", D(2023, 11, 1), D(2023, 12, 31), "transparencia", Milestone.Status.NOT_STARTED),
-        ])
+        self._milestones(
+            c1,
+            offices,
+            [
+                (
+                    "Diagnóstico de conocimientos de las JAC sobre contratación pública",
+                    D(2023, 1, 15),
+                    D(2023, 3, 15),
+                    "participacion",
+                    Milestone.Status.COMPLETED,
+                ),
+                (
+                    "Ciclo de formación a dignatarios de JAC en SECOP II y control social",
+                    D(2023, 3, 15),
+                    D(2023, 7, 31),
+                    "escuela-gobierno",
+                    Milestone.Status.COMPLETED,
+                ),
+                (
+                    "Acompañamiento a veedurías comunales en obras de su territorio",
+                    D(2023, 6, 1),
+                    D(2023, 10, 31),
+                    "transparencia",
+                    Milestone.Status.COMPLETED,
+                ),
+                (
+                    "Informe público de resultados",
+                    D(2023, 10, 1),
+                    D(2023, 11, 30),
+                    "transparencia",
+                    Milestone.Status.COMPLETED,
+                ),
+            ],
+        )
+        self._milestones(
+            c2,
+            offices,
+            [
+                (
+                    "Diseño de la estrategia #CartagenaCuenta 2023",
+                    D(2023, 1, 15),
+                    D(2023, 2, 28),
+                    "planeacion",
+                    Milestone.Status.COMPLETED,
+                ),
+                (
+                    "Diálogos ciudadanos en las tres localidades",
+                    D(2023, 3, 1),
+                    D(2023, 9, 30),
+                    "participacion",
+                    Milestone.Status.COMPLETED,
+                ),
+                (
+                    "Audiencia pública de rendición de cuentas",
+                    D(2023, 10, 1),
+                    D(2023, 11, 30),
+                    "comunicaciones",
+                    Milestone.Status.IN_PROGRESS,
+                ),
+                (
+                    "Informe de evaluación de la estrategia",
+                    D(2023, 11, 1),
+                    D(2023, 12, 31),
+                    "transparencia",
+                    Milestone.Status.NOT_STARTED,
+                ),
+            ],
+        )
         first = c1.milestones.order_by("order").first()
         if first is not None:
             ProgressUpdate.objects.get_or_create(
-                milestone=first, date=D(2023, 3, 10),
-                defaults={"text": "Se aplicó una encuesta de diagnóstico a dignatarios de JAC de las tres localidades.",
-                          "evidence_url": "https://www.cartagena.gov.co/transparencia/ogp",
-                          "institution": offices["participacion"], "is_example": True},
+                milestone=first,
+                date=D(2023, 3, 10),
+                defaults={
+                    "text": "Se aplicó una encuesta de diagnóstico a dignatarios de JAC de las tres localidades.",
+                    "evidence_url": "https://www.cartagena.gov.co/transparencia/ogp",
+                    "institution": offices["participacion"],
+                    "is_example": True,
+                },
             )
 
         start = D(2023, 2, 1)
-        for i, (table, sector) in enumerate([(tables[0], "Sociedad civil organizada"), (tables[1], "Academia"),
-                                             (tables[3], "Juventudes"), (tables[9], "Sector comunal")]):
+        for i, (table, sector) in enumerate(
+            [
+                (tables[0], "Sociedad civil organizada"),
+                (tables[1], "Academia"),
+                (tables[3], "Juventudes"),
+                (tables[9], "Sector comunal"),
+            ]
+        ):
             CommitteeMember.objects.update_or_create(
-                plan=plan, name=f"Integrante {i + 1} del comité (ejemplo)",
+                plan=plan,
+                name=f"Integrante {i + 1} del comité (ejemplo)",
                 defaults={"sector": sector, "working_table": table, "start_date": start, "is_example": True},
             )
         CommitteeMeeting.objects.get_or_create(
-            plan=plan, date=D(2023, 3, 2),
-            defaults={"place": "Plaza de la Aduana, Cartagena", "is_example": True,
-                      "summary": "Instalación del Comité Ciudadano de Seguimiento y revisión del cronograma de los compromisos."},
+            plan=plan,
+            date=D(2023, 3, 2),
+            defaults={
+                "place": "Plaza de la Aduana, Cartagena",
+                "is_example": True,
+                "summary": "Instalación del Comité Ciudadano de Seguimiento y revisión del cronograma de los compromisos.",
+            },
         )
 
         if not options["no_users"] and not settings.PRODUCTION:
             self._users(offices, uniandes)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {plan.title}"))
 
-    def _commitment(self, plan: ActionPlan, offices: dict[str, Institution], *, code: str, order: int, title: str,
-                    start: datetime.date, end: datetime.date, lead: str, supporting: list[str], completion: str,
-                    values: tuple[str, ...], description: str) -> Commitment:
+    def _commitment(
+        self,
+        plan: ActionPlan,
+        offices: dict[str, Institution],
+        *,
+        code: str,
+        order: int,
+        title: str,
+        start: datetime.date,
+        end: datetime.date,
+        lead: str,
+        supporting: list[str],
+        completion: str,
+        values: tuple[str, ...],
+        description: str,
+    ) -> Commitment:
         defaults: dict[str, Any] = {
-            "plan": plan, "order": order, "title": title, "start_month": start, "end_month": end,
-            "lead_institution": offices[lead], "completion": completion, "description": description,
-            "verifiable": True, "potential": Commitment.Potential.SUBSTANTIAL,
+            "plan": plan,
+            "order": order,
+            "title": title,
+            "start_month": start,
+            "end_month": end,
+            "lead_institution": offices[lead],
+            "completion": completion,
+            "description": description,
+            "verifiable": True,
+            "potential": Commitment.Potential.SUBSTANTIAL,
         }
-        for name in ("value_access_to_information", "value_civic_participation", "value_public_accountability",
-                     "value_technology"):
+        for name in (
+            "value_access_to_information",
+            "value_civic_participation",
+            "value_public_accountability",
+            "value_technology",
+        ):
             defaults[name] = name in values
         commitment, created = Commitment.objects.get_or_create(code=code, defaults=defaults)
         commitment.supporting_institutions.set([offices[s] for s in supporting])
@@ -259,13 +404,24 @@ class Command(BaseCommand):
             history.record(commitment, actor=None, before=None)
         return commitment
 
-    def _milestones(self, commitment: Commitment, offices: dict[str, Institution],
-                    rows: list[tuple[str, datetime.date, datetime.date, str, str]]) -> None:
+    def _milestones(
+        self,
+        commitment: Commitment,
+        offices: dict[str, Institution],
+        rows: list[tuple[str, datetime.date, datetime.date, str, str]],
+    ) -> None:
         for order, (title, start, end, office, status) in enumerate(rows, start=1):
             milestone, created = Milestone.objects.get_or_create(
-                commitment=commitment, order=order,
-                defaults={"title": title, "start_date": start, "end_date": end,
-                          "responsible": offices[office], "status": status, "is_example": True},
+                commitment=commitment,
+                order=order,
+                defaults={
+                    "title": title,
+                    "start_date": start,
+                    "end_date": end,
+                    "responsible": offices[office],
+                    "status": status,
+                    "is_example": True,
+                },
             )
             if created:
                 history.record(milestone, actor=None, before=None)
@@ -284,8 +440,13 @@ class Command(BaseCommand):
         for email, first, last, role, institution in people:
             user, created = User.objects.get_or_create(
                 email=email,
-                defaults={"first_name": first, "last_name": last, "role": role, "institution": institution,
-                          "email_verified": True},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "role": role,
+                    "institution": institution,
+                    "email_verified": True,
+                },
             )
             if created:
                 user.set_password(password)
