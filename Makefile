@@ -54,6 +54,7 @@ messages: install-dev system-deps
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: install-dev
 	$(BIN)/mypy abierta
