@@ -68,6 +68,13 @@ def is_staff(user: Any) -> bool:
     return staff_user(user) is not None
 
 
+def commitment_for_editor(user: Any, pk: int) -> Commitment:
+    commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
+    if not can_edit_commitment(user, commitment):
+        raise PermissionDenied
+    return commitment
+
+
 def milestone_for_editor(user: Any, pk: int) -> Milestone:
     milestone = get_object_or_404(Milestone.objects.select_related("commitment__plan"), pk=pk)
     if not can_edit_commitment(user, milestone.commitment):

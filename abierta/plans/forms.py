@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.models import Institution
 from abierta.core.uploads import DOCUMENTS, IMAGES, validate_upload
 from abierta.participation.models import WorkingTable
 from abierta.plans.models import (
@@ -75,6 +76,26 @@ class ProgressUpdateForm(UploadCheckMixin, forms.Form):
             and not self.errors.get("evidence_file")
         ):
             raise ValidationError(_("Add the evidence: a file, a link, or both."), code="no_evidence")
+        return cleaned
+
+
+class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Milestone
+        fields = ["title", "start_date", "end_date", "responsible", "status"]
+        widgets = {"start_date": DATE, "end_date": DATE, "title": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"title": _("What the milestone delivers, in a sentence a citizen can check.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["responsible"])  # type: ignore[type-arg]
+        field.queryset = Institution.objects.filter(kind=Institution.Kind.GOVERNMENT)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
         return cleaned
 
 

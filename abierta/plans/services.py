@@ -63,6 +63,18 @@ def progress_update_post(
 
 
 @transaction.atomic
+def milestone_save(*, milestone: Milestone, actor: User) -> Milestone:
+    """Create or change a milestone (already filled in by its form) and keep the public history."""
+    before = history.snapshot(Milestone.objects.get(pk=milestone.pk)) if milestone.pk else None
+    if milestone.pk is None:
+        last = milestone.commitment.milestones.order_by("-order").values_list("order", flat=True).first()
+        milestone.order = (last or 0) + 1
+    milestone.save()
+    history.record(milestone, actor=actor, before=before)
+    return milestone
+
+
+@transaction.atomic
 def commitment_assess(*, commitment: Commitment, actor: User, **values: str) -> Commitment:
     """Set ``completion`` and/or ``opened_government``."""
     before = history.snapshot(commitment)

@@ -20,11 +20,12 @@ from abierta.plans.forms import (
     AssessmentForm,
     CommitteeMeetingForm,
     CommitteeMemberForm,
+    MilestoneForm,
     ModerationForm,
     MonitoringReportForm,
     ProgressUpdateForm,
 )
-from abierta.plans.models import ActionPlan, Comment, Commitment
+from abierta.plans.models import ActionPlan, Comment, Commitment, Milestone
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,6 +56,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else [],
     }
     return render(request, "plans/staff/dashboard.html", context)
+
+
+@staff_required
+def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = access.commitment_for_editor(request.user, pk)
+    return _milestone_form(request, Milestone(commitment=commitment), commitment)
+
+
+@staff_required
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = access.milestone_for_editor(request.user, pk)
+    return _milestone_form(request, milestone, milestone.commitment)
+
+
+def _milestone_form(request: HttpRequest, milestone: Milestone, commitment: Commitment) -> HttpResponse:
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        services.milestone_save(milestone=form.save(commit=False), actor=_user(request))
+        messages.success(request, _("The milestone is saved."))
+        return redirect(commitment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "commitment": commitment, "milestone": milestone}
+    return render(request, "plans/staff/milestone_form.html", context, status=status)
 
 
 @staff_required

@@ -24,6 +24,7 @@ from abierta.plans.models import (
     CommentReport,
     CommitteeMeeting,
     CommitteeMember,
+    Milestone,
     MonitoringReport,
     ProgressUpdate,
 )
@@ -43,6 +44,14 @@ MATRIX: dict[tuple[str, str], tuple[Any, ...]] = {
     ("POST", "progress_own"): (LOGIN, 403, 400, 403, 403, 400, 403, 400),
     ("GET", "progress_other"): (LOGIN, 403, 403, 200, 403, 200, 403, 200),
     ("POST", "progress_other"): (LOGIN, 403, 403, 400, 403, 400, 403, 400),
+    ("GET", "milestone_new_own"): (LOGIN, 403, 200, 403, 403, 200, 403, 200),
+    ("POST", "milestone_new_own"): (LOGIN, 403, 400, 403, 403, 400, 403, 400),
+    ("GET", "milestone_new_other"): (LOGIN, 403, 403, 200, 403, 200, 403, 200),
+    ("POST", "milestone_new_other"): (LOGIN, 403, 403, 400, 403, 400, 403, 400),
+    ("GET", "milestone_edit_own"): (LOGIN, 403, 200, 403, 403, 200, 403, 200),
+    ("POST", "milestone_edit_own"): (LOGIN, 403, 400, 403, 403, 400, 403, 400),
+    ("GET", "milestone_edit_other"): (LOGIN, 403, 403, 200, 403, 200, 403, 200),
+    ("POST", "milestone_edit_other"): (LOGIN, 403, 403, 400, 403, 400, 403, 400),
     ("GET", "assess_own"): (LOGIN, 403, 200, 403, 200, 200, 403, 200),
     ("POST", "assess_own"): (LOGIN, 403, 400, 403, 400, 400, 403, 400),
     ("GET", "assess_other"): (LOGIN, 403, 403, 200, 200, 200, 403, 200),
@@ -94,6 +103,10 @@ def url_for(name: str, world: World, comment: Comment) -> str:
         "dashboard": reverse("plans:dashboard"),
         "progress_own": reverse("plans:progress_new", args=[world.milestone.pk]),
         "progress_other": reverse("plans:progress_new", args=[other_milestone.pk]),
+        "milestone_new_own": reverse("plans:milestone_new", args=[world.commitment.pk]),
+        "milestone_new_other": reverse("plans:milestone_new", args=[world.other_commitment.pk]),
+        "milestone_edit_own": reverse("plans:milestone_edit", args=[world.milestone.pk]),
+        "milestone_edit_other": reverse("plans:milestone_edit", args=[other_milestone.pk]),
         "assess_own": reverse("plans:assess", args=[world.commitment.pk]),
         "assess_other": reverse("plans:assess", args=[world.other_commitment.pk]),
         "report_new": reverse("plans:report_new", args=[slug]),
@@ -117,6 +130,8 @@ def fingerprint(comment: Comment) -> tuple[Any, ...]:
         Comment.objects.count(),
         CommentReport.objects.count(),
         ProgressUpdate.objects.count(),
+        Milestone.objects.count(),
+        list(Milestone.objects.order_by("pk").values_list("title", "start_date", "end_date", "status")),
         ChangeRecord.objects.count(),
         MonitoringReport.objects.count(),
         CommitteeMember.objects.count(),
@@ -173,7 +188,17 @@ def test_staff_without_second_factor_is_not_staff(world: World, comment: Comment
     client = Client()
     client.force_login(user)
     before = fingerprint(comment)
-    for name in ("dashboard", "progress_own", "assess_own", "report_new", "member_new", "meeting_new", "moderation"):
+    for name in (
+        "dashboard",
+        "progress_own",
+        "milestone_new_own",
+        "milestone_edit_own",
+        "assess_own",
+        "report_new",
+        "member_new",
+        "meeting_new",
+        "moderation",
+    ):
         url = url_for(name, world, comment)
         assert client.get(url).status_code == 403, name
         assert client.post(url, {}).status_code == 403, name
