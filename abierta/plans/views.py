@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import mimetypes
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from abierta.core.cache import public_page
+from abierta.core.csvexport import CsvResponse
 from abierta.core.models import ChangeRecord
 from abierta.plans import access, services
 from abierta.plans.forms import CommentForm, CommentReportForm
@@ -181,16 +181,12 @@ _OPENED_EN = {
 
 def commitments_csv(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _published_plan(slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-commitments.csv"'
-    response.write("\ufeff")  # a BOM, so spreadsheets read the accents right
-    writer = csv.writer(response)
-    writer.writerow(OGP_COLUMNS)
+    response = CsvResponse(f"{plan.slug}-commitments.csv", OGP_COLUMNS)
     plan_number = f"{plan.jurisdiction} {plan.period_start}-{plan.period_end}"
     qs = plan.commitments.select_related("lead_institution").prefetch_related("supporting_institutions")
     for c in qs:
         full_text = "\n\n".join(part for part in (c.problem, c.status_quo, c.description, c.objective) if part)
-        writer.writerow(
+        response.add_row(
             [
                 c.code,
                 plan.jurisdiction,

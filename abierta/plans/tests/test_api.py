@@ -197,3 +197,12 @@ def test_csv_export(world: World, client: Client) -> None:
 def test_csv_of_unpublished_plan_is_404(world: World, client: Client) -> None:
     ActionPlan.objects.filter(pk=world.plan.pk).update(is_published=False)
     assert client.get(reverse("plans:commitments_csv", args=[world.plan.slug])).status_code == 404
+
+
+def test_csv_neutralises_formulas(world: World, client: Client) -> None:
+    world.commitment.title = '=HYPERLINK("http://evil.example","clic")'
+    world.commitment.save()
+    response = client.get(reverse("plans:commitments_csv", args=[world.plan.slug]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    titles = {row[0]: row[3] for row in rows[1:]}
+    assert titles["TEST0001"] == '\'=HYPERLINK("http://evil.example","clic")'
