@@ -31,6 +31,7 @@ from django.db import transaction  # noqa: E402
 from abierta.accounts.models import User  # noqa: E402
 from abierta.core import history  # noqa: E402
 from abierta.core.models import Institution  # noqa: E402
+from abierta.plans.management.commands.demo import OFFICES as DEMO_OFFICES  # noqa: E402
 from abierta.plans.models import (  # noqa: E402
     ActionPlan,
     Commitment,
@@ -59,13 +60,9 @@ _WORDS_TEXT = (
 )
 WORDS = _WORDS_TEXT.split()
 
+# The demo's seven offices, and two more so the bench spreads commitments over more offices.
 OFFICES = [
-    ("transparencia", "Grupo Asesor de Transparencia y Anticorrupción", "Transparencia"),
-    ("tic", "Oficina Asesora de Informática y Tecnologías de la Información", "Oficina TI"),
-    ("cooperacion", "Oficina de Cooperación Internacional", "Cooperación Internacional"),
-    ("comunicaciones", "Oficina Asesora de Comunicaciones", "Comunicaciones"),
-    ("participacion", "Secretaría de Participación y Desarrollo Social", "Participación"),
-    ("planeacion", "Secretaría de Planeación", "Planeación"),
+    *DEMO_OFFICES,
     ("hacienda", "Secretaría de Hacienda Distrital", "Hacienda"),
     ("infraestructura", "Secretaría de Infraestructura", "Infraestructura"),
 ]
