@@ -99,9 +99,7 @@ def check_axe(page: Any) -> None:
     assert not unstyled, f"stylesheet not loaded on {page.url}: {unstyled}"
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     violations = result["violations"]
     assert not violations, format_violations(page.url, violations)
 

@@ -34,8 +34,13 @@ UPDATE_TEXT = "Se publicaron los datos de contratación del primer trimestre en 
 def make_user(email: str, role: str, institution: Institution, first: str, last: str) -> User:
     # Not the root conftest's make_user: this folder's conftest.py shadows `import conftest`.
     return User.objects.create_user(
-        email=email, password=PASSWORD, role=role, institution=institution,
-        first_name=first, last_name=last, email_verified=True,
+        email=email,
+        password=PASSWORD,
+        role=role,
+        institution=institution,
+        first_name=first,
+        last_name=last,
+        email_verified=True,
     )
 
 
@@ -62,8 +67,11 @@ def sign_in_with_password(page: Any, base: str, user: User, next_url: str) -> No
 
 
 def test_visitor_editor_visitor(
-    live_server: Any, transactional_db: None, world: Any,
-    new_context: Callable[..., Any], axe: Callable[[Any], None],
+    live_server: Any,
+    transactional_db: None,
+    world: Any,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
 ) -> None:
     base = live_server.url
     plan, commitment, milestone = world.plan, world.commitment, world.milestone
@@ -215,8 +223,11 @@ def test_visitor_editor_visitor(
 
 
 def test_first_sign_in_sets_up_totp(
-    live_server: Any, transactional_db: None, world: Any,
-    new_context: Callable[..., Any], axe: Callable[[Any], None],
+    live_server: Any,
+    transactional_db: None,
+    world: Any,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
 ) -> None:
     base = live_server.url
     commitment_url = world.commitment.get_absolute_url()
@@ -252,7 +263,10 @@ def test_first_sign_in_sets_up_totp(
 
 
 def test_demo_plan_pages_are_accessible(
-    live_server: Any, transactional_db: None, new_context: Callable[..., Any], axe: Callable[[Any], None],
+    live_server: Any,
+    transactional_db: None,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
 ) -> None:
     """The same public pages with the full demonstration plan: tables, badges, progress with
     evidence, reports, committee members and meetings, working tables and initiatives."""
@@ -264,8 +278,14 @@ def test_demo_plan_pages_are_accessible(
     call_command("demo", "--no-users", verbosity=0)
     base = live_server.url
     page = new_context().new_page()
-    paths = ["/", f"/plan/{PLAN_SLUG}/", f"/plan/{PLAN_SLUG}/comite/", f"/plan/{PLAN_SLUG}/cocreacion/",
-             "/buscar/?q=transparencia", f"/en/plan/{PLAN_SLUG}/"]
+    paths = [
+        "/",
+        f"/plan/{PLAN_SLUG}/",
+        f"/plan/{PLAN_SLUG}/comite/",
+        f"/plan/{PLAN_SLUG}/cocreacion/",
+        "/buscar/?q=transparencia",
+        f"/en/plan/{PLAN_SLUG}/",
+    ]
     commitments = list(Commitment.objects.filter(plan__slug=PLAN_SLUG))
     assert len(commitments) >= 2
     paths += [c.get_absolute_url() for c in commitments]
