@@ -142,3 +142,13 @@ def _fresh_cache() -> None:
 
     cache.clear()
     translation.activate("es-co")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists() -> None:
+    """Whitenoise warns at every request when STATIC_ROOT is missing (a fresh checkout)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
