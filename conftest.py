@@ -1,107 +1,19 @@
-"""Shared test fixtures: the personas and a small action plan built with the real models.
-
-Personas (as in healthchecks' hc/test.py): anonymous, citizen, editor of the owning office,
-editor of another office, monitoring body, transparency officer, committee member, admin.
-Staff personas sign in with a verified second factor, as the real login requires.
-"""
+"""Shared pytest fixtures; the factories they use are in factories.py."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
-from abierta.core.models import Institution
-from abierta.plans.models import ActionPlan, Commitment, Milestone
-
-PASSWORD = "correct-horse-battery-9"
-
-
-@dataclass
-class World:
-    plan: ActionPlan
-    own_office: Institution
-    other_office: Institution
-    monitoring_body: Institution
-    commitment: Commitment
-    milestone: Milestone
-    other_commitment: Commitment
-
-
-def make_user(
-    email: str, role: str = User.Role.CITIZEN, institution: Institution | None = None, verified_email: bool = True
-) -> User:
-    user = User.objects.create_user(
-        email=email,
-        password=PASSWORD,
-        role=role,
-        institution=institution,
-        first_name=email.split("@")[0].capitalize(),
-        last_name="Prueba",
-        email_verified=verified_email,
-    )
-    return user
-
-
-def sign_in(client: Client, user: User) -> Client:
-    """Sign in as the real login would: staff with a confirmed TOTP device and a verified session."""
-    client.force_login(user)
-    if user.is_staff_role:
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+from factories import World, make_user, make_world, sign_in
 
 
 @pytest.fixture
 def world(db: None) -> World:
-    own = Institution.objects.create(name="Oficina Propia", slug="propia")
-    other = Institution.objects.create(name="Oficina Ajena", slug="ajena")
-    monitor = Institution.objects.create(name="Universidad Monitora", slug="monitora", kind=Institution.Kind.MONITORING)
-    plan = ActionPlan.objects.create(
-        slug="plan-prueba", title="Plan de prueba", jurisdiction="Cartagena", period_start=2022, period_end=2023
-    )
-    commitment = Commitment.objects.create(
-        plan=plan,
-        code="TEST0001",
-        title="Compromiso de prueba",
-        lead_institution=own,
-        start_month=datetime.date(2023, 1, 1),
-        end_month=datetime.date(2023, 11, 1),
-    )
-    milestone = Milestone.objects.create(
-        commitment=commitment,
-        title="Hito de prueba",
-        start_date=datetime.date(2023, 1, 1),
-        end_date=datetime.date(2023, 6, 30),
-        responsible=own,
-    )
-    other_commitment = Commitment.objects.create(
-        plan=plan,
-        code="TEST0002",
-        title="Compromiso ajeno",
-        lead_institution=other,
-        start_month=datetime.date(2023, 1, 1),
-        end_month=datetime.date(2023, 12, 1),
-    )
-    Milestone.objects.create(
-        commitment=other_commitment,
-        title="Hito ajeno",
-        start_date=datetime.date(2023, 1, 1),
-        end_date=datetime.date(2023, 6, 30),
-        responsible=other,
-    )
-    return World(plan, own, other, monitor, commitment, milestone, other_commitment)
-
-
-PERSONAS = ["anonymous", "citizen", "editor_own", "editor_other", "monitor", "transparency", "committee", "admin"]
+    return make_world()
 
 
 @pytest.fixture

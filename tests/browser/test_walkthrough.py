@@ -21,27 +21,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
-from abierta.core.models import Institution
 from abierta.plans.models import Milestone, ProgressUpdate
+from factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "una-clave-de-prueba-larga-7"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 UPDATE_TEXT = "Se publicaron los datos de contratación del primer trimestre en el portal de la alcaldía."
-
-
-def make_user(email: str, role: str, institution: Institution, first: str, last: str) -> User:
-    # Not the root conftest's make_user: this folder's conftest.py shadows `import conftest`.
-    return User.objects.create_user(
-        email=email,
-        password=PASSWORD,
-        role=role,
-        institution=institution,
-        first_name=first,
-        last_name=last,
-        email_verified=True,
-    )
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -79,7 +65,9 @@ def test_visitor_editor_visitor(
     commitment_url = f"/plan/{plan.slug}/compromisos/{commitment.code}/"
     progress_url = f"/gestion/hitos/{milestone.pk}/avance/"
 
-    editor = make_user("editora@example.org", User.Role.EDITOR, world.own_office, "Marta", "Editora")
+    editor = make_user(
+        "editora@example.org", User.Role.EDITOR, world.own_office, first_name="Marta", last_name="Editora"
+    )
     device = TOTPDevice.objects.create(user=editor, name="Teléfono", confirmed=True)
 
     # 1. An anonymous visitor, in Spanish.
@@ -231,7 +219,7 @@ def test_first_sign_in_sets_up_totp(
 ) -> None:
     base = live_server.url
     commitment_url = world.commitment.get_absolute_url()
-    editor = make_user("nueva@example.org", User.Role.EDITOR, world.own_office, "Nuevo", "Editor")
+    editor = make_user("nueva@example.org", User.Role.EDITOR, world.own_office, first_name="Nuevo", last_name="Editor")
     assert not TOTPDevice.objects.filter(user=editor).exists()
 
     page = new_context().new_page()

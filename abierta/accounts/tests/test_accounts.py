@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from abierta.accounts.models import User
 from abierta.accounts.services import verification_url
 from abierta.accounts.views import PENDING, PENDING_SECONDS
-from conftest import PASSWORD, World, make_user
+from factories import PASSWORD, World, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from abierta.core.cache import current_version
 from abierta.plans.models import ProgressUpdate
-from conftest import World, make_user, sign_in
+from factories import World, make_user, sign_in
 
 
 def test_second_anonymous_visit_is_served_from_cache(world: World, client: Client) -> None:

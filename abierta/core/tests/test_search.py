@@ -13,7 +13,7 @@ from django.urls import reverse
 from abierta.core import search
 from abierta.core.search import site_search
 from abierta.plans.models import ActionPlan, Commitment
-from conftest import World
+from factories import World
 
 
 @pytest.fixture

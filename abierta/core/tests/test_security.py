@@ -15,7 +15,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import translation
 
-from conftest import World
+from factories import World
 
 MANAGE = Path(sys.executable).parent / "abierta"
 
@@ -30,6 +30,8 @@ def run_abierta(
         if k
         not in {
             "ABIERTA_TESTING",
+            # Set by the browser tests' Playwright fixture; never in a real deployment.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
             "DATABASE_URL",
             "DEBUG",
             "SECRET_KEY",
@@ -129,7 +131,11 @@ def test_production_settings_turn_on_https_protections(tmp_path: Path) -> None:
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"ABIERTA_TESTING", "SECRET_KEY", "DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"ABIERTA_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "DATABASE_URL"}
+    }
     env.update(
         {"ABIERTA_PRODUCTION": "1", "ALLOWED_HOSTS": "abierta.example.org", "ABIERTA_DATA_DIR": str(tmp_path / "var")}
     )

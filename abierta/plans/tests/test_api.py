@@ -14,7 +14,7 @@ from django.urls import reverse
 from abierta.core.models import Institution
 from abierta.plans.models import ActionPlan, Commitment, Milestone, ProgressUpdate
 from abierta.plans.views import OGP_COLUMNS
-from conftest import World
+from factories import World
 
 
 @pytest.fixture

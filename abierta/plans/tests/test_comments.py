@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from abierta.plans.models import Comment, CommentReport
-from conftest import World, make_user, sign_in
+from factories import World, make_user, sign_in
 
 
 def es(msgid: str) -> str:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from abierta.plans.models import ProgressUpdate
 from abierta.plans.views import UPDATES_SHOWN
-from conftest import World
+from factories import World
 
 
 def _updates(world: World, n: int) -> None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from abierta.core.models import ChangeRecord
 from abierta.plans.models import Milestone
-from conftest import World
+from factories import World
 
 
 def test_editor_adds_a_milestone_with_history(world: World, persona_client) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ from abierta.plans.models import (
     MonitoringReport,
     ProgressUpdate,
 )
-from conftest import PERSONAS, World, make_user
+from factories import PERSONAS, World, make_user
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"

@@ -21,7 +21,7 @@ from PIL import Image
 from abierta.core.models import ChangeRecord
 from abierta.plans import services
 from abierta.plans.models import Commitment, Milestone, ProgressUpdate
-from conftest import World, make_user
+from factories import World, make_user
 
 PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"

@@ -1,6 +1,6 @@
 from django.test import Client
 
-from conftest import World
+from factories import World
 
 
 def test_plan_and_commitment_pages_render(world: World, client: Client) -> None:

@@ -1,0 +1,111 @@
+"""Test factories: the personas and a small action plan built with the real models.
+
+Plain functions, importable from any test as ``from factories import ...`` (a folder's own
+conftest.py would shadow ``import conftest``); the fixtures that use them are in conftest.py.
+
+Personas (as in healthchecks' hc/test.py): anonymous, citizen, editor of the owning office,
+editor of another office, monitoring body, transparency officer, committee member, admin.
+Staff personas sign in with a verified second factor, as the real login requires.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from abierta.accounts.models import User
+from abierta.core.models import Institution
+from abierta.plans.models import ActionPlan, Commitment, Milestone
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@dataclass
+class World:
+    plan: ActionPlan
+    own_office: Institution
+    other_office: Institution
+    monitoring_body: Institution
+    commitment: Commitment
+    milestone: Milestone
+    other_commitment: Commitment
+
+
+def make_user(
+    email: str,
+    role: str = User.Role.CITIZEN,
+    institution: Institution | None = None,
+    verified_email: bool = True,
+    *,
+    first_name: str = "",
+    last_name: str = "Prueba",
+) -> User:
+    """An account with ``PASSWORD``; the first name defaults to the email's local part."""
+    return User.objects.create_user(
+        email=email,
+        password=PASSWORD,
+        role=role,
+        institution=institution,
+        first_name=first_name or email.split("@")[0].capitalize(),
+        last_name=last_name,
+        email_verified=verified_email,
+    )
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign in as the real login would: staff with a confirmed TOTP device and a verified session."""
+    client.force_login(user)
+    if user.is_staff_role:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def make_world() -> World:
+    """A plan with an own office's commitment (one milestone) and another office's commitment."""
+    own = Institution.objects.create(name="Oficina Propia", slug="propia")
+    other = Institution.objects.create(name="Oficina Ajena", slug="ajena")
+    monitor = Institution.objects.create(name="Universidad Monitora", slug="monitora", kind=Institution.Kind.MONITORING)
+    plan = ActionPlan.objects.create(
+        slug="plan-prueba", title="Plan de prueba", jurisdiction="Cartagena", period_start=2022, period_end=2023
+    )
+    commitment = Commitment.objects.create(
+        plan=plan,
+        code="TEST0001",
+        title="Compromiso de prueba",
+        lead_institution=own,
+        start_month=datetime.date(2023, 1, 1),
+        end_month=datetime.date(2023, 11, 1),
+    )
+    milestone = Milestone.objects.create(
+        commitment=commitment,
+        title="Hito de prueba",
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2023, 6, 30),
+        responsible=own,
+    )
+    other_commitment = Commitment.objects.create(
+        plan=plan,
+        code="TEST0002",
+        title="Compromiso ajeno",
+        lead_institution=other,
+        start_month=datetime.date(2023, 1, 1),
+        end_month=datetime.date(2023, 12, 1),
+    )
+    Milestone.objects.create(
+        commitment=other_commitment,
+        title="Hito ajeno",
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2023, 6, 30),
+        responsible=other,
+    )
+    return World(plan, own, other, monitor, commitment, milestone, other_commitment)
+
+
+PERSONAS = ["anonymous", "citizen", "editor_own", "editor_other", "monitor", "transparency", "committee", "admin"]
