@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "abierta.accounts",
     "abierta.plans",
     "abierta.participation",
+    "abierta.gestion",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("abierta.core.urls")),
     path("", include("abierta.plans.urls")),
+    path("", include("abierta.gestion.urls")),
     path("cuenta/", include("abierta.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

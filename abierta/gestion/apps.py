@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GestionConfig(AppConfig):
+    name = "abierta.gestion"
+    label = "gestion"
+    verbose_name = _("Development plan (Gestión Abierta)")
