@@ -17,6 +17,7 @@ from django.db import transaction
 from abierta.accounts.models import User
 from abierta.core import history
 from abierta.core.models import Institution
+from abierta.gestion import demo as gestion_demo
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
     ActionPlan,
@@ -359,9 +360,13 @@ class Command(BaseCommand):
             },
         )
 
+        # Gestión Abierta: an example excerpt of the development plan, linked to COCDI0001/0002.
+        development_plan = gestion_demo.load(offices=offices)
+
         if not options["no_users"] and not settings.PRODUCTION:
             self._users(offices, uniandes)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {plan.title}"))
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded: {development_plan.title}"))
 
     def _commitment(
         self,
