@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from abierta.core.models import ContentVersion
 
-CONTENT_APPS = frozenset({"core", "plans", "participation", "accounts"})
+CONTENT_APPS = frozenset({"core", "plans", "participation", "accounts", "gestion"})
 
 
 def current_version() -> int:

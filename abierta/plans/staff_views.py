@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
+from abierta.gestion import access as gestion_access
 from abierta.plans import access, services
 from abierta.plans.forms import (
     AssessmentForm,
@@ -54,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "all_commitments": Commitment.objects.select_related("plan")
         if access.can_assess_opened_government(user)
         else [],
+        "goals": gestion_access.goals_to_measure(user),
     }
     return render(request, "plans/staff/dashboard.html", context)
 

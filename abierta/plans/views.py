@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
 from abierta.core.models import ChangeRecord
+from abierta.gestion.models import Goal
 from abierta.plans import access, services
 from abierta.plans.forms import CommentForm, CommentReportForm
 from abierta.plans.models import (
@@ -93,6 +94,9 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         "comment_form": CommentForm(),
         "can_comment": access.can_comment(request.user),
         "can_edit": access.can_edit_commitment(request.user, commitment),
+        "goals": Goal.objects.filter(commitments=commitment, plan__is_published=True)
+        .select_related("plan")
+        .order_by("plan__title", "code"),
     }
     return render(request, "plans/commitment_detail.html", context)
 

@@ -1,0 +1,46 @@
+"""Who may record the measurements of a development plan's goals, and the one way a view gets a
+goal it may touch. Staff roles count only with a verified second factor (``abierta.accounts.roles``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from abierta.accounts.models import User
+from abierta.accounts.roles import staff_user
+from abierta.gestion.models import Goal
+
+R = User.Role
+
+
+def can_measure(user: Any, goal: Goal) -> bool:
+    """Record a measurement of the goal's indicator: an editor of the goal's responsible office,
+    the transparency officer or a platform admin."""
+    staff = staff_user(user)
+    if staff is None:
+        return False
+    if staff.role in (R.ADMIN, R.TRANSPARENCY):
+        return True
+    return staff.role == R.EDITOR and staff.institution_id is not None and staff.institution_id == goal.responsible_id
+
+
+def goal_for_measurer(user: Any, pk: int) -> Goal:
+    goal = get_object_or_404(Goal.objects.select_related("plan", "programme__pillar", "responsible"), pk=pk)
+    if not can_measure(user, goal):
+        raise PermissionDenied
+    return goal
+
+
+def goals_to_measure(user: Any) -> list[Goal]:
+    """The goals whose measurements the user keeps (for the staff dashboard)."""
+    staff = staff_user(user)
+    if staff is None:
+        return []
+    goals = Goal.objects.select_related("plan", "responsible").order_by("plan__slug", "code")
+    if staff.role in (R.ADMIN, R.TRANSPARENCY):
+        return list(goals)
+    if staff.role == R.EDITOR and staff.institution_id is not None:
+        return list(goals.filter(responsible_id=staff.institution_id))
+    return []
