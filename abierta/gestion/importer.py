@@ -464,7 +464,10 @@ def _next_order(queryset: models.QuerySet[Any]) -> int:
 
 
 def _run(
-    *, table_reader: Callable[[], Table], validate: Callable[[Table, ImportReport], list[Any]], write: Any
+    *,
+    table_reader: Callable[[], Table],
+    validate: Callable[[Table, ImportReport], list[Any]],
+    write: Callable[[list[Any]], Iterable[str]],
 ) -> ImportReport:
     report = ImportReport()
     try:

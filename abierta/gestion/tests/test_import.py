@@ -179,6 +179,24 @@ def test_csv_export_has_a_bom_and_protects_formulas(plan: DevelopmentPlan) -> No
     assert "'=1+1" in titles
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_demo_plan_round_trips_unchanged(db: None, fmt: str) -> None:
+    from abierta.gestion.demo import PLAN_SLUG
+
+    call_command("demo", "--no-users", stdout=io.StringIO())
+    demo = DevelopmentPlan.objects.get(slug=PLAN_SLUG)
+    before = database()
+    report = plan_import(plan=demo, rows_file=plan_export(plan=demo, fmt=fmt), filename=f"plan.{fmt}")
+    assert report.ok, report.lines()
+    assert report.read == report.unchanged == Goal.objects.filter(plan=demo).count() > 0
+    report = measurements_import(
+        plan=demo, rows_file=measurements_export(plan=demo, fmt=fmt), filename=f"mediciones.{fmt}"
+    )
+    assert report.ok, report.lines()
+    assert report.read == report.unchanged == Measurement.objects.filter(goal__plan=demo).count() > 0
+    assert database() == before
+
+
 # Reading the file: BOM, semicolons, Colombian numbers, XLSX ------------------------------------------
 
 
@@ -325,6 +343,12 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(plan: De
     assert database() == (0, 0, 0, 0, 0, 0)
     assert "Line 3: «meta_nombre» is empty." in report.lines()
     assert "Nothing was written" in report.summary()
+
+
+def test_a_cumulative_goal_may_target_less_than_the_previous_plan_achieved(plan: DevelopmentPlan) -> None:
+    data = csv_bytes(HEADER, row("1.1.1", tipo="acumulado", linea_base="800", meta_cuatrienio="500"))
+    report = plan_import(plan=plan, rows_file=data, filename="plan.csv")
+    assert report.ok, report.lines()
 
 
 def test_a_rejected_row_leaves_the_existing_plan_untouched(plan: DevelopmentPlan) -> None:
