@@ -320,6 +320,11 @@ class Row:
             return None
         return number.quantize(quantum)
 
+    def weight(self, column: str) -> Decimal:
+        """A weight; an empty cell is the default weight, 1 (and 0 is a weight)."""
+        value = self.number(column, WEIGHT, required=False, minimum=Decimal(0))
+        return Decimal(1).quantize(Decimal("0.001")) if value is None else value
+
     def year(self, column: str, *, low: int, high: int) -> int | None:
         value = self.cells.get(column)
         if _blank(value):
@@ -530,11 +535,11 @@ def _plan_validate(plan: DevelopmentPlan, table: Table, report: ImportReport) ->
         pillar_code = row.text("pilar_codigo", max_length=20)
         pillar: dict[str, Any] = {"name": row.text("pilar_nombre", max_length=300)}
         if row.has("pilar_peso"):
-            pillar["weight"] = row.number("pilar_peso", WEIGHT, required=False, minimum=Decimal(0)) or Decimal(1)
+            pillar["weight"] = row.weight("pilar_peso")
         programme_code = row.text("programa_codigo", max_length=20)
         programme: dict[str, Any] = {"name": row.text("programa_nombre", max_length=300)}
         if row.has("programa_peso"):
-            programme["weight"] = row.number("programa_peso", WEIGHT, required=False, minimum=Decimal(0)) or Decimal(1)
+            programme["weight"] = row.weight("programa_peso")
         goal_code = row.text("meta_codigo", max_length=30)
         goal: dict[str, Any] = {
             "title": row.text("meta_nombre", max_length=500),
@@ -552,7 +557,7 @@ def _plan_validate(plan: DevelopmentPlan, table: Table, report: ImportReport) ->
         if row.has("presupuesto"):
             goal["budget"] = row.number("presupuesto", MONEY, required=False, minimum=Decimal(0))
         if row.has("peso"):
-            goal["weight"] = row.number("peso", WEIGHT, required=False, minimum=Decimal(0)) or Decimal(1)
+            goal["weight"] = row.weight("peso")
         office = row.text("dependencia", max_length=200)
         if office:
             goal["responsible"] = institution(office)

@@ -351,6 +351,15 @@ def test_a_cumulative_goal_may_target_less_than_the_previous_plan_achieved(plan:
     assert report.ok, report.lines()
 
 
+def test_a_weight_of_zero_is_kept_and_an_empty_weight_is_one(plan: DevelopmentPlan) -> None:
+    data = csv_bytes(HEADER, row("1.1.1", peso="0", pilar_peso=""), row("1.1.2", peso="", pilar_peso=""))
+    report = plan_import(plan=plan, rows_file=data, filename="plan.csv")
+    assert report.ok, report.lines()
+    assert Goal.objects.get(code="1.1.1").weight == 0
+    assert Goal.objects.get(code="1.1.2").weight == 1
+    assert Pillar.objects.get().weight == 1
+
+
 def test_a_rejected_row_leaves_the_existing_plan_untouched(plan: DevelopmentPlan) -> None:
     import_fixture(plan)
     before = database()
