@@ -20,7 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
-from abierta.gestion.models import Measurement
+from abierta.gestion.models import Goal, Measurement
 from abierta.gestion.tests.builders import make_dev_plan
 from factories import PASSWORD, make_user
 
@@ -39,8 +39,8 @@ def submit(page: Any) -> None:
     page.locator("main form button[type=submit]").last.click()
 
 
-def goal_row(page: Any, code: str) -> Any:
-    return page.locator(f"#meta-{code.lower()}")
+def goal_row(page: Any, goal: Goal) -> Any:
+    return page.locator(f"#meta-{goal.pk}")
 
 
 def test_plan_tree_filters_goal_and_measurement(
@@ -67,19 +67,19 @@ def test_plan_tree_filters_goal_and_measurement(
     visitor.locator(f'main a[href="{plan_url}"]').click()
     visitor.wait_for_url(base + plan_url)
     assert dev.plan.title in visitor.locator("main h1").inner_text()
-    assert "90 %" in goal_row(visitor, "G1").inner_text()
-    g3 = goal_row(visitor, "G3").inner_text()
+    assert "90 %" in goal_row(visitor, dev.g1).inner_text()
+    g3 = goal_row(visitor, dev.g3).inner_text()
     assert NO_DATA.search(g3) and not re.search(r"(?<![\d.,])0 %", g3)
-    assert goal_row(visitor, "G4").locator(".badge--exceeded").count() == 1
-    assert goal_row(visitor, "G5").locator(".badge--worsened").count() == 1
+    assert goal_row(visitor, dev.g4).locator(".badge--exceeded").count() == 1
+    assert goal_row(visitor, dev.g5).locator(".badge--worsened").count() == 1
     axe(visitor)
 
     # 2. The filter form: a plain GET form, labelled selects and a button.
     visitor.select_option("#filtro-pilar", "P2")
     submit(visitor)
     visitor.wait_for_url(re.compile(r"pilar=P2"))
-    assert goal_row(visitor, "G4").count() == 1 and goal_row(visitor, "G5").count() == 1
-    assert goal_row(visitor, "G1").count() == 0
+    assert goal_row(visitor, dev.g4).count() == 1 and goal_row(visitor, dev.g5).count() == 1
+    assert goal_row(visitor, dev.g1).count() == 0
     assert visitor.locator("#filtro-pilar").input_value() == "P2"
     assert "P2" in visitor.locator("#estado-filtro").inner_text()
     axe(visitor)
@@ -87,14 +87,14 @@ def test_plan_tree_filters_goal_and_measurement(
     visitor.select_option("#filtro-dependencia", world.other_office.slug)
     submit(visitor)
     visitor.wait_for_url(re.compile(r"pilar=P2.*dependencia=ajena"))
-    assert goal_row(visitor, "G4").count() == 1 and goal_row(visitor, "G5").count() == 0
+    assert goal_row(visitor, dev.g4).count() == 1 and goal_row(visitor, dev.g5).count() == 0
     assert world.other_office.name in visitor.locator("#estado-filtro").inner_text()
     axe(visitor)
 
     # Back to the whole plan, then a goal.
     visitor.locator(f'#estado-filtro a[href="{plan_url}"]').click()
     visitor.wait_for_url(base + plan_url)
-    goal_row(visitor, "G1").locator(f'a[href="{g1_url}"]').click()
+    goal_row(visitor, dev.g1).locator(f'a[href="{g1_url}"]').click()
     visitor.wait_for_url(base + g1_url)
     assert "G1" in visitor.locator("main h1").inner_text()
     assert "(31 − 40) ÷ (30 − 40) = 90 %" in visitor.locator(".formula").inner_text()
@@ -158,6 +158,6 @@ def test_plan_tree_filters_goal_and_measurement(
     # 4. A new visitor sees the new progress on the plan tree at once.
     reader = new_context().new_page()
     assert reader.goto(base + plan_url).status == 200
-    g3 = goal_row(reader, "G3").inner_text()
+    g3 = goal_row(reader, dev.g3).inner_text()
     assert "26 %" in g3 and "20,5" in g3 and not NO_DATA.search(g3)
     axe(reader)

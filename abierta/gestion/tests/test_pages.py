@@ -14,9 +14,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from abierta.core.models import ChangeRecord
+from abierta.gestion import display
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement
+from abierta.gestion.progress import Indicator, Point, goal_progress
+from abierta.gestion.templatetags.gestion import cop, num
 from abierta.gestion.tests.builders import DevPlan, make_dev_plan, measure
 from factories import World
 
@@ -42,7 +46,7 @@ def text(response: object) -> str:
 def row(response: object, goal: Goal) -> str:
     """The plan page's table row of a goal."""
     html = response.content.decode()  # type: ignore[attr-defined]
-    match = re.search(rf'<tr id="meta-{goal.code.lower()}">(.*?)</tr>', html, flags=re.S)
+    match = re.search(rf'<tr id="meta-{goal.pk}">(.*?)</tr>', html, flags=re.S)
     assert match, f"no row for {goal.code}"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
 
@@ -344,3 +348,61 @@ def test_new_measurement_moves_a_point_goal(
     measure(dev.g5, datetime.date(2025, 9, 1), "65")
     page = text(client.get(en(dev.g5.get_absolute_url())))
     assert "(65 − 50) ÷ (70 − 50) = 75 %" in page and "worsened" not in page
+
+
+# The computation as the goal page writes it ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indicator", "values", "expected"),
+    [
+        (Indicator(Decimal(40), Decimal(30), "decrease"), ["35", "31"], "(31 − 40) ÷ (30 − 40) = 90 %"),
+        (Indicator(Decimal(10), Decimal(20)), ["25"], "(25 − 10) ÷ (20 − 10) = 150 %"),
+        (Indicator(Decimal("2.5"), Decimal("7.5")), ["3.75"], "(3,75 − 2,5) ÷ (7,5 − 2,5) = 25 %"),
+        (Indicator(Decimal(500), Decimal(100), accumulation="cumulative"), ["30", "20"], "50 ÷ 100 = 50 %"),
+        (Indicator(Decimal(95), Decimal(95)), ["96"], "96 ≥ 95 → 100 %"),
+        (Indicator(Decimal(95), Decimal(95)), ["94"], "94 < 95 → 0 %"),
+        (Indicator(Decimal(5), Decimal(5), "decrease"), ["4"], "4 ≤ 5 → 100 %"),
+        (Indicator(Decimal(5), Decimal(5), "decrease"), ["6"], "6 > 5 → 0 %"),
+    ],
+)
+def test_formula_text(indicator: Indicator, values: list[str], expected: str) -> None:
+    points = [Point(datetime.date(2025, i + 1, 1), Decimal(v)) for i, v in enumerate(values)]
+    with translation.override("es-co"):
+        assert display.formula(indicator, goal_progress(indicator, points)) == expected
+
+
+def test_no_formula_without_measurements() -> None:
+    ind = Indicator(Decimal(0), Decimal(10))
+    assert display.formula(ind, goal_progress(ind, [])) is None
+
+
+def test_explanations_differ_by_kind() -> None:
+    with translation.override("en"):
+        texts = {
+            display.explanation(Indicator(Decimal(0), Decimal(10))),
+            display.explanation(Indicator(Decimal(10), Decimal(0), "decrease")),
+            display.explanation(Indicator(Decimal(0), Decimal(10), accumulation="cumulative")),
+            display.explanation(Indicator(Decimal(5), Decimal(5))),
+        }
+    assert len(texts) == 4 and all(t.endswith(".") for t in texts)
+
+
+def test_number_filters() -> None:
+    with translation.override("es-co"):
+        assert (num(Decimal("31.5000")), num(Decimal("1234567.0000")), num(None)) == ("31,5", "1.234.567", "")
+        assert cop(Decimal("1250000000.00")) == "$ 1.250.000.000"
+    with translation.override("en"):
+        assert (num(Decimal("31.5000")), cop(Decimal("1500.4"))) == ("31.5", "$ 1,500")
+
+
+def test_chart_scale_is_round_and_not_localized(dev: DevPlan) -> None:
+    ind = Indicator(Decimal(40), Decimal(30), "decrease")
+    points = [Point(datetime.date(2024, 12, 31), Decimal("35.5")), Point(datetime.date(2025, 6, 30), Decimal(31))]
+    with translation.override("es-co"):
+        chart = display.chart(ind, points, 2024, 2027)
+    assert chart is not None
+    assert [t.label for t in chart.y_ticks] == ["30", "35", "40"]
+    assert all("," not in p.x and "," not in p.y for p in chart.points)
+    assert [t.label for t in chart.x_ticks] == ["2024", "2025", "2026", "2027"]
+    assert display.chart(ind, [], 2024, 2027) is None
