@@ -161,3 +161,39 @@ def test_plan_tree_filters_goal_and_measurement(
     g3 = goal_row(reader, dev.g3).inner_text()
     assert "26 %" in g3 and "20,5" in g3 and not NO_DATA.search(g3)
     axe(reader)
+
+
+def test_demo_development_plan_pages_are_accessible(
+    live_server: Any,
+    transactional_db: None,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
+) -> None:
+    """Every Gestión page of the demonstration plan, in both languages, passes axe: real-sized
+    names, many measurements, cumulative and decreasing goals, budgets, linked commitments."""
+    from django.core.management import call_command
+
+    from abierta.gestion.demo import PLAN_SLUG
+    from abierta.gestion.models import DevelopmentPlan
+
+    call_command("demo", "--no-users", verbosity=0)
+    plan = DevelopmentPlan.objects.get(slug=PLAN_SLUG)
+    goals = list(Goal.objects.filter(plan=plan))
+    assert goals
+    office = goals[0].responsible.slug
+    pillar = plan.pillars.first()
+    assert pillar is not None
+    paths = [
+        "/plan-de-desarrollo/",
+        plan.get_absolute_url(),
+        f"{plan.get_absolute_url()}?pilar={pillar.code}&dependencia={office}",
+        f"/en{plan.get_absolute_url()}",
+    ]
+    paths += [g.get_absolute_url() for g in goals]
+    paths.append(f"/en{goals[0].get_absolute_url()}")
+    page = new_context().new_page()
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert page.locator("main h1").count() == 1, path
+        axe(page)
