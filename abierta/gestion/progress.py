@@ -203,7 +203,7 @@ class GoalNode:
 
 
 def plan_tree(plan: Any, *, pillar: str | None = None, office: str | None = None) -> list[Node]:
-    """The plan's pillars → programmes → goals with progress, in 3 queries. ``pillar`` (a code)
+    """The plan's pillars → programmes → goals with progress, in 4 queries. ``pillar`` (a code)
     and ``office`` (an institution slug) filter the goals; roll-ups then cover the goals shown."""
     from django.db.models import Prefetch
 
