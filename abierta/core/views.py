@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from abierta.core.cache import public_page
 from abierta.core.search import site_search
+from abierta.gestion.models import DevelopmentPlan
 from abierta.plans.models import ActionPlan
 
 
@@ -34,10 +36,26 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "core/search.html", {"query": query, "hits": hits})
 
 
+def _open_data_catalog_url() -> str | None:
+    """The /datos/ catalog's address, or None while the datos app is not installed (never a dead link)."""
+    try:
+        return reverse("datos:catalog")
+    except NoReverseMatch:
+        return None
+
+
 @public_page
 def transparency(request: HttpRequest) -> HttpResponse:
-    plans = ActionPlan.objects.filter(is_published=True)
-    return render(request, "core/transparency.html", {"plans": plans})
+    """What the platform publishes, under the headings of Resolución 1519 de 2020, Anexo 2.
+
+    See docs/decisions/0004-transparency-section.md for the headings covered and the sources.
+    """
+    context = {
+        "plans": ActionPlan.objects.filter(is_published=True),
+        "dev_plans": DevelopmentPlan.objects.filter(is_published=True),
+        "open_data_catalog_url": _open_data_catalog_url(),
+    }
+    return render(request, "core/transparency.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
