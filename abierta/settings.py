@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "abierta.plans",
     "abierta.participation",
     "abierta.gestion",
+    "abierta.datos",
 ]
 
 MIDDLEWARE = [

@@ -13,11 +13,14 @@ admin.site.site_header = "Abierta"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # The open data files (CSV, JSON, DCAT-AP) have one address whatever the language.
+    path("", include("abierta.datos.files_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("abierta.core.urls")),
     path("", include("abierta.plans.urls")),
     path("", include("abierta.gestion.urls")),
+    path("", include("abierta.datos.urls")),
     path("cuenta/", include("abierta.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
