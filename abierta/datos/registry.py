@@ -97,7 +97,8 @@ class Dataset:
     columns: tuple[Column, ...]
     # Models whose public change records (ChangeRecord) date the dataset.
     tracked: tuple[type[models.Model], ...] = ()
-    # (model, date or datetime field) pairs whose latest value dates the dataset.
+    # (model, date or datetime field) pairs whose latest value dates the dataset (over the
+    # dataset's rows when the model is the queryset's).
     dated: tuple[tuple[type[models.Model], str], ...] = ()
     # Extra distributions in standard formats, computed at request time.
     links: Callable[[], Sequence[Link]] = field(default=lambda: ())
@@ -129,8 +130,11 @@ class Dataset:
             latest = ChangeRecord.objects.filter(content_type__in=types).aggregate(m=Max("at"))["m"]
             if latest is not None:
                 dates.append(_as_date(latest))
+        published = self.queryset()
         for model, name in self.dated:
-            value = model._default_manager.aggregate(m=Max(name))["m"]
+            # On the dataset's own rows when it is their model, so unpublished data dates nothing.
+            rows = published.order_by() if published.model is model else model._default_manager.all()
+            value = rows.aggregate(m=Max(name))["m"]
             if value is not None:
                 dates.append(_as_date(value))
         return max(dates, default=None)

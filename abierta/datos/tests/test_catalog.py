@@ -296,6 +296,18 @@ def test_modified_dates_come_from_the_data(client: Client, data: World) -> None:
     assert progress.modified() == today
     assert _json(client, progress)["modificado"] == today.isoformat()
 
+    # Progress on an unpublished plan dates nothing.
+    ProgressUpdate.objects.update(created_at=datetime.datetime(2023, 2, 2, 15, tzinfo=datetime.UTC))
+    hidden = Commitment.objects.get(code="HIDDEN01")
+    hidden_milestone = hidden.milestones.create(
+        title="Oculto",
+        start_date=datetime.date(2030, 1, 1),
+        end_date=datetime.date(2030, 2, 1),
+        responsible=data.own_office,
+    )
+    ProgressUpdate.objects.create(milestone=hidden_milestone, date=datetime.date(2030, 1, 2), text="Oculto")
+    assert progress.modified() == datetime.date(2023, 2, 2)
+
     # A public change record (an edit of a milestone) dates the milestones dataset.
     assert milestones.modified() is None
     before = snapshot(data.milestone)
