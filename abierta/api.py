@@ -1,21 +1,76 @@
 """The public JSON API, version 1. OpenAPI document at /api/v1/openapi.json."""
 
 import datetime
+import re
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import BeforeValidator, StringConstraints
 
+from abierta.core.models import Institution
 from abierta.gestion import progress as gp
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement
-from abierta.plans.models import ActionPlan, Commitment, Milestone
+from abierta.participation.models import Initiative, WorkingTable
+from abierta.plans.models import (
+    ActionPlan,
+    Commitment,
+    CommitteeMeeting,
+    CommitteeMember,
+    Endorsement,
+    Milestone,
+    MonitoringReport,
+    ProgressUpdate,
+)
 
-api = NinjaAPI(
+# The body of a 422 answer (django-ninja's): one entry per invalid parameter.
+VALIDATION_ERROR = {
+    "description": "Invalid parameters (for example an unknown choice or a non-integer offset). Parámetros no válidos.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "detail": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "type": {"type": "string"},
+                                "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                                "msg": {"type": "string"},
+                            },
+                            "required": ["type", "loc", "msg"],
+                        },
+                    }
+                },
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
+class AbiertaAPI(NinjaAPI):
+    """Declares the 422 answer of every operation that takes parameters (django-ninja does not)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if operation.get("parameters"):
+                    operation["responses"].setdefault(422, VALIDATION_ERROR)
+        return schema
+
+
+api = AbiertaAPI(
     title="Abierta API",
     version="1",
     description=(
@@ -26,6 +81,36 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
 )
+
+
+MAX_LIMIT = 1000
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 10**9
+
+
+class Paged(LimitOffsetPagination):
+    """`limit` (1 to 1000, default 50) and `offset` (0 to 10⁹): bounded, so that no number a client
+    sends can overflow the database's integers."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def _iso_date(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic would otherwise read a number as a Unix time."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected an ISO date, YYYY-MM-DD")
+    if not isinstance(value, str | datetime.date):
+        raise ValueError("expected an ISO date, YYYY-MM-DD")
+    return value
+
+
+# Text parameters (slugs, codes): PostgreSQL refuses strings with NUL characters, so they are invalid here.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=200)]
+# Ids: bounded, so that no number a client sends can overflow the database's integers.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 
 
 class InstitutionOut(Schema):
@@ -104,20 +189,20 @@ class ErrorOut(Schema):
 
 
 @api.get("/plans", response=list[PlanOut], tags=["plans"], summary="List action plans")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def plans_list(request: HttpRequest) -> QuerySet[ActionPlan]:
     return ActionPlan.objects.filter(is_published=True).prefetch_related("lead_institutions").order_by("slug")
 
 
 @api.get("/plans/{slug}", response={200: PlanOut, 404: ErrorOut}, tags=["plans"], summary="One action plan")
-def plan_get(request: HttpRequest, slug: str) -> ActionPlan:
+def plan_get(request: HttpRequest, slug: Text) -> ActionPlan:
     return get_object_or_404(ActionPlan, slug=slug, is_published=True)
 
 
 @api.get("/commitments", response=list[CommitmentOut], tags=["plans"], summary="List commitments")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def commitments_list(
-    request: HttpRequest, plan: str | None = None, completion: Commitment.Completion | None = None
+    request: HttpRequest, plan: Text | None = None, completion: Commitment.Completion | None = None
 ) -> QuerySet[Commitment]:
     qs = Commitment.objects.filter(plan__is_published=True).select_related("plan", "lead_institution")
     qs = qs.prefetch_related("supporting_institutions").order_by("code")
@@ -129,16 +214,16 @@ def commitments_list(
 
 
 @api.get("/commitments/{code}", response={200: CommitmentOut, 404: ErrorOut}, tags=["plans"], summary="One commitment")
-def commitment_get(request: HttpRequest, code: str) -> Commitment:
+def commitment_get(request: HttpRequest, code: Text) -> Commitment:
     return get_object_or_404(
         Commitment.objects.select_related("plan", "lead_institution"), code=code, plan__is_published=True
     )
 
 
 @api.get("/milestones", response=list[MilestoneOut], tags=["plans"], summary="List milestones")
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def milestones_list(
-    request: HttpRequest, commitment: str | None = None, status: Milestone.Status | None = None
+    request: HttpRequest, commitment: Text | None = None, status: Milestone.Status | None = None
 ) -> QuerySet[Milestone]:
     qs = Milestone.objects.filter(commitment__plan__is_published=True).select_related("commitment", "responsible")
     qs = qs.annotate(updates_count=Count("updates"))
@@ -380,7 +465,7 @@ def _goals() -> QuerySet[Goal]:
     summary="List development plans",
     description="Published development plans (Gestión Abierta), by slug.",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def development_plans_list(request: HttpRequest) -> QuerySet[DevelopmentPlan]:
     return DevelopmentPlan.objects.filter(is_published=True).order_by("slug")
 
@@ -392,7 +477,7 @@ def development_plans_list(request: HttpRequest) -> QuerySet[DevelopmentPlan]:
     summary="One development plan, as a tree with progress",
     description="The plan's pillars → programmes → goals, each with its computed progress. " + NUMBERS,
 )
-def development_plan_get(request: HttpRequest, slug: str) -> dict[str, Any]:
+def development_plan_get(request: HttpRequest, slug: Text) -> dict[str, Any]:
     plan = get_object_or_404(DevelopmentPlan, slug=slug, is_published=True)
     tree = gp.plan_tree(plan)
     pillars = [
@@ -445,9 +530,9 @@ def development_plan_get(request: HttpRequest, slug: str) -> dict[str, Any]:
     description="Goals of published development plans, in the plan's order, with their computed progress. "
     "Filters: `plan` (slug), `pillar` (code), `office` (responsible institution's slug). " + NUMBERS,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def goals_list(
-    request: HttpRequest, plan: str | None = None, pillar: str | None = None, office: str | None = None
+    request: HttpRequest, plan: Text | None = None, pillar: Text | None = None, office: Text | None = None
 ) -> QuerySet[Goal]:
     qs = _goals()
     if plan:
@@ -475,7 +560,7 @@ def goals_list(
     description="A goal with its progress, one row per year of the plan (a year without a measurement "
     "has null level and ratio) and its measurements by date. " + NUMBERS,
 )
-def goal_get(request: HttpRequest, plan_slug: str, code: str) -> Goal:
+def goal_get(request: HttpRequest, plan_slug: Text, code: Text) -> Goal:
     return get_object_or_404(_goals().prefetch_related("year_targets"), plan__slug=plan_slug, code=code)
 
 
@@ -487,11 +572,355 @@ def goal_get(request: HttpRequest, plan_slug: str, code: str) -> Goal:
     description="Dated values of the goals' indicators, with their source. Filters: `plan` (slug), "
     "`goal` (goal code). " + NUMBERS,
 )
-@paginate(LimitOffsetPagination)
-def measurements_list(request: HttpRequest, plan: str | None = None, goal: str | None = None) -> QuerySet[Measurement]:
+@paginate(Paged)
+def measurements_list(
+    request: HttpRequest, plan: Text | None = None, goal: Text | None = None
+) -> QuerySet[Measurement]:
     qs = Measurement.objects.filter(goal__plan__is_published=True).select_related("goal__plan")
     if plan:
         qs = qs.filter(goal__plan__slug=plan)
     if goal:
         qs = qs.filter(goal__code=goal)
     return qs.order_by("goal__plan__slug", "goal__code", "date", "id")
+
+
+# Institutions, progress, monitoring, committee, co-creation --------------------------------------
+
+PATHS = (
+    "URLs named `*_url` that point into this site (files, pages) are paths relative to the site's "
+    "root (for example `/planes/archivos/acta/3/`); `evidence_link` is the absolute link given by the author. "
+    "Las URL de archivos son rutas relativas a la raíz del sitio."
+)
+ONLY_PUBLISHED = "Only objects of published action plans. Solo objetos de planes publicados."
+
+
+# Named apart from the models' choices: two enums both called "Kind" would share one OpenAPI component.
+class InstitutionKind(StrEnum):
+    GOVERNMENT = "government"
+    MONITORING = "monitoring"
+    CIVIL_SOCIETY = "civil_society"
+    OTHER = "other"
+
+
+class ReportKind(StrEnum):
+    INITIAL = "initial"
+    COMMITMENT = "commitment"
+    LEARNING = "learning"
+
+
+class InstitutionDetailOut(Schema):
+    name: str
+    short_name: str = Field(..., description="Empty when the office has no short name.")
+    slug: str
+    kind: InstitutionKind
+    website: str = Field(..., description="Absolute URL, or empty.")
+
+
+@api.get(
+    "/institutions",
+    response=list[InstitutionDetailOut],
+    tags=["institutions"],
+    summary="List institutions",
+    description="Government offices and outside bodies (monitoring bodies, civil society), by name. "
+    "Filter: `kind`. Oficinas de gobierno y entidades externas.",
+)
+@paginate(Paged)
+def institutions_list(request: HttpRequest, kind: InstitutionKind | None = None) -> QuerySet[Institution]:
+    qs = Institution.objects.order_by("name", "id")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+@api.get(
+    "/institutions/{slug}",
+    response={200: InstitutionDetailOut, 404: ErrorOut},
+    tags=["institutions"],
+    summary="One institution",
+)
+def institution_get(request: HttpRequest, slug: Text) -> Institution:
+    return get_object_or_404(Institution, slug=slug)
+
+
+def _published_code(commitment: Commitment | None) -> str | None:
+    """A linked commitment's code, or None when there is none or its plan is not published."""
+    if commitment is None or not commitment.plan.is_published:
+        return None
+    return commitment.code
+
+
+class ProgressUpdateOut(Schema):
+    id: int
+    plan: str = Field(..., alias="milestone.commitment.plan.slug")
+    commitment: str = Field(..., alias="milestone.commitment.code")
+    milestone: int = Field(..., alias="milestone_id", description="Id of the milestone (see /milestones).")
+    date: datetime.date
+    text: str
+    evidence_file_url: str | None = Field(..., description="Path of the evidence file; null: no file.")
+    evidence_name: str = Field(..., description="The evidence file's original name; empty: no file.")
+    evidence_kind: str = Field(..., description="Kind of evidence file (for example pdf, image); empty: no file.")
+    evidence_link: str = Field(..., alias="evidence_url", description="Absolute link to evidence; empty: none.")
+    institution: InstitutionOut | None = Field(..., description="The office that reported it; null: unknown.")
+    is_example: bool
+
+    @staticmethod
+    def resolve_evidence_file_url(obj: ProgressUpdate) -> str | None:
+        return reverse("plans:evidence_file", kwargs={"pk": obj.pk}) if obj.evidence_file else None
+
+
+def _updates() -> QuerySet[ProgressUpdate]:
+    return ProgressUpdate.objects.filter(milestone__commitment__plan__is_published=True).select_related(
+        "milestone__commitment__plan", "institution"
+    )
+
+
+@api.get(
+    "/progress-updates",
+    response=list[ProgressUpdateOut],
+    tags=["progress"],
+    summary="List progress updates",
+    description="Dated reports of progress on the milestones, newest first, with their evidence. "
+    "Filters: `commitment` (code), `milestone` (id), `date_from` and `date_to` (ISO dates, inclusive). "
+    "Avances de los hitos con su evidencia. " + ONLY_PUBLISHED + " " + PATHS,
+)
+@paginate(Paged)
+def progress_updates_list(
+    request: HttpRequest,
+    commitment: Text | None = None,
+    milestone: Id | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
+) -> QuerySet[ProgressUpdate]:
+    qs = _updates()
+    if commitment:
+        qs = qs.filter(milestone__commitment__code=commitment)
+    if milestone is not None:
+        qs = qs.filter(milestone_id=milestone)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs.order_by("-date", "-id")
+
+
+@api.get(
+    "/progress-updates/{update_id}",
+    response={200: ProgressUpdateOut, 404: ErrorOut},
+    tags=["progress"],
+    summary="One progress update",
+    description=ONLY_PUBLISHED + " " + PATHS,
+)
+def progress_update_get(request: HttpRequest, update_id: Id) -> ProgressUpdate:
+    return get_object_or_404(_updates(), pk=update_id)
+
+
+class MonitoringReportOut(Schema):
+    id: int
+    plan: str = Field(..., alias="plan.slug")
+    kind: ReportKind
+    commitment: str | None = Field(..., description="Code of the commitment assessed; null: the whole plan.")
+    title: str
+    summary: str
+    published_on: datetime.date
+    file_url: str | None = Field(..., description="Path of the report file (PDF); null: no file.")
+    institution: InstitutionOut = Field(..., description="The monitoring body that wrote it.")
+
+    @staticmethod
+    def resolve_commitment(obj: MonitoringReport) -> str | None:
+        return _published_code(obj.commitment)
+
+    @staticmethod
+    def resolve_file_url(obj: MonitoringReport) -> str | None:
+        return reverse("plans:report_file", kwargs={"pk": obj.pk}) if obj.file else None
+
+
+def _reports() -> QuerySet[MonitoringReport]:
+    return MonitoringReport.objects.filter(plan__is_published=True).select_related(
+        "plan", "commitment__plan", "institution"
+    )
+
+
+@api.get(
+    "/monitoring-reports",
+    response=list[MonitoringReportOut],
+    tags=["monitoring"],
+    summary="List monitoring reports",
+    description="Reports of the independent monitoring body, newest first. Filters: `plan` (slug), `kind`. "
+    "Informes del mecanismo de monitoreo independiente. " + ONLY_PUBLISHED + " " + PATHS,
+)
+@paginate(Paged)
+def monitoring_reports_list(
+    request: HttpRequest, plan: Text | None = None, kind: ReportKind | None = None
+) -> QuerySet[MonitoringReport]:
+    qs = _reports()
+    if plan:
+        qs = qs.filter(plan__slug=plan)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-published_on", "-id")
+
+
+@api.get(
+    "/monitoring-reports/{report_id}",
+    response={200: MonitoringReportOut, 404: ErrorOut},
+    tags=["monitoring"],
+    summary="One monitoring report",
+    description=ONLY_PUBLISHED + " " + PATHS,
+)
+def monitoring_report_get(request: HttpRequest, report_id: Id) -> MonitoringReport:
+    return get_object_or_404(_reports(), pk=report_id)
+
+
+class CommitteeMemberOut(Schema):
+    id: int
+    plan: str = Field(..., alias="plan.slug")
+    name: str
+    sector: str = Field(..., description="Sector or population the member represents.")
+    working_table: int | None = Field(
+        ..., description="Number of the working table that elected them (see /working-tables); null: none."
+    )
+    start_date: datetime.date
+    end_date: datetime.date | None = Field(..., description="null: still a member.")
+    is_example: bool
+
+    @staticmethod
+    def resolve_working_table(obj: CommitteeMember) -> int | None:
+        return obj.working_table.number if obj.working_table else None
+
+
+@api.get(
+    "/committee-members",
+    response=list[CommitteeMemberOut],
+    tags=["committee"],
+    summary="List members of the citizen monitoring committee",
+    description="Members of each plan's Citizen Monitoring Committee. Filter: `plan` (slug). "
+    "Miembros del Comité Ciudadano de Seguimiento. " + ONLY_PUBLISHED,
+)
+@paginate(Paged)
+def committee_members_list(request: HttpRequest, plan: Text | None = None) -> QuerySet[CommitteeMember]:
+    qs = CommitteeMember.objects.filter(plan__is_published=True).select_related("plan", "working_table")
+    if plan:
+        qs = qs.filter(plan__slug=plan)
+    return qs.order_by("plan__slug", "name", "id")
+
+
+class CommitteeMeetingOut(Schema):
+    id: int
+    plan: str = Field(..., alias="plan.slug")
+    date: datetime.date
+    place: str
+    summary: str
+    minutes_url: str | None = Field(..., description="Path of the minutes (PDF); null: none uploaded.")
+    is_example: bool
+
+    @staticmethod
+    def resolve_minutes_url(obj: CommitteeMeeting) -> str | None:
+        return reverse("plans:minutes_file", kwargs={"pk": obj.pk}) if obj.minutes else None
+
+
+@api.get(
+    "/committee-meetings",
+    response=list[CommitteeMeetingOut],
+    tags=["committee"],
+    summary="List meetings of the citizen monitoring committee",
+    description="Meetings of the committee, newest first, with their minutes. Filter: `plan` (slug). "
+    "Reuniones del comité y sus actas. " + ONLY_PUBLISHED + " " + PATHS,
+)
+@paginate(Paged)
+def committee_meetings_list(request: HttpRequest, plan: Text | None = None) -> QuerySet[CommitteeMeeting]:
+    qs = CommitteeMeeting.objects.filter(plan__is_published=True).select_related("plan")
+    if plan:
+        qs = qs.filter(plan__slug=plan)
+    return qs.order_by("-date", "-id")
+
+
+class EndorsementOut(Schema):
+    plan: str = Field(..., alias="plan.slug")
+    name: str
+    sector: str
+
+
+@api.get(
+    "/endorsements",
+    response=list[EndorsementOut],
+    tags=["co-creation"],
+    summary="List endorsements of action plans",
+    description="Non-government stakeholders that support a plan. Filter: `plan` (slug). "
+    "Respaldos al plan. " + ONLY_PUBLISHED,
+)
+@paginate(Paged)
+def endorsements_list(request: HttpRequest, plan: Text | None = None) -> QuerySet[Endorsement]:
+    qs = Endorsement.objects.filter(plan__is_published=True).select_related("plan")
+    if plan:
+        qs = qs.filter(plan__slug=plan)
+    return qs.order_by("plan__slug", "order", "name", "id")
+
+
+class WorkingTableOut(Schema):
+    plan: str = Field(..., alias="plan.slug")
+    number: int
+    name: str
+    sector: WorkingTable.Sector
+    group: str = Field(..., description="Population group or territory; empty: none.")
+    held_on: datetime.date | None
+    place: str
+    attendance: int | None = Field(..., description="null: not recorded.")
+    proposals_count: int | None = Field(..., description="Proposals gathered; null: not recorded.")
+    is_example: bool
+
+
+@api.get(
+    "/working-tables",
+    response=list[WorkingTableOut],
+    tags=["co-creation"],
+    summary="List co-creation working tables",
+    description="The working tables of each plan's co-creation. Filters: `plan` (slug), `sector`. "
+    "Mesas de trabajo de la cocreación. " + ONLY_PUBLISHED,
+)
+@paginate(Paged)
+def working_tables_list(
+    request: HttpRequest, plan: Text | None = None, sector: WorkingTable.Sector | None = None
+) -> QuerySet[WorkingTable]:
+    qs = WorkingTable.objects.filter(plan__is_published=True).select_related("plan")
+    if plan:
+        qs = qs.filter(plan__slug=plan)
+    if sector:
+        qs = qs.filter(sector=sector)
+    return qs.order_by("plan__slug", "number")
+
+
+class InitiativeOut(Schema):
+    plan: str = Field(..., alias="plan.slug")
+    number: int
+    title: str
+    summary: str
+    shortlisted: bool = Field(..., description="Shortlisted for the public consultation.")
+    selected: bool = Field(..., description="Chosen in the consultation.")
+    commitment: str | None = Field(..., description="Code of the commitment it became; null: none.")
+    is_example: bool
+
+    @staticmethod
+    def resolve_commitment(obj: Initiative) -> str | None:
+        return _published_code(obj.commitment)
+
+
+@api.get(
+    "/initiatives",
+    response=list[InitiativeOut],
+    tags=["co-creation"],
+    summary="List co-creation initiatives",
+    description="Initiatives drawn from the working tables' proposals. Filters: `plan` (slug), "
+    "`shortlisted`, `selected` (true or false). Iniciativas de la cocreación. " + ONLY_PUBLISHED,
+)
+@paginate(Paged)
+def initiatives_list(
+    request: HttpRequest, plan: Text | None = None, shortlisted: bool | None = None, selected: bool | None = None
+) -> QuerySet[Initiative]:
+    qs = Initiative.objects.filter(plan__is_published=True).select_related("plan", "commitment__plan")
+    if plan:
+        qs = qs.filter(plan__slug=plan)
+    if shortlisted is not None:
+        qs = qs.filter(shortlisted=shortlisted)
+    if selected is not None:
+        qs = qs.filter(selected=selected)
+    return qs.order_by("plan__slug", "number")
