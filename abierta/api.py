@@ -75,8 +75,10 @@ api = AbiertaAPI(
     version="1",
     description=(
         "Datos abiertos de la plataforma Abierta: planes de acción de Gobierno Abierto (OGP Local), "
-        "compromisos e hitos; Gestión Abierta: plan de desarrollo, metas, mediciones y avance. "
-        "Open data of the Abierta platform. Licence: CC BY 4.0."
+        "compromisos, hitos, avances, informes de monitoreo, comité de seguimiento y cocreación; "
+        "Gestión Abierta: plan de desarrollo, metas, mediciones y avance. "
+        "Open data of the Abierta platform. Lists are paged with `limit` (1 to 1000, default 50) and "
+        "`offset`; invalid parameters get a 422 answer. Licence: CC BY 4.0."
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
