@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from abierta.accounts.models import User
 from factories import World, make_user, make_world, sign_in
+
+# Whitenoise warns whenever STATIC_ROOT is missing (a fresh checkout). Made here, at import, because
+# some test modules build the WSGI application while they are collected.
+Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
@@ -54,13 +60,3 @@ def _fresh_cache() -> None:
 
     cache.clear()
     translation.activate("es-co")
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists() -> None:
-    """Whitenoise warns at every request when STATIC_ROOT is missing (a fresh checkout)."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
