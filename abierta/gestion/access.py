@@ -26,6 +26,13 @@ def can_measure(user: Any, goal: Goal) -> bool:
     return staff.role == R.EDITOR and staff.institution_id is not None and staff.institution_id == goal.responsible_id
 
 
+def can_import(user: Any) -> bool:
+    """Import a development plan (its goals) or its measurements from a file: the transparency
+    officer or a platform admin."""
+    staff = staff_user(user)
+    return staff is not None and staff.role in (R.ADMIN, R.TRANSPARENCY)
+
+
 def goal_for_measurer(user: Any, pk: int) -> Goal:
     goal = get_object_or_404(Goal.objects.select_related("plan", "programme__pillar", "responsible"), pk=pk)
     if not can_measure(user, goal):

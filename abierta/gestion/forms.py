@@ -6,6 +6,8 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,3 +59,45 @@ class MeasurementForm(forms.ModelForm):  # type: ignore[type-arg]
                 params={"date": date.isoformat()},
             )
         return date
+
+
+PLAN, MEASUREMENTS = "plan", "measurements"
+IMPORT_EXTENSIONS = (".csv", ".xlsx")
+
+
+class ImportForm(forms.Form):
+    """The file of an import: its kind, and a CSV or XLSX file no larger than the upload limit.
+    What the file holds is checked by ``abierta.gestion.importer``."""
+
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            (PLAN, _("The plan: pillars, programmes and goals, one row per goal")),
+            (MEASUREMENTS, _("Measurements of the goals, one row per measurement")),
+        ],
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A CSV (.csv, UTF-8) or Excel (.xlsx) file in the template of the plan."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_EXTENSIONS)}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith(IMPORT_EXTENSIONS):
+            raise forms.ValidationError(
+                _("«%(name)s» is not a CSV or Excel file: upload a .csv or .xlsx file."),
+                params={"name": upload.name},
+                code="wrong_type",
+            )
+        limit = settings.ABIERTA_MAX_UPLOAD_BYTES
+        if upload.size is None or upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."), code="empty")
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file weighs %(size)s; the largest accepted is %(limit)s."),
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="too_large",
+            )
+        return upload

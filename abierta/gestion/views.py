@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from abierta.core.cache import public_page
 from abierta.core.models import ChangeRecord, Institution
-from abierta.gestion import access, display
+from abierta.gestion import access, display, exporter
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement
 from abierta.gestion.progress import Rollup, goal_progress, indicator_of, plan_tree, points_of, rollup, yearly
 from abierta.plans.models import Commitment
@@ -92,3 +92,18 @@ def goal_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "can_measure": access.can_measure(request.user, goal),
     }
     return render(request, "gestion/goal_detail.html", context)
+
+
+# Not cached by ``public_page``: the cache keeps the body and its type, not the file name.
+def plan_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The plan's goals in the import template (docs/gestion-plantilla.md), as CSV or XLSX."""
+    plan = _published_plan(slug)
+    return exporter.export_response(table=exporter.plan_table(plan), fmt=fmt, filename=f"{plan.slug}-plantilla")
+
+
+def plan_measurements(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The measurements of the plan's goals in the import template, as CSV or XLSX."""
+    plan = _published_plan(slug)
+    return exporter.export_response(
+        table=exporter.measurements_table(plan), fmt=fmt, filename=f"{plan.slug}-mediciones"
+    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
 from abierta.gestion import access as gestion_access
+from abierta.gestion.models import DevelopmentPlan
 from abierta.plans import access, services
 from abierta.plans.forms import (
     AssessmentForm,
@@ -56,6 +57,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if access.can_assess_opened_government(user)
         else [],
         "goals": gestion_access.goals_to_measure(user),
+        "import_plans": list(DevelopmentPlan.objects.order_by("-period_start", "slug"))
+        if gestion_access.can_import(user)
+        else [],
     }
     return render(request, "plans/staff/dashboard.html", context)
 
