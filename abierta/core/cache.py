@@ -2,18 +2,20 @@
 
 Rendering a plan page costs 15–25 ms of CPU; most visitors are anonymous and see the same bytes.
 A page is cached under (content version, language, full path). Any save or delete of a model of
-the content apps bumps the version (one row, shared by all app servers through the database), so
-a change is visible at once. Signed-in people, POSTs and responses that set cookies are never
-cached. ``ABIERTA_PAGE_CACHE_SECONDS=0`` turns the cache off.
+any of the project's own apps (``abierta.*``) bumps the version (one row, shared by all app
+servers through the database), so a change is visible at once. Signed-in people, POSTs and
+responses that set cookies are never cached. ``ABIERTA_PAGE_CACHE_SECONDS=0`` turns the cache off.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
@@ -22,7 +24,15 @@ from django.utils.translation import get_language
 
 from abierta.core.models import ContentVersion
 
-CONTENT_APPS = frozenset({"core", "plans", "participation", "accounts", "gestion"})
+# Every app of the project counts as content, so a new module's pages are invalidated without
+# registering anywhere; Django's and third parties' models (sessions, OTP devices, the migration
+# recorder) never change a public page.
+CONTENT_APP_PREFIX = "abierta."
+
+
+@functools.cache
+def content_app_labels() -> frozenset[str]:
+    return frozenset(c.label for c in apps.get_app_configs() if c.name.startswith(CONTENT_APP_PREFIX))
 
 
 def current_version() -> int:
@@ -33,7 +43,7 @@ def current_version() -> int:
 def bump_version(**kwargs: Any) -> None:
     sender = kwargs.get("sender")
     meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in CONTENT_APPS or sender is ContentVersion:
+    if meta is None or meta.app_label not in content_app_labels() or sender is ContentVersion:
         return
     if kwargs.get("raw"):  # loading fixtures
         return

@@ -61,3 +61,16 @@ def test_cache_can_be_turned_off(world: World, client: Client, settings: object,
     url = world.plan.get_absolute_url()
     client.get(url)
     assert "X-Page-Cache" not in client.get(url)
+
+
+def test_only_infrastructure_saves_leave_the_version_alone(world: World) -> None:
+    from django.contrib.sessions.backends.db import SessionStore
+
+    before = current_version()
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+    assert current_version() == before
+    world.plan.title = "Plan renombrado"
+    world.plan.save()
+    assert current_version() > before
