@@ -15,28 +15,9 @@ from typing import IO, Any
 from django.http import HttpResponse
 
 from abierta.core.csvexport import CsvResponse, safe_cell
-from abierta.gestion.importer import ACCUMULATIONS, DIRECTIONS
+from abierta.gestion.importer import ACCUMULATIONS, DIRECTIONS, MEASUREMENT_COLUMNS, PLAN_HEAD, PLAN_TAIL
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement
 
-PLAN_HEAD = [
-    "pilar_codigo",
-    "pilar_nombre",
-    "pilar_peso",
-    "programa_codigo",
-    "programa_nombre",
-    "programa_peso",
-    "meta_codigo",
-    "meta_nombre",
-    "indicador",
-    "unidad",
-    "sentido",
-    "tipo",
-    "linea_base",
-    "anio_linea_base",
-    "meta_cuatrienio",
-]
-PLAN_TAIL = ["dependencia", "presupuesto", "peso"]
-MEASUREMENT_COLUMNS = ["meta_codigo", "fecha", "valor", "fuente", "enlace", "nota"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 DIRECTION_NAMES = {v: k for k, v in DIRECTIONS.items()}

@@ -47,11 +47,15 @@ MAX_ROWS = 20_000
 # A baseline year, or a measurement's date, may be this many years before the plan's period.
 YEARS_BEFORE_PERIOD = 10
 
-PLAN_REQUIRED = (
+# The template (docs/gestion-plantilla.md), in the order the exporter writes it: the plan's
+# columns, one ``meta_<year>`` per year of the period between head and tail, then the measurements'.
+PLAN_HEAD = (
     "pilar_codigo",
     "pilar_nombre",
+    "pilar_peso",
     "programa_codigo",
     "programa_nombre",
+    "programa_peso",
     "meta_codigo",
     "meta_nombre",
     "indicador",
@@ -59,13 +63,16 @@ PLAN_REQUIRED = (
     "sentido",
     "tipo",
     "linea_base",
+    "anio_linea_base",
     "meta_cuatrienio",
-    "dependencia",
 )
+PLAN_TAIL = ("dependencia", "presupuesto", "peso")
 PLAN_OPTIONAL = ("pilar_peso", "programa_peso", "anio_linea_base", "presupuesto", "peso")
+PLAN_REQUIRED = tuple(c for c in (*PLAN_HEAD, *PLAN_TAIL) if c not in PLAN_OPTIONAL)
 YEAR_COLUMN = re.compile(r"^meta_(\d{4})$")
-MEASUREMENT_REQUIRED = ("meta_codigo", "fecha", "valor", "fuente")
+MEASUREMENT_COLUMNS = ("meta_codigo", "fecha", "valor", "fuente", "enlace", "nota")
 MEASUREMENT_OPTIONAL = ("enlace", "nota")
+MEASUREMENT_REQUIRED = tuple(c for c in MEASUREMENT_COLUMNS if c not in MEASUREMENT_OPTIONAL)
 
 DIRECTIONS: dict[str, str] = {"aumentar": Goal.Direction.INCREASE, "disminuir": Goal.Direction.DECREASE}
 ACCUMULATIONS: dict[str, str] = {"punto": Goal.Accumulation.POINT, "acumulado": Goal.Accumulation.CUMULATIVE}
