@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, StringConstraints
 
 from abierta.core.models import Institution
 from abierta.gestion import progress as gp
-from abierta.gestion.models import DevelopmentPlan, Goal, Measurement
+from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, goal_plan_order
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
     ActionPlan,
@@ -543,15 +543,7 @@ def goals_list(
         qs = qs.filter(programme__pillar__code=pillar)
     if office:
         qs = qs.filter(responsible__slug=office)
-    return qs.order_by(
-        "plan__slug",
-        "programme__pillar__order",
-        "programme__pillar__code",
-        "programme__order",
-        "programme__code",
-        "order",
-        "code",
-    )
+    return qs.order_by("plan__slug", *goal_plan_order())
 
 
 @api.get(

@@ -24,7 +24,7 @@ from abierta.datos.registry import (
     absolute,
     register,
 )
-from abierta.gestion.models import DevelopmentPlan, Goal, Measurement
+from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, goal_plan_order
 from abierta.gestion.progress import goal_progress, indicator_of, points_of
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
@@ -569,9 +569,7 @@ register(
             Goal.objects.filter(plan__is_published=True)
             .select_related("plan", "programme__pillar", "responsible")
             .prefetch_related(Prefetch("measurements", queryset=Measurement.objects.order_by("date")))
-            .order_by(
-                "plan__slug", "programme__pillar__order", "programme__pillar__code", "programme__order", "order", "code"
-            )
+            .order_by("plan__slug", *goal_plan_order())
         ),
         columns=(
             Column("plan", "Plan", TEXT, _("Identifier (slug) of the development plan."), lambda g: g.plan.slug),

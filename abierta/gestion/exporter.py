@@ -16,7 +16,7 @@ from django.http import HttpResponse
 
 from abierta.core.csvexport import CsvResponse, safe_cell
 from abierta.gestion.importer import ACCUMULATIONS, DIRECTIONS, MEASUREMENT_COLUMNS, PLAN_HEAD, PLAN_TAIL
-from abierta.gestion.models import DevelopmentPlan, Goal, Measurement
+from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, goal_plan_order
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,14 +46,7 @@ def plan_table(plan: DevelopmentPlan) -> Table:
         Goal.objects.filter(plan=plan)
         .select_related("programme__pillar", "responsible")
         .prefetch_related("year_targets")
-        .order_by(
-            "programme__pillar__order",
-            "programme__pillar__code",
-            "programme__order",
-            "programme__code",
-            "order",
-            "code",
-        )
+        .order_by(*goal_plan_order())
     )
     rows = []
     for goal in goals:
@@ -89,15 +82,7 @@ def measurements_table(plan: DevelopmentPlan) -> Table:
     measurements = (
         Measurement.objects.filter(goal__plan=plan)
         .select_related("goal__programme__pillar")
-        .order_by(
-            "goal__programme__pillar__order",
-            "goal__programme__pillar__code",
-            "goal__programme__order",
-            "goal__programme__code",
-            "goal__order",
-            "goal__code",
-            "date",
-        )
+        .order_by(*goal_plan_order("goal__"), "date")
     )
     rows = [[m.goal.code, m.date, plain(m.value), m.source, m.source_url, m.note] for m in measurements]
     return list(MEASUREMENT_COLUMNS), rows

@@ -89,6 +89,13 @@ class Programme(models.Model):
         return f"{self.code} {self.name}"
 
 
+def goal_plan_order(prefix: str = "") -> tuple[str, ...]:
+    """``order_by`` fields that list goals as the plan declares them: by pillar, programme, goal.
+    ``prefix`` reaches the goal from another model, e.g. ``"goal__"`` for measurements."""
+    fields = ("programme__pillar__order", "programme__pillar__code", "programme__order", "programme__code")
+    return tuple(f"{prefix}{f}" for f in (*fields, "order", "code"))
+
+
 class Goal(models.Model):
     """A goal (meta) of the plan, measured by one indicator."""
 
