@@ -51,6 +51,16 @@ def _plan_column(path: str = "plan__slug") -> Column:
     return Column("plan", "Plan", TEXT, _("Identifier (slug) of the action plan, as in its web address."), get)
 
 
+def _example_column() -> Column:
+    return Column(
+        "ejemplo",
+        "Dato de ejemplo",
+        BOOLEAN,
+        _("Invented for the demonstration; not in the source."),
+        lambda obj: obj.is_example,
+    )
+
+
 def _name(obj: Any) -> str:
     return obj.name if obj is not None else ""
 
@@ -198,13 +208,7 @@ register(
                 ),
                 lambda c: c.opened_government,
             ),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda c: c.is_example,
-            ),
+            _example_column(),
             Column(
                 "url", "Página", URL, _("The commitment's page on this site."), lambda c: absolute(c.get_absolute_url())
             ),
@@ -247,13 +251,7 @@ register(
                 _("Status: not_started, in_progress, delayed, completed or cancelled."),
                 lambda m: m.status,
             ),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda m: m.is_example,
-            ),
+            _example_column(),
         ),
         tracked=(Milestone,),
     )
@@ -296,13 +294,7 @@ register(
             Column("descripcion", "Descripción", TEXT, _("What was done."), lambda u: u.text),
             Column("evidencia", "Evidencia", URL, _("Link to the evidence (file or page); empty if none."), _evidence),
             Column("dependencia", "Dependencia", TEXT, _("Office that reported it."), lambda u: _name(u.institution)),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda u: u.is_example,
-            ),
+            _example_column(),
         ),
         tracked=(ProgressUpdate,),
         dated=((ProgressUpdate, "created_at"),),
@@ -386,13 +378,7 @@ register(
                 _("End of the term; empty if current."),
                 lambda m: m.end_date,
             ),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda m: m.is_example,
-            ),
+            _example_column(),
         ),
         tracked=(CommitteeMember,),
     )
@@ -420,13 +406,7 @@ register(
             Column("lugar", "Lugar", TEXT, _("Place."), lambda m: m.place),
             Column("resumen", "Resumen", TEXT, _("Summary of the meeting."), lambda m: m.summary),
             Column("acta", "Acta", URL, _("Link to the minutes (PDF); empty if none."), _minutes),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda m: m.is_example,
-            ),
+            _example_column(),
         ),
         tracked=(CommitteeMeeting,),
     )
@@ -486,13 +466,7 @@ register(
             Column(
                 "propuestas", "Propuestas", INTEGER, _("Number of proposals gathered."), lambda t: t.proposals_count
             ),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda t: t.is_example,
-            ),
+            _example_column(),
         ),
         dated=((WorkingTable, "held_on"),),
     )
@@ -532,13 +506,7 @@ register(
                 _("Code of the commitment it became; empty if none."),
                 lambda i: i.commitment.code if i.commitment else "",
             ),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda i: i.is_example,
-            ),
+            _example_column(),
         ),
         dated=((WorkingTable, "held_on"),),
     )
@@ -635,13 +603,7 @@ register(
                 _("Unclamped progress ratio: above 1 if exceeded, below 0 if worsened; empty without data."),
                 lambda g: None if _progress(g).ratio is None else round(_progress(g).ratio, 4),
             ),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda g: g.is_example,
-            ),
+            _example_column(),
             Column("url", "Página", URL, _("The goal's page on this site."), lambda g: absolute(g.get_absolute_url())),
         ),
         tracked=(DevelopmentPlan, Goal, Measurement),
@@ -674,13 +636,7 @@ register(
                 lambda m: m.source_url,
             ),
             Column("nota", "Nota", TEXT, _("Note."), lambda m: m.note),
-            Column(
-                "ejemplo",
-                "Dato de ejemplo",
-                BOOLEAN,
-                _("Invented for the demonstration; not in the source."),
-                lambda m: m.is_example,
-            ),
+            _example_column(),
         ),
         tracked=(Measurement,),
         dated=((Measurement, "created_at"),),
