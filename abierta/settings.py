@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "abierta.participation",
     "abierta.gestion",
     "abierta.datos",
+    "abierta.complaints",
 ]
 
 MIDDLEWARE = [
@@ -257,3 +258,32 @@ NINJA_PAGINATION_PER_PAGE = 50
 ABIERTA_PAGE_CACHE_SECONDS = int(env("ABIERTA_PAGE_CACHE_SECONDS", "600"))
 # A comment reported by this many people is hidden until a moderator reviews it.
 ABIERTA_COMMENT_HIDE_AFTER_REPORTS = int(env("ABIERTA_COMMENT_HIDE_AFTER_REPORTS", "3"))
+
+# Complaints (denuncias): docs/security/complaints.md explains each of these.
+# Argon2id for receipts and handler keys (RFC 9106's second recommendation). A system check refuses
+# less than 64 MiB and 3 passes outside tests.
+ABIERTA_COMPLAINTS_ARGON2 = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+if TESTING:
+    ABIERTA_COMPLAINTS_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+# The site-wide salt of receipt hashes; by default derived from SECRET_KEY. Set it once and keep it.
+ABIERTA_COMPLAINTS_RECEIPT_SALT = env("ABIERTA_COMPLAINTS_RECEIPT_SALT")
+# Store keys live outside the database, so that deleting a case also makes its backups unreadable.
+ABIERTA_COMPLAINTS_KEYSTORE = Path(env("ABIERTA_COMPLAINTS_KEYSTORE", str(DATA_DIR / "complaint-keys")))
+# Legal terms, in Colombian business days: answer (Ley 1755 de 2015) and forward to the authority.
+ABIERTA_COMPLAINTS_TERM_DAYS = int(env("ABIERTA_COMPLAINTS_TERM_DAYS", "15"))
+ABIERTA_COMPLAINTS_FORWARD_DAYS = int(env("ABIERTA_COMPLAINTS_FORWARD_DAYS", "5"))
+ABIERTA_COMPLAINTS_DUE_SOON_DAYS = int(env("ABIERTA_COMPLAINTS_DUE_SOON_DAYS", "3"))
+# A closed case is deleted (its keys destroyed) this many days after closing; handlers are warned before.
+ABIERTA_COMPLAINTS_RETENTION_DAYS = int(env("ABIERTA_COMPLAINTS_RETENTION_DAYS", str(5 * 365)))
+ABIERTA_COMPLAINTS_RETENTION_WARNING_DAYS = [
+    int(d) for d in env_list("ABIERTA_COMPLAINTS_RETENTION_WARNING_DAYS", "30,7")
+]
+# Anti-abuse, in memory only (the cache), never in the database.
+ABIERTA_COMPLAINTS_POW_BITS = int(env("ABIERTA_COMPLAINTS_POW_BITS", "16"))
+ABIERTA_COMPLAINTS_NOJS_WAIT_SECONDS = int(env("ABIERTA_COMPLAINTS_NOJS_WAIT_SECONDS", "20"))
+ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR = int(env("ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR", "10"))
+ABIERTA_COMPLAINTS_RECEIPT_FAILURES = int(env("ABIERTA_COMPLAINTS_RECEIPT_FAILURES", "20"))
+# Requests that may run Argon2 at once in one process (each takes 64 MiB).
+ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY = int(env("ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY", "4"))
+# Where the client address comes from: REMOTE_ADDR, or a header a trusted proxy sets (HTTP_X_REAL_IP).
+ABIERTA_CLIENT_IP_HEADER = env("ABIERTA_CLIENT_IP_HEADER", "REMOTE_ADDR")

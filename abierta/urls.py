@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("abierta.plans.urls")),
     path("", include("abierta.gestion.urls")),
     path("", include("abierta.datos.urls")),
+    path("", include("abierta.complaints.urls")),
     path("cuenta/", include("abierta.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

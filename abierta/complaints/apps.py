@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplaintsConfig(AppConfig):
+    name = "abierta.complaints"
+    verbose_name = _("Complaints")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from abierta.complaints import checks  # noqa: F401  (registers the system checks)
