@@ -213,3 +213,13 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit entries cannot be deleted.")
+
+
+class IntakeMessage(models.Model):
+    """An email already filed as a case, by a keyed hash of its Message-ID, so intake never files it twice."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    filed_on = models.DateField()
+
+    def __str__(self) -> str:
+        return self.digest[:12]
