@@ -262,7 +262,8 @@ ABIERTA_COMMENT_HIDE_AFTER_REPORTS = int(env("ABIERTA_COMMENT_HIDE_AFTER_REPORTS
 # Complaints (denuncias): docs/security/complaints.md explains each of these.
 # Argon2id for receipts and handler keys (RFC 9106's second recommendation). A system check refuses
 # less than 64 MiB and 3 passes outside tests.
-ABIERTA_COMPLAINTS_ARGON2 = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+ABIERTA_COMPLAINTS_ARGON2_PRODUCTION = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+ABIERTA_COMPLAINTS_ARGON2 = dict(ABIERTA_COMPLAINTS_ARGON2_PRODUCTION)
 if TESTING:
     ABIERTA_COMPLAINTS_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 # The site-wide salt of receipt hashes; by default derived from SECRET_KEY. Set it once and keep it.
