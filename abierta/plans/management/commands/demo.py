@@ -17,6 +17,7 @@ from django.db import transaction
 from abierta.accounts.models import User
 from abierta.core import history
 from abierta.core.models import Institution
+from abierta.complaints import demo as complaints_demo
 from abierta.gestion import demo as gestion_demo
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
@@ -457,3 +458,6 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save()
         self.stdout.write(f"Demo accounts ({password}): " + ", ".join(p[0] for p in people))
+        receipt = complaints_demo.load(password=password)
+        if receipt:
+            self.stdout.write(f"Demo complaint: follow it up at /denuncias/seguimiento/ with the receipt {receipt}")
