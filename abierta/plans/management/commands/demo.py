@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from abierta.accounts.models import User
+from abierta.complaints import demo as complaints_demo
 from abierta.core import history
 from abierta.core.models import Institution
-from abierta.complaints import demo as complaints_demo
 from abierta.gestion import demo as gestion_demo
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
