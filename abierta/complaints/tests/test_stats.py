@@ -28,7 +28,7 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stats, "today", lambda: TODAY)
 
 
-def make_case(category: str = Case.Category.BRIBERY, what: str = "secreto", **dates: Any) -> Case:
+def make_case(category: str = Case.Category.BRIBERY, *, what: str = "secreto", **dates: Any) -> Case:
     case, _receipt = services.complaint_submit(report=ReportData(category=category, what=what), files=[])
     for name, value in dates.items():
         setattr(case, name, value)
@@ -40,11 +40,11 @@ def make_case(category: str = Case.Category.BRIBERY, what: str = "secreto", **da
 def cases() -> dict[str, Case]:
     handler = make_user("gestor@example.org", User.Role.TRANSPARENCY)
     services.handler_key_create(user=handler, password=PASSWORD)
-    jan = {"received_on": D(2026, 1, 10), "forward_due_on": D(2026, 1, 16), "due_on": D(2026, 1, 30)}
-    mar = {"received_on": D(2026, 3, 2), "forward_due_on": D(2026, 3, 9), "due_on": D(2026, 3, 24)}
+    jan: dict[str, Any] = {"received_on": D(2026, 1, 10), "forward_due_on": D(2026, 1, 16), "due_on": D(2026, 1, 30)}
+    mar: dict[str, Any] = {"received_on": D(2026, 3, 2), "forward_due_on": D(2026, 3, 9), "due_on": D(2026, 3, 24)}
     on_time = make_case(
         Case.Category.BRIBERY,
-        "Pidieron un soborno en la ventanilla 4",
+        what="Pidieron un soborno en la ventanilla 4",
         **jan,
         status=Case.Status.CLOSED,
         answered_on=D(2026, 1, 20),
