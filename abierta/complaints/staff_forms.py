@@ -30,6 +30,14 @@ class UnlockForm(forms.Form):
         help_text=_("Only if you changed your password since you last unlocked your key."),
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+    new_key = forms.BooleanField(
+        label=_("I no longer know my previous password: replace my key with a new one"),
+        required=False,
+        help_text=_(
+            "The old key is lost for good. You will read new complaints; a colleague, or the office's "
+            "recovery key, must give you access to your earlier cases again."
+        ),
+    )
 
 
 class InboxFilterForm(forms.Form):

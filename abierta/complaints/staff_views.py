@@ -65,6 +65,9 @@ def unlock(request: HttpRequest) -> HttpResponse:
         return response
     key = HandlerKey.objects.filter(user=user).first()
     form = UnlockForm(request.POST or None)
+    if key is None:  # a first key: nothing to move over or replace
+        del form.fields["previous_password"]
+        del form.fields["new_key"]
     if request.method == "POST" and form.is_valid():
         private = _unlock(user, form, key is not None)
         if private is not None:
@@ -89,7 +92,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
 def _unlock(user: User, form: UnlockForm, has_key: bool) -> bytes | None:
     """The private key, or None with the reason added to the form."""
     password: str = form.cleaned_data["password"]
-    previous: str = form.cleaned_data["previous_password"]
+    previous: str = form.cleaned_data.get("previous_password") or ""
     account_password = user.check_password(password)
     if not has_key:
         if not account_password:
@@ -103,6 +106,9 @@ def _unlock(user: User, form: UnlockForm, has_key: bool) -> bytes | None:
     if not account_password:
         form.add_error("password", _("This password does not open your key."))
         return None
+    if form.cleaned_data.get("new_key"):
+        services.handler_key_create(user=user, password=password)
+        return services.handler_key_unlock(user=user, password=password)
     if not previous:
         form.add_error(
             "previous_password",
