@@ -1,0 +1,312 @@
+"""Email intake: mbox, Maildir and IMAP; idempotent; files accepted, others listed; receipts by email."""
+
+from __future__ import annotations
+
+import mailbox
+import re
+from collections.abc import Callable
+from email.message import EmailMessage
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from abierta.accounts.models import User
+from abierta.complaints import intake, services
+from abierta.complaints.models import Case, IntakeMessage
+from factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
+RECEIPT = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+
+
+def complaint_email(
+    *, sender: str = "Ana Pérez <ana@example.net>", subject: str = "Contrato 2026-118", message_id: str | None = None
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "denuncias@cartagena.gov.co"
+    msg["Subject"] = subject
+    if message_id:
+        msg["Message-ID"] = message_id
+    msg.set_content("El interventor recibió dinero del contratista.\nAdjunto el acta.")
+    msg.add_attachment(PDF, maintype="application", subtype="pdf", filename="acta.pdf")
+    msg.add_attachment(EXE, maintype="application", subtype="octet-stream", filename="programa.exe")
+    return msg
+
+
+def html_email() -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = "luis@example.net"
+    msg["Subject"] = "Obra sin terminar"
+    msg["Message-ID"] = "<html-1@example.net>"
+    msg.set_content(
+        "<html><head><style>p{color:red}</style></head><body><p>La obra del <b>parque</b> está parada.</p>"
+        "<ul><li>Desde marzo</li></ul><script>alert(1)</script></body></html>",
+        subtype="html",
+    )
+    return msg
+
+
+def no_sender_email() -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = "sin remitente"
+    msg.set_content("texto")
+    return msg
+
+
+def messages() -> list[EmailMessage]:
+    return [
+        complaint_email(message_id="<one@example.net>"),
+        html_email(),
+        no_sender_email(),
+        complaint_email(sender="sinid@example.net", subject="Sin Message-ID"),
+    ]
+
+
+@pytest.fixture
+def handler() -> tuple[User, bytes]:
+    user = make_user("gestora@example.org", User.Role.TRANSPARENCY)
+    services.handler_key_create(user=user, password=PASSWORD)
+    return user, services.handler_key_unlock(user=user, password=PASSWORD)
+
+
+def make_mbox(path: Path, items: list[EmailMessage]) -> Path:
+    box = mailbox.mbox(path)
+    for item in items:
+        box.add(item)
+    box.flush()
+    box.close()
+    return path
+
+
+def make_maildir(path: Path, items: list[EmailMessage]) -> Path:
+    box = mailbox.Maildir(path, create=True)
+    for item in items:
+        box.add(item)
+    return path
+
+
+def run(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("complaints_intake", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def opened_content(case: Case, handler: tuple[User, bytes]) -> tuple[services.ReportData, list[dict[str, Any]]]:
+    opened = services.case_open_as_handler(case=case, user=handler[0], private_key=handler[1])
+    assert opened is not None
+    return services.case_content(opened), [meta for _a, meta in services.case_attachments(opened)]
+
+
+@pytest.mark.parametrize("kind", ["mbox", "maildir"])
+def test_files_each_message_once(
+    kind: str, tmp_path: Path, handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    make = make_mbox if kind == "mbox" else make_maildir
+    path = make(tmp_path / kind, messages())
+    with django_capture_on_commit_callbacks(execute=True):
+        out, err = run(f"--{kind}", str(path))
+    assert "Read: 4; filed: 3; skipped (already filed): 0; rejected: 1." in out
+    assert ("#3" in err) if kind == "mbox" else ("#" in err)  # a Maildir has no order
+    assert "From" in err
+
+    cases = list(Case.objects.order_by("id"))
+    assert len(cases) == 3
+    assert all(c.channel == Case.Channel.EMAIL for c in cases)
+    assert all(c.category == Case.Category.OTHER for c in cases)
+    assert all(c.identified for c in cases)
+    assert IntakeMessage.objects.count() == 3
+
+    by_reference = {opened_content(c, handler)[0].reference: c for c in cases}
+    ana_case, luis_case = by_reference["Contrato 2026-118"], by_reference["Obra sin terminar"]
+    report, files = opened_content(ana_case, handler)
+    assert report.what.startswith("El interventor recibió dinero")
+    assert report.contact == "ana@example.net"
+    assert report.name == "Ana Pérez"
+    assert report.reference == "Contrato 2026-118"
+    assert "not accepted: programa.exe" in report.evidence
+    assert [f["name"] for f in files] == ["acta.pdf"]
+    assert files[0]["kind"] == "pdf"
+
+    html_report, html_files = opened_content(luis_case, handler)
+    assert "La obra del parque está parada." in html_report.what
+    assert "- Desde marzo" in html_report.what
+    assert "alert" not in html_report.what
+    assert "color" not in html_report.what
+    assert html_files == []
+
+    # A receipt to each sender, which opens their case; nothing to the message without a sender.
+    receipts = [m for m in mail.outbox if m.to != ["gestora@example.org"]]
+    assert sorted(m.to[0] for m in receipts) == ["ana@example.net", "luis@example.net", "sinid@example.net"]
+    ana = next(m for m in receipts if m.to == ["ana@example.net"])
+    assert ana.extra_headers["In-Reply-To"] == "<one@example.net>"
+    assert ana.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert "/denuncias/seguimiento/" in ana.body
+    match = RECEIPT.search(str(ana.body))
+    assert match is not None
+    opened = services.complaint_open(receipt=match.group(0))
+    assert opened is not None
+    assert opened.case == ana_case
+
+    # Again: nothing new is filed (the message without a Message-ID is known by its bytes).
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _err = run(f"--{kind}", str(path))
+    assert "Read: 4; filed: 0; skipped (already filed): 3; rejected: 1." in out
+    assert Case.objects.count() == 3
+    assert mail.outbox == []
+
+
+def test_no_receipts(tmp_path: Path, handler: tuple[User, bytes]) -> None:
+    path = make_mbox(tmp_path / "box", [complaint_email(message_id="<nr@example.net>")])
+    run("--mbox", str(path), "--no-receipts")
+    case = Case.objects.get()
+    assert case.receipt_hash is None
+    assert case.receipt_wrap is None
+    assert opened_content(case, handler)[0].contact == "ana@example.net"
+
+
+def test_too_large_attachment_is_listed(tmp_path: Path, handler: tuple[User, bytes], settings: Any) -> None:
+    settings.ABIERTA_MAX_UPLOAD_BYTES = 20
+    path = make_mbox(tmp_path / "box", [complaint_email(message_id="<big@example.net>")])
+    run("--mbox", str(path), "--no-receipts")
+    report, files = opened_content(Case.objects.get(), handler)
+    assert files == []
+    assert "not accepted: acta.pdf" in report.evidence
+    assert "not accepted: programa.exe" in report.evidence
+
+
+def test_automatic_replies_are_not_filed(tmp_path: Path) -> None:
+    auto = complaint_email(message_id="<auto@example.net>")
+    auto["Auto-Submitted"] = "auto-replied"
+    out, err = run("--mbox", str(make_mbox(tmp_path / "box", [auto])))
+    assert "rejected: 1" in out
+    assert "automatic" in err
+    assert not Case.objects.exists()
+
+
+def test_a_failure_while_filing_leaves_nothing_half_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handler: tuple[User, bytes]
+) -> None:
+    path = make_mbox(tmp_path / "box", [complaint_email(message_id="<fail@example.net>")])
+    real = IntakeMessage.objects.create
+
+    def boom(**kwargs: Any) -> IntakeMessage:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(IntakeMessage.objects, "create", boom)
+    with pytest.raises(RuntimeError):
+        run("--mbox", str(path))
+    assert not Case.objects.exists()
+    monkeypatch.setattr(IntakeMessage.objects, "create", real)
+    out, _err = run("--mbox", str(path))
+    assert "filed: 1" in out
+
+
+def test_html_to_text() -> None:
+    text = intake.html_to_text("<p>Uno &amp; dos</p><p>tres<br>cuatro</p><script>x()</script>")
+    assert text == "Uno & dos\n\ntres\ncuatro"
+
+
+def test_missing_mailbox(tmp_path: Path) -> None:
+    with pytest.raises(CommandError):
+        run("--mbox", str(tmp_path / "nope"))
+    with pytest.raises(CommandError):
+        run("--maildir", str(tmp_path / "nope"))
+
+
+# ---------------------------------------------------------------- IMAP
+
+
+class FakeIMAP:
+    """Just enough of imaplib.IMAP4 for intake: UNSEEN search, fetch by UID, +FLAGS \\Seen."""
+
+    mailbox: dict[str, tuple[bytes, set[str]]] = {}
+    password = "clave-imap"
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.logged_in = False
+
+    def login(self, user: str, password: str) -> tuple[str, list[bytes]]:
+        if password != self.password:
+            import imaplib
+
+            raise imaplib.IMAP4.error("authentication failed")
+        self.logged_in = True
+        return "OK", [b"logged in"]
+
+    def select(self, folder: str) -> tuple[str, list[bytes]]:
+        assert self.logged_in
+        return ("OK", [str(len(self.mailbox)).encode()]) if folder == "INBOX" else ("NO", [b"no such folder"])
+
+    def uid(self, command: str, *args: str) -> tuple[str, list[Any]]:
+        if command == "SEARCH":
+            assert args == ("UNSEEN",)
+            unseen = [uid for uid, (_raw, flags) in self.mailbox.items() if "\\Seen" not in flags]
+            return "OK", [" ".join(unseen).encode()]
+        if command == "FETCH":
+            raw = self.mailbox[args[0]][0]
+            assert "PEEK" in args[1]  # fetching must not mark it seen by itself
+            return "OK", [(f"1 (UID {args[0]} BODY[] {{{len(raw)}}}".encode(), raw), b")"]
+        if command == "STORE":
+            assert args[1:] == ("+FLAGS", "(\\Seen)")
+            self.mailbox[args[0]][1].add("\\Seen")
+            return "OK", [b""]
+        raise AssertionError(command)
+
+    def close(self) -> tuple[str, list[bytes]]:
+        return "OK", [b""]
+
+    def logout(self) -> tuple[str, list[bytes]]:
+        return "BYE", [b""]
+
+
+def test_imap_files_unseen_and_marks_them_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, handler: tuple[User, bytes]
+) -> None:
+    import imaplib
+
+    FakeIMAP.mailbox = {str(uid): (msg.as_bytes(), set()) for uid, msg in enumerate(messages(), start=10)}
+    FakeIMAP.mailbox["9"] = (complaint_email(message_id="<old@example.net>").as_bytes(), {"\\Seen"})
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeIMAP)
+    password_file = tmp_path / "password"
+    password_file.write_text("clave-imap\n")
+    args = ["--imap", "mail.example.org", "--user", "denuncias", "--password-file", str(password_file), "--no-receipts"]
+
+    out, err = run(*args)
+    assert "Read: 4; filed: 3; skipped (already filed): 0; rejected: 1." in out
+    assert "UID 12" in err  # the one without a sender
+    assert {uid for uid, (_raw, flags) in FakeIMAP.mailbox.items() if "\\Seen" in flags} == {"9", "10", "11", "13"}
+    assert Case.objects.count() == 3
+
+    out, _err = run(*args)
+    assert "Read: 1; filed: 0; skipped (already filed): 0; rejected: 1." in out
+    assert Case.objects.count() == 3
+
+    # Marked unseen again by a person: recognised, not filed twice, and marked seen again.
+    FakeIMAP.mailbox["10"][1].clear()
+    out, _err = run(*args)
+    assert "skipped (already filed): 1" in out
+    assert "\\Seen" in FakeIMAP.mailbox["10"][1]
+    assert Case.objects.count() == 3
+
+
+def test_imap_needs_user_and_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import imaplib
+
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeIMAP)
+    with pytest.raises(CommandError, match="--user"):
+        run("--imap", "mail.example.org")
+    wrong = tmp_path / "wrong"
+    wrong.write_text("otra")
+    with pytest.raises(CommandError, match="authentication"):
+        run("--imap", "mail.example.org", "--user", "u", "--password-file", str(wrong))
