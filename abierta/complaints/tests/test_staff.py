@@ -196,7 +196,7 @@ def test_unread_marker_clears_when_a_handler_reads_and_returns_on_reply() -> Non
     client.get(case_url(case))
     assert not Case.objects.get(pk=case.pk).unread
     opened = services.case_open_as_handler(
-        case=case, user=User.objects.get(email="handler@example.org"), private_key=_key(client)
+        case=case, user=User.objects.get(email="handler@example.org"), private_key=session_private_key(client)
     )
     assert opened is not None
     services.reporter_reply(opened=opened, body="More facts", files=[])
@@ -304,7 +304,7 @@ def test_messages_reach_the_reporter_and_notes_stay_internal() -> None:
     assert client.post(url, {"body": "Please send the invoice."}).status_code == 302
     assert client.post(url, {"body": "Looks like case D-2024-7", "internal": "on"}).status_code == 302
 
-    opened = services.case_open_as_handler(case=case, user=user, private_key=_key(client))
+    opened = services.case_open_as_handler(case=case, user=user, private_key=session_private_key(client))
     assert opened is not None
     to_reporter = [m.body for m in services.case_messages(opened, include_internal=False)]
     assert to_reporter == ["Please send the invoice."]
@@ -332,7 +332,7 @@ def test_a_message_may_carry_a_file_and_a_bad_file_keeps_the_text() -> None:
     assert message.attachments.count() == 1
 
 
-def _key(client: Client) -> bytes:
+def session_private_key(client: Client) -> bytes:
     """The private key the client's session and cookie hold (as the keyring reads it)."""
     from django.test import RequestFactory
 
