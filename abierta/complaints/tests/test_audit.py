@@ -3,6 +3,9 @@ reporter, and a changed entry is found by ``services.audit_verify``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
@@ -33,7 +36,7 @@ def test_each_handler_action_appends_the_right_entry() -> None:
     attachment = case.attachments.get()
     me, number = user.email, case.number
 
-    steps = [
+    steps: list[tuple[Callable[[], Any], list[tuple[str, str, str]]]] = [
         (lambda: client.get(case_url(case)), [("read", number, me)]),
         (
             lambda: client.post(case_url(case, "complaints:case_assign"), {"handler": colleague.pk}),

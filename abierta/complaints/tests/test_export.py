@@ -88,7 +88,7 @@ def test_pdf_loses_document_information_and_xmp() -> None:
     assert ARTIST.encode() not in cleaned and CAMERA.encode() not in cleaned and XMP_CREATOR.encode() not in cleaned
     reader = PdfReader(io.BytesIO(cleaned))
     assert not reader.metadata
-    assert "/Metadata" not in reader.trailer["/Root"]
+    assert "/Metadata" not in reader.root_object
     assert len(reader.pages) == 1
 
 
