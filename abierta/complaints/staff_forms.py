@@ -45,7 +45,7 @@ class InboxFilterForm(forms.Form):
 
     VIEWS = [("", _("All")), ("overdue", _("Overdue")), ("due_soon", _("Due soon"))]
 
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any open or closed"))])
+    status = forms.ChoiceField(label=_("Status"), required=False)
     view = forms.ChoiceField(label=_("Deadline"), required=False, choices=VIEWS)
     mine = forms.BooleanField(label=_("Only cases assigned to me"), required=False)
 
