@@ -26,13 +26,18 @@ from abierta.core.models import ContentVersion
 
 # Every app of the project counts as content, so a new module's pages are invalidated without
 # registering anywhere; Django's and third parties' models (sessions, OTP devices, the migration
-# recorder) never change a public page.
+# recorder) never change a public page. An app whose models never show on a cached page (the
+# complaint channel: reporter pages are never cached) says ``public_content = False`` in its AppConfig.
 CONTENT_APP_PREFIX = "abierta."
 
 
 @functools.cache
 def content_app_labels() -> frozenset[str]:
-    return frozenset(c.label for c in apps.get_app_configs() if c.name.startswith(CONTENT_APP_PREFIX))
+    return frozenset(
+        c.label
+        for c in apps.get_app_configs()
+        if c.name.startswith(CONTENT_APP_PREFIX) and getattr(c, "public_content", True)
+    )
 
 
 def current_version() -> int:

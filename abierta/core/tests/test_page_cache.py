@@ -74,3 +74,16 @@ def test_only_infrastructure_saves_leave_the_version_alone(world: World) -> None
     world.plan.title = "Plan renombrado"
     world.plan.save()
     assert current_version() > before
+
+
+def test_complaint_cases_and_their_audit_leave_the_version_alone(world: World) -> None:
+    """A handler reading a case writes an audit entry; that must not empty the public page cache."""
+    from abierta.complaints import services
+    from abierta.complaints.models import Case
+
+    before = current_version()
+    case, _ = services.complaint_submit(
+        report=services.ReportData(category=Case.Category.OTHER, what="hechos"), files=[]
+    )
+    services.audit_append(actor=None, action="read", case=case)
+    assert current_version() == before
