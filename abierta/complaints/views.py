@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,11 +22,6 @@ from abierta.complaints import antiabuse, reporter_session, services
 from abierta.complaints.forms import MAX_FILES, ReceiptForm, ReplyForm, ReportForm
 from abierta.complaints.models import Case, Message
 from abierta.complaints.services import OpenCase
-
-
-def _missing(request: HttpRequest) -> HttpResponse:
-    """Kept for stats.py's placeholder, which imports it until the statistics page lands."""
-    raise Http404
 
 
 def _see_other(name: str) -> HttpResponseRedirect:
