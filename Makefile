@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench clean
+.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench bench-complaints clean
 
 run: install
 	$(BIN)/abierta migrate --noinput
@@ -79,6 +79,9 @@ test: lint typecheck checks unit browser fallback
 
 bench: install-dev
 	$(BIN)/python bench/pages.py
+
+bench-complaints: install-dev
+	$(BIN)/python bench/complaints.py
 
 clean:
 	rm -rf $(VENV) node_modules var

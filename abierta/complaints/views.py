@@ -112,7 +112,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if not check.ok:
         form.add_error(None, _CHALLENGE_MESSAGES[check.verdict](check))
     keep = check.verdict in {antiabuse.Verdict.OK, antiabuse.Verdict.WAIT, antiabuse.Verdict.BAD_POW}
-    return _report_page(request, form, challenge if keep else antiabuse.challenge_issue())
+    return _report_page(request, form, challenge if keep else antiabuse.challenge_issue(), status=400)
 
 
 # ---------------------------------------------------------------- follow-up

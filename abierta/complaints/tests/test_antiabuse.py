@@ -121,7 +121,7 @@ def test_form_without_javascript_asks_to_wait_then_accepts(monkeypatch: pytest.M
     data = {**report_data(who="El secretario"), "challenge": challenge, "pow": ""}
     response = client.post(NEW, data)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Case.objects.count() == 0
     assert re.search(r"\b(19|20)\b", html.split('class="error-summary"')[1].split("</div>")[0])
     assert WHAT in html and "El secretario" in html
@@ -154,7 +154,7 @@ def test_a_forged_or_missing_challenge_gets_a_new_form() -> None:
     for challenge in ("", "v1.1.abc.0.deadbeef"):
         response = client.post(NEW, {**report_data(), "challenge": challenge, "pow": "0"})
         html = response.content.decode()
-        assert response.status_code == 200 and 'id="receipt"' not in html
+        assert response.status_code == 400 and 'id="receipt"' not in html
         assert WHAT in html
         assert challenge_in(html).startswith("v1.")
     assert Case.objects.count() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 
 from abierta.accounts.models import User
 from abierta.complaints import crypto, services
@@ -20,6 +22,13 @@ from factories import PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 SECRET = "Cobran una comisión por cada licencia de construcción"
+
+
+@pytest.fixture(autouse=True)
+def _commands_in_english() -> Iterator[None]:
+    """The commands speak the site's language (Spanish); these tests read their English messages."""
+    with translation.override("en"):
+        yield
 
 
 def run(*args: str) -> str:

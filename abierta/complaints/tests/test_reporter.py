@@ -155,7 +155,7 @@ def test_identified_report_requires_name_and_contact_and_keeps_input() -> None:
     client = Client()
     response = submit(client, report_data(identity="identified", document_number="1234567"))
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Case.objects.count() == 0
     assert 'id="receipt"' not in html
     assert "Write your name" in html or "Escriba su nombre" in html
