@@ -100,6 +100,9 @@ class ReporterPrivacyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not is_reporter_path(request.path_info):
+            # The follow-up cookie (path "/", so that both languages share it) is of no use elsewhere:
+            # no other page, log or error report gets to see it.
+            request.COOKIES.pop(COOKIE_NAME, None)
             return self.get_response(request)
         self.scrub_request(request)
         response = self.get_response(request)

@@ -236,3 +236,16 @@ def test_middleware_removes_address_and_browser_data_from_the_request() -> None:
             assert name not in seen, name
     assert isinstance(seen["source"], str) and len(seen["source"]) == 64
     assert "203.0.113.5" not in seen["source"]
+
+
+def test_other_pages_never_see_the_followup_cookie() -> None:
+    seen: dict[str, Any] = {}
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.update(request.COOKIES)
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/plan/", HTTP_COOKIE="denuncia=secret-value; django_language=es-co")
+    ReporterPrivacyMiddleware(view)(request)
+    assert "denuncia" not in seen
+    assert seen["django_language"] == "es-co"
