@@ -90,13 +90,24 @@ MAX_ID = 2**31 - 1
 MAX_OFFSET = 10**9
 
 
+def _digits(value: object) -> object:
+    """Integers in the query only as digits ("5", or "5.0", which JSON Schema counts as an integer):
+    pydantic would otherwise also read "+0.0" or " 1"."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{1,12}(\.0+)?", value):
+        raise ValueError("expected a whole number written with digits")
+    return value
+
+
+Digits = BeforeValidator(_digits)
+
+
 class Paged(LimitOffsetPagination):
     """`limit` (1 to 1000, default 50) and `offset` (0 to 10⁹): bounded, so that no number a client
     sends can overflow the database's integers."""
 
     class Input(Schema):
-        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+        limit: Annotated[int, Digits] = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
+        offset: Annotated[int, Digits] = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _iso_date(value: object) -> object:
@@ -111,7 +122,7 @@ def _iso_date(value: object) -> object:
 # Text parameters (slugs, codes): PostgreSQL refuses strings with NUL characters, so they are invalid here.
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$", max_length=200)]
 # Ids: bounded, so that no number a client sends can overflow the database's integers.
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), Digits]
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 
 
