@@ -48,7 +48,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of
+from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of, wait_healthy
 
 START, END = "<!-- bench:complaints:start -->", "<!-- bench:complaints:end -->"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abierta_bench_complaints")
@@ -158,21 +158,6 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def wait_healthy(proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as response:  # noqa: S310 (loopback)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer /healthz in time")
-
-
 def flush_redis() -> None:
     import redis
 
@@ -236,7 +221,7 @@ def main() -> int:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_healthy(gunicorn)
+        wait_healthy(gunicorn, base=BASE)
         source_counter = iter(range(1, 10**6))
 
         def new_source() -> str:

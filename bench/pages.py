@@ -113,13 +113,13 @@ def run(args: list[str], env: dict[str, str]) -> str:
     return result.stdout
 
 
-def wait_healthy(proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_healthy(proc: subprocess.Popen[bytes], timeout: float = 60, base: str = BASE) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn exited with code {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310 (loopback)
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):

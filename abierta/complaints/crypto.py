@@ -95,11 +95,11 @@ def receipt_lookup_hash(receipt: str, params: Argon2Params | None = None) -> str
     return encoded.decode()
 
 
-def receipt_key(receipt: str, salt: bytes, params: Argon2Params | None = None) -> bytes:
-    """The key that wraps the case key for the reporter: Argon2id with the case's own salt."""
+def _argon2_key(secret: bytes, salt: bytes, params: Argon2Params | None) -> bytes:
+    """A 32-byte key from Argon2id (the secret carries a prefix naming its purpose)."""
     p = params or Argon2Params.from_settings()
     return low_level.hash_secret_raw(
-        b"wrap:" + receipt.encode(),
+        secret,
         salt,
         time_cost=p.time_cost,
         memory_cost=p.memory_cost,
@@ -107,6 +107,11 @@ def receipt_key(receipt: str, salt: bytes, params: Argon2Params | None = None) -
         hash_len=KEY_BYTES,
         type=low_level.Type.ID,
     )
+
+
+def receipt_key(receipt: str, salt: bytes, params: Argon2Params | None = None) -> bytes:
+    """The key that wraps the case key for the reporter: Argon2id with the case's own salt."""
+    return _argon2_key(b"wrap:" + receipt.encode(), salt, params)
 
 
 def parse_phc(encoded: str) -> dict[str, Any]:
@@ -165,16 +170,7 @@ def new_keypair() -> tuple[bytes, bytes]:
 
 def password_key(password: str, salt: bytes, params: Argon2Params | None = None) -> bytes:
     """The key that wraps a handler's private key, derived from their password."""
-    p = params or Argon2Params.from_settings()
-    return low_level.hash_secret_raw(
-        b"handler:" + password.encode(),
-        salt,
-        time_cost=p.time_cost,
-        memory_cost=p.memory_cost,
-        parallelism=p.parallelism,
-        hash_len=KEY_BYTES,
-        type=low_level.Type.ID,
-    )
+    return _argon2_key(b"handler:" + password.encode(), salt, params)
 
 
 def fingerprint(public_key: bytes) -> str:
