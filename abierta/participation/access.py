@@ -1,0 +1,98 @@
+"""Who may do what, in which phase: small predicates, each tested for every phase and role
+(tests/test_access.py). Views call these; they never test roles or dates themselves.
+
+Phases come from ``Process.phase(now)``: before → tables → analysis → consultation → results.
+Staff roles count only with a verified second factor (abierta.accounts.roles).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from abierta.accounts.models import User
+from abierta.accounts.roles import has_role
+from abierta.participation.models import Consultation, DialogueSession, Process
+
+R = User.Role
+P = Process.Phase
+
+
+def _citizen(user: Any) -> bool:
+    """Signed in with a confirmed email (any role: officials are citizens too)."""
+    return bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "email_verified", False))
+
+
+def _organiser(user: Any) -> bool:
+    """Staff who run the co-creation: the transparency office and office editors."""
+    return has_role(user, R.TRANSPARENCY, R.EDITOR, R.ADMIN)
+
+
+def may_propose(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Send a proposal online: any confirmed account, while the tables meet."""
+    return _citizen(user) and process.phase(now) == P.TABLES
+
+
+def may_support_proposal(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    return _citizen(user) and process.phase(now) in {P.TABLES, P.ANALYSIS}
+
+
+def may_manage_tables(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Record tables, their attendance, minutes and photos: organisers, until the results."""
+    return _organiser(user) and process.phase(now) != P.RESULTS
+
+
+def may_transcribe(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Type in a proposal collected at a table: organisers, while tables meet and during analysis."""
+    return _organiser(user) and process.phase(now) in {P.TABLES, P.ANALYSIS}
+
+
+def may_evaluate(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Score proposals: the transparency office and office editors, during the analysis."""
+    return has_role(user, R.TRANSPARENCY, R.EDITOR) and process.phase(now) == P.ANALYSIS
+
+
+def may_decide(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Answer proposals (accept, merge, reject) and shortlist initiatives: the transparency office."""
+    return has_role(user, R.TRANSPARENCY) and process.phase(now) == P.ANALYSIS
+
+
+def may_vote(consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Vote on the web: anyone, with no account, while the consultation is open (identity by document + code)."""
+    return consultation.is_open(now)
+
+
+def may_enter_table_votes(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Enter in-person votes at a table: organisers, while the consultation is open."""
+    return _organiser(user) and consultation.is_open(now)
+
+
+def may_see_results(consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Results and the ballot file: everyone, once the consultation has closed."""
+    return (now or timezone.now()) >= consultation.closes_at
+
+
+def may_adopt_winner(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Turn the winning initiative into a commitment: the transparency office, in the results phase."""
+    return has_role(user, R.TRANSPARENCY) and process.phase(now) == P.RESULTS
+
+
+def may_record_election(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Enter the paper count of a table's committee election: organisers, from the tables phase on."""
+    return _organiser(user) and process.phase(now) != P.BEFORE
+
+
+def may_ask(session: DialogueSession) -> bool:
+    """Ask a question (signed in or not, anonymous allowed): while the session accepts questions."""
+    return session.questions_open
+
+
+def may_support_question(user: Any, session: DialogueSession) -> bool:
+    return _citizen(user) and session.questions_open
+
+
+def may_moderate(user: Any) -> bool:
+    """Publish, shortlist, mark live and answer questions; publish minutes: the transparency office."""
+    return has_role(user, R.TRANSPARENCY)
