@@ -336,7 +336,9 @@ class Ballot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ballots")
     receipt_hash = models.CharField(max_length=64, unique=True)
-    choices = models.ManyToManyField("Initiative", related_name="ballots")
+    # The numbers of the chosen initiatives (Initiative.number), sorted. A list, not a many-to-many
+    # table, whose sequential ids would record the order in which ballots were cast.
+    choices = models.JSONField(default=list)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     cast_on = models.DateField()
     # Optional answers, only if the voter chose to give them.

@@ -69,12 +69,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('receipt_hash', models.CharField(max_length=64, unique=True)),
+                ('choices', models.JSONField(default=list)),
                 ('channel', models.CharField(choices=[('web', 'Web'), ('in_person', 'In person')], max_length=10)),
                 ('cast_on', models.DateField()),
                 ('age_band', models.CharField(blank=True, max_length=10, verbose_name='age')),
                 ('sector', models.CharField(blank=True, max_length=20, verbose_name='sector')),
                 ('territory', models.CharField(blank=True, choices=[('ucg1', 'UCG 1'), ('ucg2', 'UCG 2'), ('ucg3', 'UCG 3'), ('ucg4', 'UCG 4'), ('ucg5', 'UCG 5'), ('ucg6', 'UCG 6'), ('ucg7', 'UCG 7'), ('ucg8', 'UCG 8'), ('ucg9', 'UCG 9'), ('ucg10', 'UCG 10'), ('ucg11', 'UCG 11'), ('ucg12', 'UCG 12'), ('ucg13', 'UCG 13'), ('ucg14', 'UCG 14'), ('ucg15', 'UCG 15'), ('rural', 'Rural area'), ('city', 'Whole city')], max_length=10, verbose_name='territory')),
-                ('choices', models.ManyToManyField(related_name='ballots', to='participation.initiative')),
                 ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='participation.consultation')),
             ],
         ),
