@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("abierta.gestion.urls")),
     path("", include("abierta.datos.urls")),
     path("", include("abierta.complaints.urls")),
+    path("", include("abierta.participation.urls")),
     path("cuenta/", include("abierta.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -1,0 +1,13 @@
+"""Co-creation, consultation and dialogue pages: each part keeps its own URL module."""
+
+from django.urls import URLPattern, URLResolver
+
+from abierta.participation import urls_cocreation, urls_consultation, urls_dialogue
+
+app_name = "participation"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *urls_cocreation.urlpatterns,
+    *urls_consultation.urlpatterns,
+    *urls_dialogue.urlpatterns,
+]

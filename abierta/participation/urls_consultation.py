@@ -1,0 +1,5 @@
+"""URLs of the consultation part (being written)."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
