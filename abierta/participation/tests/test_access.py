@@ -90,7 +90,7 @@ ALL_PHASES = set(PHASES)
 
 
 def _rule(roles: set[str], phases: set[str]) -> dict[str, set[str]]:
-    return {role: phases for role in roles}
+    return dict.fromkeys(roles, phases)
 
 
 CASES: list[tuple[str, Callable[..., bool], dict[str, set[str]]]] = [
