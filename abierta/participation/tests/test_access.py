@@ -24,7 +24,7 @@ from factories import World, make_user
 pytestmark = pytest.mark.django_db
 
 T0 = datetime.datetime(2022, 9, 1, tzinfo=datetime.UTC)
-PHASE_NOW = {
+PHASE_NOW: dict[str, datetime.datetime] = {
     Process.Phase.BEFORE: T0 - datetime.timedelta(days=1),
     Process.Phase.TABLES: T0 + datetime.timedelta(days=5),
     Process.Phase.ANALYSIS: T0 + datetime.timedelta(days=35),
@@ -71,10 +71,11 @@ def persona(world: World) -> Callable[[str], Any]:
         user = make_user(f"{role}@example.org", role if role != "editor" else User.Role.EDITOR, world.own_office)
         if user.is_staff_role:
             device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-            user.otp_device = device  # what django_otp's middleware sets after the second factor
-            user.is_verified = lambda: True  # type: ignore[method-assign]
+            # What django_otp's middleware sets once the second factor is verified.
+            setattr(user, "otp_device", device)  # noqa: B010
+            setattr(user, "is_verified", lambda: True)  # noqa: B010
         else:
-            user.is_verified = lambda: False  # type: ignore[method-assign]
+            setattr(user, "is_verified", lambda: False)  # noqa: B010
         return user
 
     return make
@@ -86,7 +87,7 @@ def _expect(rule: dict[str, set[str]], role: str, phase: str) -> bool:
 
 EVERYONE_VERIFIED = {"citizen", "editor", "transparency", "monitor", "committee", "admin", "no2fa"}
 ORGANISERS = {"editor", "transparency", "admin"}
-ALL_PHASES = set(PHASES)
+ALL_PHASES: set[str] = set(PHASES)
 
 
 def _rule(roles: set[str], phases: set[str]) -> dict[str, set[str]]:
