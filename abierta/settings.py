@@ -289,3 +289,17 @@ ABIERTA_COMPLAINTS_RECEIPT_FAILURES = int(env("ABIERTA_COMPLAINTS_RECEIPT_FAILUR
 ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY = int(env("ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY", "4"))
 # Where the client address comes from: REMOTE_ADDR, or a header a trusted proxy sets (HTTP_X_REAL_IP).
 ABIERTA_CLIENT_IP_HEADER = env("ABIERTA_CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+# Consultation
+# How one-time voting codes reach voters: "console" (development: logged), "email" (send_mail), or
+# the dotted path of a class with ``send(contact, code)`` (an SMS gateway, for example).
+# "fixed" accepts the known code 000000 and is refused unless DEBUG or ABIERTA_BENCH is on.
+ABIERTA_VOTE_CODE_BACKEND = env("ABIERTA_VOTE_CODE_BACKEND", "console")
+ABIERTA_BENCH = env_bool("ABIERTA_BENCH")
+# The key of the voters' document hashes (HMAC-SHA256); by default derived from SECRET_KEY. Set it
+# once, before the consultation opens, and keep it until its results are final.
+ABIERTA_VOTER_HASH_KEY = env("ABIERTA_VOTER_HASH_KEY")
+ABIERTA_VOTE_CODE_MINUTES = int(env("ABIERTA_VOTE_CODE_MINUTES", "10"))
+ABIERTA_VOTE_CODE_ATTEMPTS = int(env("ABIERTA_VOTE_CODE_ATTEMPTS", "5"))
+# Codes one document may request per consultation within an hour.
+ABIERTA_VOTE_CODES_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_HOUR", "5"))

@@ -1,5 +1,17 @@
-"""URLs of the consultation part (being written)."""
+"""URLs of the citizen consultation (namespace "participation")."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from abierta.participation import consultation_views as views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("consulta/<slug:slug>/", views.consultation_detail, name="consultation"),
+    path("consulta/<slug:slug>/votar/", views.vote, name="consultation_vote"),
+    path("consulta/<slug:slug>/votar/confirmar/", views.vote_confirm, name="consultation_vote_confirm"),
+    path("consulta/<slug:slug>/mi-voto/", views.check, name="consultation_check"),
+    path("consulta/<slug:slug>/resultados/", views.results, name="consultation_results"),
+    path("consulta/<slug:slug>/boletas.json", views.ballots_json, name="consultation_ballots_json"),
+    path("consulta/<slug:slug>/boletas.csv", views.ballots_csv, name="consultation_ballots_csv"),
+    path("gestion/consulta/<slug:slug>/mesa/", views.table_entry, name="consultation_table_entry"),
+    path("gestion/consulta/<slug:slug>/adoptar/", views.adopt, name="consultation_adopt"),
+]

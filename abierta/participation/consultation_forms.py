@@ -1,0 +1,150 @@
+"""Forms of the consultation: every 4xx of the vote is decided here (services assume valid input)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from abierta.participation.consultation import AgeBand, ChoiceError, DocumentType, Sector, choices_check
+from abierta.participation.models import Consultation, Initiative, Territory
+
+NUMBER = re.compile(r"[A-Za-z0-9]{3,20}")
+PHONE = re.compile(r"\+?[0-9]{7,15}")
+
+
+class DocumentForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Type of document"), choices=DocumentType.choices)
+    document_number = forms.CharField(
+        label=_("Document number"),
+        max_length=30,
+        help_text=_(
+            "Without dots or spaces. It is never stored: only a keyed fingerprint, to count one vote per person."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+    )
+
+    def clean_document_number(self) -> str:
+        compact = re.sub(r"[\s.\-]", "", self.cleaned_data["document_number"])
+        if not NUMBER.fullmatch(compact):
+            raise ValidationError(_("Write the number as it appears on the document: 3 to 20 letters or digits."))
+        return compact
+
+
+class AnswersForm(forms.Form):
+    """The optional questions; nothing here identifies anyone and each may be left blank."""
+
+    age_band = forms.ChoiceField(
+        label=_("Your age"), choices=[("", _("I prefer not to say")), *AgeBand.choices], required=False
+    )
+    sector = forms.ChoiceField(
+        label=_("You take part as"), choices=[("", _("I prefer not to say")), *Sector.choices], required=False
+    )
+    territory = forms.ChoiceField(
+        label=_("Where you live"), choices=[("", _("I prefer not to say")), *Territory.choices], required=False
+    )
+
+    def answers(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k, "") for k in ("age_band", "sector", "territory")}
+
+
+class VoterForm(DocumentForm, AnswersForm):
+    """Step 1 of the web vote: who you are (as a fingerprint) and where to send the code."""
+
+    contact = forms.CharField(
+        label=_("Email or mobile phone"),
+        max_length=254,
+        help_text=_("We send your code there and then forget it: it is not stored."),
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
+    )
+
+    field_order = ["document_type", "document_number", "contact", "age_band", "sector", "territory"]
+
+    def clean_contact(self) -> str:
+        value: str = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except ValidationError as exc:
+                raise ValidationError(_("Write a valid email address.")) from exc
+            return value
+        phone = re.sub(r"[\s\-()]", "", value)
+        if not PHONE.fullmatch(phone):
+            raise ValidationError(_("Write an email address or a phone number of 7 to 15 digits."))
+        return phone
+
+
+class ChoicesMixin(forms.Form):
+    """The initiatives to choose: radio buttons for one choice, checkboxes for several."""
+
+    consultation: Consultation
+
+    choices = forms.TypedMultipleChoiceField(label=_("Your choice"), coerce=int, required=False)
+
+    def setup_choices(self, consultation: Consultation, initiatives: list[Initiative]) -> None:
+        self.consultation = consultation
+        field = self.fields["choices"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 (narrowing for mypy)
+        field.choices = [(i.number, f"{i.number}. {i.title}") for i in initiatives]
+        field.widget = forms.CheckboxSelectMultiple() if consultation.max_choices > 1 else forms.RadioSelect()
+        field.widget.choices = field.choices
+
+    def clean_choices(self) -> list[int]:
+        chosen: list[int] = self.cleaned_data.get("choices") or []
+        try:
+            return choices_check(self.consultation, chosen)
+        except ChoiceError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    @property
+    def multiple(self) -> bool:
+        return self.consultation.max_choices > 1
+
+    @property
+    def chosen(self) -> list[str]:
+        """The ticked values as strings, to keep them ticked when the form comes back."""
+        return [str(v) for v in self.data.getlist("choices")] if hasattr(self.data, "getlist") else []
+
+
+class ConfirmForm(ChoicesMixin):
+    """Step 2 of the web vote: the code received and the choice."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Code received"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, consultation: Consultation, initiatives: list[Initiative], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_choices(consultation, initiatives)
+
+    def clean_code(self) -> str:
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not code.isdigit() or len(code) != 6:
+            raise ValidationError(_("The code has 6 digits."))
+        return code
+
+
+class TableVoteForm(DocumentForm, AnswersForm, ChoicesMixin):
+    """A vote cast in person at a table, entered by staff."""
+
+    field_order = ["document_type", "document_number", "choices", "age_band", "sector", "territory"]
+
+    def __init__(self, *args: Any, consultation: Consultation, initiatives: list[Initiative], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_choices(consultation, initiatives)
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt"),
+        max_length=40,
+        help_text=_("The 16 characters shown when you voted, for example K7QM-2XRT-9HCF-W3PD."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

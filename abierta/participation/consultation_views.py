@@ -1,0 +1,358 @@
+"""Pages of the citizen consultation: the question, the two-step web vote, in-person entry at the
+tables, results with the published ballot file, finding one's ballot, and adopting the winner.
+
+Permissions come only from ``access.py``. The two vote steps and the receipt lookup are open to
+people with no account and no cookie (like the complaint channel): they are exempt from CSRF
+because they act only with the document, the one-time code sent to the voter and the signed step
+token, none of which a third-party site has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from abierta.accounts.decorators import staff_required
+from abierta.core.csvexport import CsvResponse
+from abierta.participation import access, otp
+from abierta.participation import consultation as svc
+from abierta.participation.consultation_forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
+from abierta.participation.models import Ballot, Consultation, Territory
+
+TOKEN_SALT = "abierta.participation.vote"  # noqa: S105 (a signing namespace, not a secret)
+
+
+def _get(slug: str) -> Consultation:
+    """The consultation of the plan ``slug``, or 404 (the only way a view gets one)."""
+    return get_object_or_404(Consultation.objects.select_related("process__plan"), process__plan__slug=slug)
+
+
+def _context(consultation: Consultation, **extra: Any) -> dict[str, Any]:
+    return {
+        "consultation": consultation,
+        "process": consultation.process,
+        "plan": consultation.process.plan,
+        "is_open": consultation.is_open(),
+        "results_public": access.may_see_results(consultation),
+        **extra,
+    }
+
+
+@require_GET
+def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get(slug)
+    return render(
+        request,
+        "participation/consultation/detail.html",
+        _context(
+            consultation,
+            initiatives=svc.eligible_initiatives(consultation),
+            may_enter=access.may_enter_table_votes(request.user, consultation),
+        ),
+    )
+
+
+# ---------------------------------------------------------------- the web vote
+
+
+def _vote_page(request: HttpRequest, consultation: Consultation, form: VoterForm, status: int = 200) -> HttpResponse:
+    return render(request, "participation/consultation/vote.html", _context(consultation, form=form), status=status)
+
+
+def _confirm_page(
+    request: HttpRequest, consultation: Consultation, form: ConfirmForm, status: int = 200
+) -> HttpResponse:
+    return render(request, "participation/consultation/confirm.html", _context(consultation, form=form), status=status)
+
+
+@csrf_exempt
+@never_cache
+@sensitive_post_parameters("document_number", "contact")
+@require_http_methods(["GET", "HEAD", "POST"])
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 1: document and where to send the code; the optional questions."""
+    consultation = _get(slug)
+    if not access.may_vote(consultation):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _vote_page(request, consultation, VoterForm())
+    form = VoterForm(request.POST)
+    if not form.is_valid():
+        return _vote_page(request, consultation, form, status=400)
+    data = form.cleaned_data
+    try:
+        document_hash = svc.code_request(
+            consultation=consultation,
+            document_type=data["document_type"],
+            document_number=data["document_number"],
+            contact=data["contact"],
+        )
+    except otp.CodeNotSent:
+        form.add_error("contact", _("We could not send the code there. Check it, or try another address."))
+        return _vote_page(request, consultation, form, status=400)
+    if document_hash is None:
+        form.add_error(None, _("Too many codes were asked for this document. Wait an hour and try again."))
+        return _vote_page(request, consultation, form, status=429)
+    token = signing.dumps({"c": consultation.pk, "d": document_hash, "a": form.answers()}, salt=TOKEN_SALT)
+    confirm = ConfirmForm(
+        initial={"token": token},
+        consultation=consultation,
+        initiatives=svc.eligible_initiatives(consultation),
+    )
+    return _confirm_page(request, consultation, confirm)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def vote_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 2: the code and the choice; on success the receipt, shown once (not at any address)."""
+    consultation = _get(slug)
+    if not access.may_vote(consultation):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("participation:consultation_vote", slug=slug)
+    form = ConfirmForm(request.POST, consultation=consultation, initiatives=svc.eligible_initiatives(consultation))
+    if not form.is_valid():
+        return _confirm_page(request, consultation, form, status=400)
+    try:
+        token = signing.loads(form.cleaned_data["token"], salt=TOKEN_SALT, max_age=svc._code_lifetime())
+    except signing.BadSignature:
+        token = None
+    if not token or token.get("c") != consultation.pk:
+        form.add_error(None, _("This step has expired. Please start again and ask for a new code."))
+        return _confirm_page(request, consultation, form, status=400)
+    result = svc.code_verify(consultation=consultation, document_hash=token["d"], code=form.cleaned_data["code"])
+    if result is not svc.CodeResult.OK:
+        errors = {
+            svc.CodeResult.WRONG: _("That code is not right. Check it and try again."),
+            svc.CodeResult.EXPIRED: _("That code has expired or was already used. Please ask for a new code."),
+            svc.CodeResult.TOO_MANY: _("Too many wrong attempts with this code. Please ask for a new code."),
+        }
+        form.add_error("code", errors[result])
+        return _confirm_page(request, consultation, form, status=400)
+    answers = token.get("a") or {}
+    receipt = svc.vote_cast(
+        consultation=consultation,
+        document_hash=token["d"],
+        choices=form.cleaned_data["choices"],
+        channel=Ballot.Channel.WEB,
+        age_band=answers.get("age_band", ""),
+        sector=answers.get("sector", ""),
+        territory=answers.get("territory", ""),
+    )
+    return _receipt_page(request, consultation, receipt)
+
+
+def _receipt_page(request: HttpRequest, consultation: Consultation, receipt: str | None) -> HttpResponse:
+    if receipt is None:
+        return render(request, "participation/consultation/already_voted.html", _context(consultation), status=409)
+    return render(request, "participation/consultation/receipt.html", _context(consultation, receipt=receipt))
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def check(request: HttpRequest, slug: str) -> HttpResponse:
+    """Find my ballot: the receipt is hashed here and the matching published row is shown."""
+    consultation = _get(slug)
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    ballot = None
+    searched = False
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            searched = True
+            ballot = svc.ballot_find(consultation, form.cleaned_data["receipt"])
+        else:
+            status = 400
+    return render(
+        request,
+        "participation/consultation/check.html",
+        _context(
+            consultation,
+            form=form,
+            ballot=ballot,
+            searched=searched,
+            receipt_hash=ballot.receipt_hash if ballot else "",
+        ),
+        status=status,
+    )
+
+
+# ---------------------------------------------------------------- results and the ballot file
+
+
+@dataclass
+class BarRow:
+    label: str
+    value: int
+    y: int
+    width: int
+
+    @property
+    def text_x(self) -> int:
+        return self.width + 6
+
+
+@dataclass
+class BarChart:
+    rows: list[BarRow]
+    height: int
+    width: int = 560
+
+
+BAR_SPACE = 380
+BAR_LEFT = 0
+
+
+def bar_chart(items: list[tuple[str, int]]) -> BarChart:
+    """A horizontal bar per item, label above its bar; geometry computed here, drawn by the template."""
+    top = max((v for _l, v in items), default=0) or 1
+    rows = []
+    y = 0
+    for label, value in items:
+        rows.append(BarRow(label=label, value=value, y=y, width=max(round(value * BAR_SPACE / top), 1 if value else 0)))
+        y += 40
+    return BarChart(rows=rows, height=max(y, 40))
+
+
+def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
+    return {k: str(v) for k, v in choices}
+
+
+@require_GET
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get(slug)
+    if not access.may_see_results(consultation):
+        raise PermissionDenied
+    counted = svc.tally(consultation)
+    data = svc.ballot_file(consultation)
+    chart = bar_chart([(f"{i.number}. {i.title}", n) for i, n in counted.by_initiative])
+    label_sets = {
+        "age_band": (_("By age"), _labels(svc.AgeBand.choices)),
+        "sector": (_("By sector"), _labels(svc.Sector.choices)),
+        "territory": (_("By territory"), _labels(Territory.choices)),
+    }
+    breakdowns = [
+        {
+            "slug": key,
+            "heading": label_sets[key][0],
+            "rows": [(label_sets[key][1].get(k, k), n) for k, n in rows.items()],
+        }
+        for key, rows in counted.breakdowns.items()
+    ]
+    channels = _labels(Ballot.Channel.choices)
+    adopted = consultation.process.plan.initiatives.filter(selected=True, commitment__isnull=False).first()
+    return render(
+        request,
+        "participation/consultation/results.html",
+        _context(
+            consultation,
+            tally=counted,
+            chart=chart,
+            by_channel=[(channels[c], n) for c, n in counted.by_channel.items()],
+            breakdowns=breakdowns,
+            digest=svc.digest(data),
+            size=len(data),
+            adopted=adopted,
+            may_adopt=access.may_adopt_winner(request.user, consultation.process),
+        ),
+    )
+
+
+@require_GET
+def ballots_json(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get(slug)
+    if not access.may_see_results(consultation):
+        raise PermissionDenied
+    response = HttpResponse(svc.ballot_file(consultation), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="consulta-{slug}-boletas.json"'
+    return response
+
+
+@require_GET
+def ballots_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get(slug)
+    if not access.may_see_results(consultation):
+        raise PermissionDenied
+    response = CsvResponse(f"consulta-{slug}-boletas.csv", ["receipt_hash", "choices", "channel", "day"])
+    for h, c, ch, d in (
+        Ballot.objects.filter(consultation=consultation)
+        .order_by("receipt_hash")
+        .values_list("receipt_hash", "choices", "channel", "cast_on")
+    ):
+        response.add_row([h, " ".join(str(n) for n in c), ch, d.isoformat()])
+    return response
+
+
+# ---------------------------------------------------------------- staff
+
+
+@staff_required
+@never_cache
+@sensitive_post_parameters("document_number")
+@require_http_methods(["GET", "HEAD", "POST"])
+def table_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff type in a vote cast in person at a table: the same document fingerprint as on the web."""
+    consultation = _get(slug)
+    if not access.may_enter_table_votes(request.user, consultation):
+        raise PermissionDenied
+    initiatives = svc.eligible_initiatives(consultation)
+    form = TableVoteForm(
+        request.POST if request.method == "POST" else None, consultation=consultation, initiatives=initiatives
+    )
+    receipt = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            receipt = svc.vote_cast(
+                consultation=consultation,
+                document_hash=svc.voter_hash(data["document_type"], data["document_number"]),
+                choices=data["choices"],
+                channel=Ballot.Channel.IN_PERSON,
+                **form.answers(),
+            )
+            if receipt is None:
+                form.add_error(None, _("A vote with this document has already been cast, on the web or at a table."))
+                status = 409
+            else:
+                form = TableVoteForm(consultation=consultation, initiatives=initiatives)
+        else:
+            status = 400
+    return render(
+        request,
+        "participation/consultation/table_entry.html",
+        _context(consultation, form=form, receipt=receipt),
+        status=status,
+    )
+
+
+@staff_required
+@require_POST
+def adopt(request: HttpRequest, slug: str) -> HttpResponseRedirect:
+    consultation = _get(slug)
+    if not access.may_adopt_winner(request.user, consultation.process):
+        raise PermissionDenied
+    try:
+        commitment = svc.adopt_winner(consultation, request.user)
+    except svc.TieError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The winning initiative is now commitment %(code)s of the plan.") % {"code": commitment.code}
+        )
+    return HttpResponseRedirect(reverse("participation:consultation_results", kwargs={"slug": slug}))
