@@ -1,0 +1,294 @@
+"""Pages of "Hablemos con Transparencia": public sessions and questions, and their moderation.
+
+Who may do what is decided only by ``abierta.participation.access``; a false answer is a 403.
+Every page works without JavaScript; htmx only swaps the support button (a fragment of the same view).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from abierta.accounts.decorators import staff_required
+from abierta.accounts.models import User
+from abierta.core.cache import public_page
+from abierta.participation import access, dialogue
+from abierta.participation.dialogue_forms import (
+    AnswerForm,
+    CommitmentLinkForm,
+    MinutesForm,
+    QuestionForm,
+    RejectForm,
+    SessionForm,
+)
+from abierta.participation.models import DialogueSession, Question
+from abierta.plans.models import ActionPlan
+
+QS = Question.Status
+
+
+def _session(slug: str) -> DialogueSession:
+    return get_object_or_404(DialogueSession.objects.select_related("plan"), slug=slug)
+
+
+def _moderator(request: HttpRequest) -> User:
+    """The signed-in moderator (after ``staff_required``), or 403."""
+    user = request.user
+    if not isinstance(user, User) or not access.may_moderate(user):
+        raise PermissionDenied
+    return user
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# Public pages
+
+
+@public_page
+def session_list(request: HttpRequest) -> HttpResponse:
+    cutoff = timezone.now() - dialogue.SESSION_LENGTH
+    sessions = DialogueSession.objects.annotate(
+        public_count=Count("questions", filter=Q(questions__status__in=dialogue.PUBLIC_STATUSES))
+    )
+    context = {
+        "upcoming": sessions.filter(starts_at__gte=cutoff).order_by("starts_at"),
+        "past": sessions.filter(starts_at__lt=cutoff).order_by("-starts_at"),
+        "can_moderate": access.may_moderate(request.user),
+    }
+    return render(request, "participation/dialogue/session_list.html", context)
+
+
+def _detail_context(request: HttpRequest, session: DialogueSession, form: QuestionForm) -> dict[str, Any]:
+    user = request.user
+    questions = list(dialogue.public_questions(session))
+    supported: set[int] = set()
+    mine: list[Question] = []
+    if isinstance(user, User):
+        supported = set(session.questions.filter(supports__user=user).values_list("id", flat=True))
+        mine = list(session.questions.filter(author=user, status__in=[QS.PENDING, QS.REJECTED]).order_by("id"))
+    can_support = access.may_support_question(user, session)
+    for q in questions:
+        q.supported = q.pk in supported  # type: ignore[attr-defined]
+        q.can_support = can_support and q.status in dialogue.SUPPORTABLE_STATUSES  # type: ignore[attr-defined]
+    return {
+        "session": session,
+        "officials": [line.strip() for line in session.officials.splitlines() if line.strip()],
+        "open_questions": [q for q in questions if q.status != QS.ANSWERED],
+        "answered": [q for q in questions if q.status == QS.ANSWERED],
+        "mine": mine,
+        "form": form,
+        "can_ask": access.may_ask(session),
+        "can_support": can_support,
+        "can_moderate": access.may_moderate(user),
+        "upcoming": session.starts_at + dialogue.SESSION_LENGTH > timezone.now(),
+    }
+
+
+def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    session = _session(slug)
+    context = _detail_context(request, session, QuestionForm())
+    return render(request, "participation/dialogue/session_detail.html", context)
+
+
+@require_POST
+def question_ask(request: HttpRequest, slug: str) -> HttpResponse:
+    session = _session(slug)
+    if not access.may_ask(session):
+        raise PermissionDenied
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, session, form)
+        return render(request, "participation/dialogue/session_detail.html", context, status=400)
+    author = request.user if isinstance(request.user, User) else None
+    dialogue.question_ask(
+        session=session, text=form.cleaned_data["text"], author=author, anonymous=form.cleaned_data["anonymous"]
+    )
+    messages.success(request, _("Thank you. Your question was received and will be published after moderation."))
+    return redirect(reverse("participation:dialogue_session", args=[session.slug]) + "#preguntar")
+
+
+@require_POST
+def question_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    session = _session(slug)
+    question = get_object_or_404(session.questions, pk=pk, status__in=dialogue.PUBLIC_STATUSES)
+    target = reverse("participation:dialogue_session", args=[session.slug])
+    user = request.user
+    if not isinstance(user, User):
+        return redirect_to_login(target)
+    if not access.may_support_question(user, session) or question.status not in dialogue.SUPPORTABLE_STATUSES:
+        raise PermissionDenied
+    added = dialogue.question_support(question=question, user=user)
+    if _is_htmx(request):
+        question.supported = True  # type: ignore[attr-defined]
+        question.can_support = True  # type: ignore[attr-defined]
+        question.support_count = question.supports.count()  # type: ignore[attr-defined]
+        return render(request, "participation/dialogue/_support.html", {"session": session, "q": question})
+    if added:
+        messages.success(request, _("Your support was counted."))
+    else:
+        messages.info(request, _("You had already supported this question."))
+    return redirect(f"{target}#pregunta-{question.pk}")
+
+
+# Staff pages: the transparency office
+
+
+@staff_required
+def manage(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    sessions = DialogueSession.objects.annotate(
+        pending_count=Count("questions", filter=Q(questions__status=QS.PENDING)),
+        question_count=Count("questions"),
+    ).order_by("-starts_at")
+    return render(request, "participation/dialogue/manage.html", {"sessions": sessions})
+
+
+@staff_required
+def session_new(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        session = dialogue.session_create(plan=_default_plan(), **data)
+        messages.success(request, _("The session is created."))
+        return redirect("participation:dialogue_moderation", slug=session.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "participation/dialogue/session_form.html", {"form": form, "session": None}, status=status)
+
+
+def _default_plan() -> ActionPlan | None:
+    """New sessions belong to the latest action plan, whose commitments questions may be linked to."""
+    return ActionPlan.objects.order_by("-period_start", "-id").first()
+
+
+@staff_required
+def session_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    _moderator(request)
+    session = _session(slug)
+    form = SessionForm(request.POST or None, instance=DialogueSession.objects.get(pk=session.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        session = dialogue.session_update(session=session, **changes)
+        messages.success(request, _("The session is saved."))
+        return redirect("participation:dialogue_moderation", slug=session.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "participation/dialogue/session_form.html", {"form": form, "session": session}, status=status
+    )
+
+
+@staff_required
+def minutes(request: HttpRequest, slug: str) -> HttpResponse:
+    _moderator(request)
+    session = _session(slug)
+    form = MinutesForm(request.POST or None, initial={"minutes": session.minutes})
+    if request.method == "POST" and form.is_valid():
+        dialogue.session_minutes_set(session=session, minutes=form.cleaned_data["minutes"])
+        messages.success(request, _("The minutes are published."))
+        return redirect("participation:dialogue_session", slug=session.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "participation/dialogue/minutes_form.html", {"form": form, "session": session}, status=status
+    )
+
+
+def _queue(session: DialogueSession, bound: tuple[int, str, Any] | None = None) -> list[Question]:
+    """The session's questions, pending first, each with its forms (``bound`` replaces one)."""
+    order = Case(
+        When(status=QS.PENDING, then=Value(0)),
+        When(status=QS.LIVE, then=Value(1)),
+        When(status=QS.SHORTLISTED, then=Value(2)),
+        When(status=QS.PUBLISHED, then=Value(3)),
+        When(status=QS.ANSWERED, then=Value(4)),
+        default=Value(5),
+        output_field=IntegerField(),
+    )
+    questions: list[Question] = list(
+        session.questions.select_related("author", "commitment", "session__plan")
+        .annotate(support_count=Count("supports"), queue_order=order)
+        .order_by("queue_order", "-support_count", "id")
+    )
+    for q in questions:
+        prefix = f"q{q.pk}"
+        forms: dict[str, Any] = {
+            "reject": RejectForm(prefix=prefix, initial={"reason": q.moderation_note}),
+            "answer": AnswerForm(prefix=prefix, initial={"answer": q.answer, "answered_by": q.answered_by}),
+            "commitment": CommitmentLinkForm(prefix=prefix, question=q, initial={"commitment": q.commitment_id}),
+        }
+        if bound is not None and bound[0] == q.pk:
+            forms[bound[1]] = bound[2]
+        q.forms = forms  # type: ignore[attr-defined]
+        simple: tuple[dialogue.Action, ...] = ("publish", "shortlist", "live")
+        q.actions = [a for a in simple if dialogue.action_allowed(q, a)]  # type: ignore[attr-defined]
+        q.can_reject = dialogue.action_allowed(q, "reject")  # type: ignore[attr-defined]
+        q.can_answer = dialogue.action_allowed(q, "answer")  # type: ignore[attr-defined]
+    return questions
+
+
+@staff_required
+def moderation(request: HttpRequest, slug: str) -> HttpResponse:
+    _moderator(request)
+    session = _session(slug)
+    return _moderation_page(request, session)
+
+
+def _moderation_page(
+    request: HttpRequest, session: DialogueSession, bound: tuple[int, str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "session": session,
+        "questions": _queue(session, bound),
+        "pending_count": session.questions.filter(status=QS.PENDING).count(),
+    }
+    return render(request, "participation/dialogue/moderation.html", context, status=status)
+
+
+@require_POST
+@staff_required
+def question_moderate(request: HttpRequest, slug: str, pk: int, action: dialogue.Action) -> HttpResponse:
+    moderator = _moderator(request)
+    session = _session(slug)
+    question = get_object_or_404(session.questions.select_related("session__plan"), pk=pk)
+    if not dialogue.action_allowed(question, action):
+        messages.error(request, _("That action does not apply to this question any more."))
+        return _moderation_page(request, session, status=400)
+    extra: dict[str, str] = {}
+    if action == "reject":
+        reject = RejectForm(request.POST, prefix=f"q{pk}")
+        if not reject.is_valid():
+            return _moderation_page(request, session, (pk, "reject", reject), status=400)
+        extra["reason"] = reject.cleaned_data["reason"]
+    elif action == "answer":
+        answer = AnswerForm(request.POST, prefix=f"q{pk}")
+        if not answer.is_valid():
+            return _moderation_page(request, session, (pk, "answer", answer), status=400)
+        extra = {"answer": answer.cleaned_data["answer"], "answered_by": answer.cleaned_data["answered_by"]}
+    dialogue.question_moderate(question=question, action=action, moderator=moderator, **extra)
+    messages.success(request, _("The question is now: %(status)s.") % {"status": question.get_status_display()})
+    return redirect(reverse("participation:dialogue_moderation", args=[session.slug]) + f"#pregunta-{pk}")
+
+
+@require_POST
+@staff_required
+def question_commitment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _moderator(request)
+    session = _session(slug)
+    question = get_object_or_404(session.questions.select_related("session__plan"), pk=pk)
+    form = CommitmentLinkForm(request.POST, prefix=f"q{pk}", question=question)
+    if not form.is_valid():
+        return _moderation_page(request, session, (pk, "commitment", form), status=400)
+    dialogue.question_link_commitment(question=question, commitment=form.cleaned_data["commitment"])
+    messages.success(request, _("The related commitment is saved."))
+    return redirect(reverse("participation:dialogue_moderation", args=[session.slug]) + f"#pregunta-{pk}")

@@ -1,0 +1,345 @@
+"""Hablemos con Transparencia: asking, supporting, ordering and moderating questions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from abierta.accounts.models import User
+from abierta.participation import dialogue
+from abierta.participation.models import DialogueSession, Question, QuestionSupport
+from factories import World, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+QS = Question.Status
+
+
+def make_session(world: World | None = None, **kwargs: object) -> DialogueSession:
+    defaults: dict[str, object] = {
+        "topic": "Contratación en los barrios",
+        "slug": "contratacion-barrios",
+        "starts_at": timezone.now() + datetime.timedelta(days=7),
+        "place": "Plaza de la Aduana",
+        "officials": "Ana Pérez, jefa de Transparencia\nLuis Gómez, secretario de Planeación",
+        "plan": world.plan if world else None,
+    }
+    defaults.update(kwargs)
+    return dialogue.session_create(**defaults)  # type: ignore[arg-type]
+
+
+def url(name: str, session: DialogueSession, *args: object) -> str:
+    return reverse(f"participation:{name}", args=[session.slug, *args])
+
+
+def public(session: DialogueSession, text: str, status: str = QS.PUBLISHED, author: User | None = None) -> Question:
+    q = dialogue.question_ask(session=session, text=text, author=author)
+    q.status = status
+    q.save()
+    return q
+
+
+def test_list_shows_upcoming_and_past(client: Client) -> None:
+    make_session(topic="Sesión futura", slug="futura")
+    make_session(topic="Sesión pasada", slug="pasada", starts_at=timezone.now() - datetime.timedelta(days=30))
+    response = client.get(reverse("participation:dialogue_sessions"))
+    assert response.status_code == 200
+    upcoming = [s.slug for s in response.context["upcoming"]]
+    past = [s.slug for s in response.context["past"]]
+    assert upcoming == ["futura"]
+    assert past == ["pasada"]
+
+
+def test_session_page_shows_facts(client: Client, world: World) -> None:
+    session = make_session(world, stream_url="https://example.org/live")
+    response = client.get(url("dialogue_session", session))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Contratación en los barrios" in body
+    assert "Plaza de la Aduana" in body
+    assert "https://example.org/live" in body
+    assert "Luis Gómez, secretario de Planeación" in body
+    assert 'name="text"' in body
+
+
+def test_signed_out_question_is_held_and_never_public(client: Client) -> None:
+    session = make_session()
+    response = client.post(url("dialogue_ask", session), {"text": "¿Cuándo publican los contratos de la obra?"})
+    assert response.status_code == 302
+    q = Question.objects.get()
+    assert q.status == QS.PENDING
+    assert q.author is None and q.anonymous
+    page = client.get(url("dialogue_session", session)).content.decode()
+    assert "Cuándo publican los contratos" not in page
+
+
+def test_pending_shown_only_to_its_author(world: World) -> None:
+    session = make_session(world)
+    author = make_user("autora@example.org", first_name="Marta")
+    other = make_user("otra@example.org")
+    dialogue.question_ask(session=session, text="¿Qué pasó con el parque del barrio?", author=author)
+    mine = sign_in(Client(), author).get(url("dialogue_session", session)).content.decode()
+    assert "Qué pasó con el parque" in mine
+    assert "awaiting moderation" in mine or "esperando moderación" in mine.lower() or "badge--pending" in mine
+    for client in (Client(), sign_in(Client(), other)):
+        assert "Qué pasó con el parque" not in client.get(url("dialogue_session", session)).content.decode()
+
+
+def test_rejected_never_public(client: Client) -> None:
+    session = make_session()
+    public(session, "Pregunta ofensiva que no se publica", QS.REJECTED)
+    assert "Pregunta ofensiva" not in client.get(url("dialogue_session", session)).content.decode()
+
+
+def test_anonymous_hides_the_name(client: Client) -> None:
+    session = make_session()
+    author = make_user("visible@example.org", first_name="Visibilia", last_name="Nombrada")
+    hidden = make_user("oculta@example.org", first_name="Secretina", last_name="Escondida")
+    sign_in(Client(), hidden).post(
+        url("dialogue_ask", session), {"text": "¿Quién vigila el contrato del puente?", "anonymous": "on"}
+    )
+    sign_in(Client(), author).post(url("dialogue_ask", session), {"text": "¿Cuánto costó la obra del mercado?"})
+    Question.objects.update(status=QS.PUBLISHED)
+    assert Question.objects.get(author=hidden).anonymous
+    body = client.get(url("dialogue_session", session)).content.decode()
+    assert "Quién vigila el contrato del puente" in body
+    assert "Secretina" not in body and "Escondida" not in body
+    assert "Visibilia Nombrada" in body
+
+
+def test_bad_question_keeps_text_and_writes_nothing(client: Client) -> None:
+    session = make_session()
+    response = client.post(url("dialogue_ask", session), {"text": "corta"})
+    assert response.status_code == 400
+    assert "corta" in response.content.decode()
+    assert not Question.objects.exists()
+    too_long = "¿" + "a" * 1200 + "?"
+    response = client.post(url("dialogue_ask", session), {"text": too_long})
+    assert response.status_code == 400
+    assert not Question.objects.exists()
+
+
+def test_ask_closed_session_is_403(client: Client) -> None:
+    session = make_session(questions_open=False)
+    response = client.post(url("dialogue_ask", session), {"text": "¿Sigue abierta la sesión de preguntas?"})
+    assert response.status_code == 403
+    assert not Question.objects.exists()
+
+
+def test_support_once_per_person(persona_client: Callable[[str], Client]) -> None:
+    session = make_session()
+    q = public(session, "¿Cuándo empieza la obra del canal?")
+    client = persona_client("citizen")
+    for _ in range(3):
+        response = client.post(url("dialogue_support", session, q.pk))
+        assert response.status_code == 302
+    assert QuestionSupport.objects.filter(question=q).count() == 1
+    user = User.objects.get(email="citizen@example.org")
+    assert dialogue.question_support(question=q, user=user) is False
+
+
+def test_support_htmx_gets_fragment(persona_client: Callable[[str], Client]) -> None:
+    session = make_session()
+    q = public(session, "¿Cuándo empieza la obra del canal?")
+    response = persona_client("citizen").post(url("dialogue_support", session, q.pk), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert f'id="apoyo-{q.pk}"' in body
+    assert ">1<" in body
+
+
+def test_support_only_on_public_open_questions(persona_client: Callable[[str], Client]) -> None:
+    session = make_session()
+    pending = dialogue.question_ask(session=session, text="Pendiente de moderación", author=None)
+    answered = public(session, "Ya respondida", QS.ANSWERED)
+    rejected = public(session, "Rechazada", QS.REJECTED)
+    client = persona_client("citizen")
+    assert client.post(url("dialogue_support", session, pending.pk)).status_code == 404
+    assert client.post(url("dialogue_support", session, rejected.pk)).status_code == 404
+    assert client.post(url("dialogue_support", session, answered.pk)).status_code == 403
+    assert not QuestionSupport.objects.exists()
+
+
+def test_unconfirmed_email_cannot_support() -> None:
+    session = make_session()
+    q = public(session, "¿Cuándo empieza la obra del canal?")
+    client = sign_in(Client(), make_user("sin-confirmar@example.org", verified_email=False))
+    assert client.post(url("dialogue_support", session, q.pk)).status_code == 403
+    assert not QuestionSupport.objects.exists()
+
+
+def test_ordering_live_shortlisted_then_supports() -> None:
+    session = make_session()
+    low = public(session, "Publicada con un apoyo")
+    high = public(session, "Publicada con tres apoyos")
+    short = public(session, "Preseleccionada", QS.SHORTLISTED)
+    live = public(session, "En vivo", QS.LIVE)
+    answered = public(session, "Respondida", QS.ANSWERED)
+    users = [make_user(f"u{i}@example.org") for i in range(3)]
+    for u in users:
+        dialogue.question_support(question=high, user=u)
+    dialogue.question_support(question=low, user=users[0])
+    ordered = [q.pk for q in dialogue.public_questions(session)]
+    assert ordered == [live.pk, short.pk, high.pk, low.pk, answered.pk]
+    response = Client().get(url("dialogue_session", session))
+    assert [q.pk for q in response.context["open_questions"]] == [live.pk, short.pk, high.pk, low.pk]
+    assert [q.pk for q in response.context["answered"]] == [answered.pk]
+
+
+def test_answered_question_shows_answer_and_commitment(client: Client, world: World) -> None:
+    session = make_session(world)
+    q = public(session, "¿Qué hará la Alcaldía con las JAC?")
+    moderator = make_user("mod@example.org", User.Role.TRANSPARENCY, world.own_office)
+    dialogue.question_moderate(
+        question=q, action="answer", moderator=moderator, answer="Las formaremos en SECOP II.", answered_by="Ana Pérez"
+    )
+    dialogue.question_link_commitment(question=q, commitment=world.commitment)
+    body = client.get(url("dialogue_session", session)).content.decode()
+    assert "Las formaremos en SECOP II." in body
+    assert "Ana Pérez" in body
+    assert world.commitment.get_absolute_url() in body
+
+
+def test_minutes_shown_when_published(client: Client) -> None:
+    session = make_session()
+    assert "Acta de prueba del día" not in client.get(url("dialogue_session", session)).content.decode()
+    dialogue.session_minutes_set(session=session, minutes="Acta de prueba del día")
+    assert "Acta de prueba del día" in client.get(url("dialogue_session", session)).content.decode()
+
+
+# Moderation through the pages
+
+
+@pytest.fixture
+def moderator(persona_client: Callable[[str], Client]) -> Client:
+    return persona_client("transparency")
+
+
+def test_moderation_queue_pending_first(world: World, moderator: Client) -> None:
+    session = make_session(world)
+    published = public(session, "Ya publicada")
+    pending = dialogue.question_ask(session=session, text="Esperando moderación", author=None)
+    response = moderator.get(url("dialogue_moderation", session))
+    assert response.status_code == 200
+    assert [q.pk for q in response.context["questions"]] == [pending.pk, published.pk]
+
+
+def test_moderation_actions(world: World, moderator: Client) -> None:
+    session = make_session(world)
+    q = dialogue.question_ask(session=session, text="¿Cuándo rinden cuentas?", author=None)
+
+    def act(action: str, data: dict[str, str] | None = None) -> int:
+        return moderator.post(url(f"dialogue_question_{action}", session, q.pk), data or {}).status_code
+
+    assert act("publish") == 302
+    q.refresh_from_db()
+    assert q.status == QS.PUBLISHED
+    assert act("shortlist") == 302
+    q.refresh_from_db()
+    assert q.status == QS.SHORTLISTED
+    assert act("live") == 302
+    q.refresh_from_db()
+    assert q.status == QS.LIVE
+    assert (
+        act("answer", {f"q{q.pk}-answer": "En noviembre.", f"q{q.pk}-answered_by": "Ana Pérez, Transparencia"}) == 302
+    )
+    q.refresh_from_db()
+    assert (q.status, q.answer, q.answered_by) == (QS.ANSWERED, "En noviembre.", "Ana Pérez, Transparencia")
+    response = moderator.post(
+        url("dialogue_question_commitment", session, q.pk), {f"q{q.pk}-commitment": world.commitment.pk}
+    )
+    assert response.status_code == 302
+    q.refresh_from_db()
+    assert q.commitment == world.commitment
+    # Answered questions can no longer be rejected or marked live.
+    assert act("reject", {f"q{q.pk}-reason": "tarde"}) == 400
+    assert act("live") == 400
+    q.refresh_from_db()
+    assert q.status == QS.ANSWERED
+
+
+def test_reject_needs_reason_and_keeps_input(world: World, moderator: Client) -> None:
+    session = make_session(world)
+    q = dialogue.question_ask(session=session, text="Pregunta con datos personales", author=None)
+    response = moderator.post(url("dialogue_question_reject", session, q.pk), {f"q{q.pk}-reason": ""})
+    assert response.status_code == 400
+    q.refresh_from_db()
+    assert q.status == QS.PENDING
+    response = moderator.post(url("dialogue_question_reject", session, q.pk), {f"q{q.pk}-reason": "Datos personales"})
+    assert response.status_code == 302
+    q.refresh_from_db()
+    assert (q.status, q.moderation_note) == (QS.REJECTED, "Datos personales")
+
+
+def test_answer_needs_both_fields_and_keeps_input(world: World, moderator: Client) -> None:
+    session = make_session(world)
+    q = public(session, "¿Cuándo rinden cuentas?")
+    response = moderator.post(
+        url("dialogue_question_answer", session, q.pk),
+        {f"q{q.pk}-answer": "Texto que no se pierde", f"q{q.pk}-answered_by": ""},
+    )
+    assert response.status_code == 400
+    assert "Texto que no se pierde" in response.content.decode()
+    q.refresh_from_db()
+    assert (q.status, q.answer) == (QS.PUBLISHED, "")
+
+
+def test_commitment_of_another_plan_is_refused(world: World, moderator: Client) -> None:
+    session = make_session()  # no plan: nothing can be linked
+    q = public(session, "¿Cuándo rinden cuentas?")
+    response = moderator.post(
+        url("dialogue_question_commitment", session, q.pk), {f"q{q.pk}-commitment": world.commitment.pk}
+    )
+    assert response.status_code == 400
+    q.refresh_from_db()
+    assert q.commitment is None
+
+
+def test_create_and_edit_session(world: World, moderator: Client) -> None:
+    data = {
+        "topic": "Rendición de cuentas 2024",
+        "slug": "rendicion-2024",
+        "description": "",
+        "starts_at": "2030-05-10T09:30",
+        "place": "",
+        "stream_url": "https://example.org/vivo",
+        "officials": "Ana Pérez",
+        "questions_open": "on",
+    }
+    response = moderator.post(reverse("participation:dialogue_session_new"), data)
+    assert response.status_code == 302
+    session = DialogueSession.objects.get(slug="rendicion-2024")
+    assert session.plan == world.plan
+    assert timezone.localtime(session.starts_at).hour == 9
+    assert str(timezone.localtime(session.starts_at).tzinfo) == "America/Bogota"
+    response = moderator.post(url("dialogue_session_edit", session), {**data, "topic": "Rendición de cuentas"})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.topic == "Rendición de cuentas"
+
+
+def test_bad_session_form_keeps_input(moderator: Client) -> None:
+    data = {
+        "topic": "Tema que se conserva",
+        "slug": "gestion",
+        "starts_at": "no es fecha",
+        "place": "",
+        "stream_url": "",
+    }
+    response = moderator.post(reverse("participation:dialogue_session_new"), data)
+    assert response.status_code == 400
+    assert "Tema que se conserva" in response.content.decode()
+    assert not DialogueSession.objects.exists()
+
+
+def test_publish_minutes(world: World, moderator: Client) -> None:
+    session = make_session(world)
+    response = moderator.post(url("dialogue_minutes", session), {"minutes": "Asistieron 40 personas."})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.minutes == "Asistieron 40 personas."
