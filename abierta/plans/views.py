@@ -18,6 +18,8 @@ from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
 from abierta.core.models import ChangeRecord
 from abierta.gestion.models import Goal
+from abierta.participation.models import Process
+from abierta.participation.views import phases
 from abierta.plans import access, services
 from abierta.plans.forms import CommentForm, CommentReportForm
 from abierta.plans.models import (
@@ -139,6 +141,7 @@ def plan_committee(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _published_plan(slug)
+    process = Process.objects.filter(plan=plan).first()
     return render(
         request,
         "plans/cocreation.html",
@@ -146,6 +149,8 @@ def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
             "plan": plan,
             "tables": plan.working_tables.all(),
             "initiatives": plan.initiatives.select_related("commitment"),
+            "process": process,
+            "phases": phases(process) if process else [],
         },
     )
 

@@ -1,0 +1,186 @@
+"""Proposals: online and transcribed, supports, answers, merges, the inventory and its exports."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from abierta.accounts.models import User
+from abierta.participation import services
+from abierta.participation.models import Process, Proposal, ProposalSupport, WorkingTable
+from abierta.plans.models import ActionPlan
+from factories import World, make_user, sign_in
+
+DAY = datetime.timedelta(days=1)
+
+
+def make_process(plan: ActionPlan, phase: str) -> Process:
+    """A process whose current phase is ``phase`` (dates around now)."""
+    now = timezone.now()
+    offset = {"before": 1, "tables": 0, "analysis": -1, "consultation": -2, "results": -3}[phase]
+    start = now + (offset * DAY) - DAY / 2 if phase != "before" else now + DAY
+    return Process.objects.create(
+        plan=plan,
+        title="Cocreación de prueba",
+        tables_from=start,
+        analysis_from=start + DAY,
+        consultation_from=start + 2 * DAY,
+        results_from=start + 3 * DAY,
+    )
+
+
+def make_table(plan: ActionPlan, number: int = 1) -> WorkingTable:
+    return WorkingTable.objects.create(
+        plan=plan, number=number, name=f"Mesa {number}", sector=WorkingTable.Sector.ACADEMIA
+    )
+
+
+@pytest.fixture
+def process(world: World) -> Process:
+    return make_process(world.plan, "tables")
+
+
+@pytest.mark.parametrize("phase", ["before", "tables", "analysis", "consultation", "results"])
+def test_make_process_puts_the_process_in_the_phase(world: World, phase: str) -> None:
+    assert make_process(world.plan, phase).phase() == phase
+
+
+def test_transcribed_proposal_is_credited_to_the_table_not_the_staff(process: Process) -> None:
+    table = make_table(process.plan, 3)
+    staff = make_user("staff@example.org", User.Role.TRANSPARENCY)
+    p = services.proposal_transcribe(table=table, actor=staff, title="Más luz", body="Alumbrado")
+    assert (p.channel, p.author, p.table, p.transcribed_by) == (Proposal.Channel.IN_PERSON, None, table, staff)
+    page = Client().get(reverse("participation:proposals", args=[process.plan.slug])).content.decode()
+    assert "Más luz" in page
+    assert "mesa 3" in page.lower()
+    assert "Staff" not in page and "staff@example.org" not in page
+
+
+def test_online_proposal_has_author_and_channel(process: Process) -> None:
+    user = make_user("ana@example.org")
+    p = services.proposal_submit(process=process, author=user, title="T", body="B")
+    assert (p.channel, p.author, p.table) == (Proposal.Channel.ONLINE, user, None)
+
+
+def test_support_is_one_per_person(process: Process) -> None:
+    user = make_user("ana@example.org")
+    p = services.proposal_submit(process=process, author=user, title="T", body="B")
+    assert services.proposal_support(proposal=p, user=user) is True
+    assert services.proposal_support(proposal=p, user=user) is False
+    assert p.supports.count() == 1
+
+
+def test_merge_moves_supporters_without_duplicates(process: Process) -> None:
+    a, b, c = (make_user(f"{n}@example.org") for n in "abc")
+    dup = services.proposal_submit(process=process, author=a, title="Duplicada", body="x")
+    target = services.proposal_submit(process=process, author=b, title="Original", body="y")
+    for u in (a, b):
+        services.proposal_support(proposal=dup, user=u)
+    for u in (b, c):
+        services.proposal_support(proposal=target, user=u)
+    services.proposal_merge(proposal=dup, into=target)
+    dup.refresh_from_db()
+    assert dup.status == Proposal.Status.MERGED
+    assert dup.merged_into == target
+    assert "Original" in dup.answer
+    assert sorted(target.supports.values_list("user__email", flat=True)) == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
+    ]
+    assert not dup.supports.exists()
+    assert ProposalSupport.objects.count() == 3
+
+
+def test_answer_reject_needs_a_reason(world: World, persona_client: object) -> None:
+    process = make_process(world.plan, "analysis")
+    p = services.proposal_submit(process=process, author=make_user("x@example.org"), title="T", body="B")
+    client = persona_client("transparency")  # type: ignore[operator]
+    url = reverse("participation:staff_answer", args=[world.plan.slug, p.pk])
+    response = client.post(url, {"decision": "reject", "answer": ""})
+    assert response.status_code == 400
+    assert 'value="reject" ' in response.content.decode() or 'value="reject"' in response.content.decode()
+    p.refresh_from_db()
+    assert p.status == Proposal.Status.RECEIVED
+    response = client.post(url, {"decision": "reject", "answer": "Fuera de la competencia del distrito."})
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert (p.status, p.answer) == (Proposal.Status.REJECTED, "Fuera de la competencia del distrito.")
+
+
+def test_propose_form_bad_input_keeps_input_and_writes_nothing(process: Process) -> None:
+    client = sign_in(Client(), make_user("ana@example.org"))
+    url = reverse("participation:proposal_new", args=[process.plan.slug])
+    response = client.post(url, {"title": "Mi título guardado", "body": ""})
+    assert response.status_code == 400
+    assert "Mi título guardado" in response.content.decode()
+    assert not Proposal.objects.exists()
+    response = client.post(url, {"title": "Mi título", "body": "Cuerpo"})
+    assert response.status_code == 302
+    assert Proposal.objects.get().author.email == "ana@example.org"
+
+
+def test_support_button_posts_a_support(process: Process) -> None:
+    user = make_user("ana@example.org")
+    p = services.proposal_submit(process=process, author=user, title="T", body="B")
+    client = sign_in(Client(), make_user("beto@example.org"))
+    url = reverse("participation:proposal_support", args=[process.plan.slug, p.pk])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    assert p.supports.count() == 1
+    assert client.get(url).status_code == 405
+
+
+def test_inventory_filters_and_exports(process: Process) -> None:
+    table = make_table(process.plan, 2)
+    staff = make_user("staff@example.org", User.Role.TRANSPARENCY)
+    online = services.proposal_submit(process=process, author=make_user("ana@example.org"), title="=Online", body="b")
+    paper = services.proposal_transcribe(table=table, actor=staff, title="En papel", body="c")
+    services.proposal_support(proposal=online, user=make_user("beto@example.org"))
+    services.proposal_answer(proposal=paper, accept=True, answer="Aceptada")
+    url = reverse("participation:proposals", args=[process.plan.slug])
+    client = Client()
+
+    page = client.get(url, {"channel": "in_person"}).content.decode()
+    assert "En papel" in page and "=Online" not in page
+    page = client.get(url, {"table": "2"}).content.decode()
+    assert "En papel" in page and "=Online" not in page
+    page = client.get(url, {"status": "received"}).content.decode()
+    assert "=Online" in page and "En papel" not in page
+
+    csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("Número,Título")
+    assert len(lines) == 3
+    assert "'=Online" in csv_text  # no formula injection
+    assert "staff@example.org" not in csv_text and "ana@example.org" not in csv_text
+
+    data = json.loads(client.get(url, {"format": "json"}).content)
+    rows = {r["titulo"]: r for r in data["propuestas"]}
+    assert rows["=Online"]["apoyos"] == 1
+    assert rows["=Online"]["canal"] == "online"
+    assert rows["En papel"]["mesa"] == 2
+    assert rows["En papel"]["estado"] == "accepted"
+    assert rows["En papel"]["respuesta"] == "Aceptada"
+
+    data = json.loads(client.get(url, {"format": "json", "channel": "online"}).content)
+    assert [r["titulo"] for r in data["propuestas"]] == ["=Online"]
+
+
+def test_proposal_detail_shows_merge_and_initiative(process: Process) -> None:
+    a = make_user("a@example.org")
+    dup = services.proposal_submit(process=process, author=a, title="Duplicada", body="x")
+    target = services.proposal_submit(process=process, author=a, title="Original", body="y")
+    services.proposal_merge(proposal=dup, into=target)
+    services.proposal_answer(proposal=target, accept=True, answer="Sí")
+    services.initiative_shortlist(plan=process.plan, proposals=[target], title="Iniciativa luz")
+    client = Client()
+    page = client.get(reverse("participation:proposal", args=[process.plan.slug, dup.pk])).content.decode()
+    assert reverse("participation:proposal", args=[process.plan.slug, target.pk]) in page
+    page = client.get(reverse("participation:proposal", args=[process.plan.slug, target.pk])).content.decode()
+    assert "Iniciativa luz" in page and "Duplicada" in page
