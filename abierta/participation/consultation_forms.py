@@ -90,8 +90,9 @@ class ChoicesMixin(forms.Form):
         field = self.fields["choices"]
         assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 (narrowing for mypy)
         field.choices = [(i.number, f"{i.number}. {i.title}") for i in initiatives]
-        field.widget = forms.CheckboxSelectMultiple() if consultation.max_choices > 1 else forms.RadioSelect()
-        field.widget.choices = field.choices
+        # Always read as a list (radio buttons are drawn by the template for a single choice), so
+        # that a forged second value is refused by choices_check rather than silently dropped.
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
 
     def clean_choices(self) -> list[int]:
         chosen: list[int] = self.cleaned_data.get("choices") or []
