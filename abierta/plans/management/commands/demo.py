@@ -19,6 +19,7 @@ from abierta.complaints import demo as complaints_demo
 from abierta.core import history
 from abierta.core.models import Institution
 from abierta.gestion import demo as gestion_demo
+from abierta.participation import demo as participation_demo
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
     ActionPlan,
@@ -255,6 +256,7 @@ class Command(BaseCommand):
                     "is_example": True,
                 },
             )
+        participation_demo.load(plan=plan)
 
         self._milestones(
             c1,
