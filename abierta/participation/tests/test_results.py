@@ -1,0 +1,135 @@
+"""Results, the ballot file and its digest, and adopting the winner."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from abierta.participation import consultation as svc
+from abierta.participation.models import Ballot, Consultation, Initiative, Proposal
+from abierta.participation.tests.test_consultation import make_consultation, url
+from abierta.plans.models import Commitment
+from factories import World
+
+
+def cast(c: Consultation, votes: list[list[int]], channel: str = "web", **answers: str) -> list[str]:
+    receipts = []
+    for n, choices in enumerate(votes):
+        r = svc.vote_cast(
+            consultation=c,
+            document_hash=svc.voter_hash("CC", f"{channel}{n}{choices}"),
+            choices=choices,
+            channel=channel,
+            **answers,
+        )
+        assert r is not None
+        receipts.append(r)
+    return receipts
+
+
+@pytest.fixture
+def closed(world: World) -> Consultation:
+    c = make_consultation(world.plan, state="open", max_choices=2)
+    cast(c, [[1], [1, 2], [2, 3], [1]], age_band="18-28")
+    cast(c, [[3]], channel="in_person", territory="rural")
+    now = timezone.now()
+    Consultation.objects.filter(pk=c.pk).update(closes_at=now - datetime.timedelta(hours=1))
+    c.process.results_from = now - datetime.timedelta(hours=1)
+    c.process.save()
+    c.refresh_from_db()
+    return c
+
+
+def test_tally(closed: Consultation) -> None:
+    t = svc.tally(closed)
+    assert t.ballots == 5
+    assert t.counts() == {1: 3, 2: 2, 3: 2}
+    assert t.by_initiative[0][0].number == 1
+    assert t.by_channel == {"web": 4, "in_person": 1}
+    assert t.by_day == [(timezone.localdate(), 5)]
+    assert t.breakdowns == {"age_band": {"18-28": 4}, "territory": {"rural": 1}}
+
+
+def test_ballot_file_canonical_and_stable(closed: Consultation) -> None:
+    data = svc.ballot_file(closed)
+    assert data == svc.ballot_file(closed)
+    document = json.loads(data)
+    hashes = [b["receipt_hash"] for b in document["ballots"]]
+    assert hashes == sorted(hashes) and len(hashes) == 5
+    assert set(document["ballots"][0]) == {"receipt_hash", "choices", "channel", "day"}
+    assert document["consultation"]["initiatives"][0] == {"number": 1, "title": "Iniciativa 1"}
+    assert json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n" == data
+    assert svc.digest(data) == svc.digest(svc.ballot_file(closed))
+    # nothing about voters or answers in the file
+    assert b"18-28" not in data and b"rural" not in data
+
+
+def test_results_page_and_downloads(client: Client, closed: Consultation) -> None:
+    response = client.get(url("consultation_results", closed))
+    assert response.status_code == 200
+    body = response.content.decode()
+    data = svc.ballot_file(closed)
+    assert svc.digest(data) in body
+    assert 'role="img"' in body and "<table>" in body and "Iniciativa 1" in body
+    download = client.get(url("consultation_ballots_json", closed))
+    assert download.status_code == 200 and download.content == data
+    csv = client.get(url("consultation_ballots_csv", closed)).content.decode("utf-8-sig")
+    assert csv.splitlines()[0] == "receipt_hash,choices,channel,day" and len(csv.splitlines()) == 6
+
+
+def test_results_hidden_before_close(client: Client, world: World) -> None:
+    c = make_consultation(world.plan, state="open")
+    cast(c, [[1]])
+    for name in ("consultation_results", "consultation_ballots_json", "consultation_ballots_csv"):
+        assert client.get(url(name, c)).status_code == 403
+
+
+def test_find_my_ballot(client: Client, world: World) -> None:
+    c = make_consultation(world.plan)
+    (receipt,) = cast(c, [[2]])
+    found = client.post(url("consultation_check", c), {"receipt": receipt})
+    assert found.status_code == 200 and svc.receipt_hash(receipt) in found.content.decode()
+    missing = client.post(url("consultation_check", c), {"receipt": "0000-0000-0000-0000"})
+    assert missing.status_code == 200 and "<dl>" not in missing.content.decode()
+    assert client.post(url("consultation_check", c), {"receipt": ""}).status_code == 400
+
+
+def test_adopt_winner_once(closed: Consultation, world: World) -> None:
+    proposal = Proposal.objects.create(process=closed.process, title="P", body="B", initiative_id=None)
+    winner = Initiative.objects.get(plan=world.plan, number=1)
+    proposal.initiative = winner
+    proposal.save()
+    before = Commitment.objects.count()
+    from factories import make_user
+
+    actor = make_user("t@example.org", "transparency", world.own_office)
+    commitment = svc.adopt_winner(closed, actor)
+    assert commitment.code == "TEST0003" and commitment.title == "Iniciativa 1"
+    assert commitment.lead_institution == world.own_office and commitment.plan == world.plan
+    winner.refresh_from_db()
+    assert winner.selected and winner.commitment == commitment
+    assert list(winner.proposals.all()) == [proposal]
+    again = svc.adopt_winner(closed, actor)
+    assert again == commitment and Commitment.objects.count() == before + 1
+
+
+def test_adopt_refuses_a_tie(world: World) -> None:
+    c = make_consultation(world.plan)
+    cast(c, [[1], [2]])
+    with pytest.raises(svc.TieError):
+        svc.adopt_winner(c, None)
+
+
+def test_adopt_view(persona_client: object, closed: Consultation) -> None:
+    staff = persona_client("transparency")  # type: ignore[operator]
+    response = staff.post(reverse("participation:consultation_adopt", kwargs={"slug": closed.process.plan.slug}))
+    assert response.status_code == 302
+    assert Initiative.objects.get(selected=True).commitment is not None
+    page = staff.get(url("consultation_results", closed)).content.decode()
+    assert "TEST0003" in page
+    assert Ballot.objects.count() == 5
