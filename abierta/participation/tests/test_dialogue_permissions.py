@@ -141,14 +141,15 @@ class Setup:
 
     def data(self, name: str) -> dict[str, Any]:
         p, pub = self.pending.pk, self.published.pk
-        return {
+        data: dict[str, dict[str, Any]] = {
             "reject_with_reason": {f"q{p}-reason": "Datos personales"},
             "answer_filled": {f"q{pub}-answer": "Respuesta", f"q{pub}-answered_by": "Ana Pérez"},
             "commitment": {f"q{pub}-commitment": self.commitment.pk},
             "ask": {"text": "¿Cuándo se publica el informe?"},
             "ask_closed": {"text": "¿Cuándo se publica el informe?"},
             "minutes": {"minutes": "Acta"},
-        }.get(name, {})
+        }
+        return data.get(name, {})
 
     def fingerprint(self) -> tuple[Any, ...]:
         return (
