@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from abierta.participation import consultation as svc
 from abierta.participation import otp
-from abierta.participation.models import Ballot, Consultation, Initiative, Process, Voter, VoteCode
+from abierta.participation.models import Ballot, Consultation, Initiative, Process, VoteCode, Voter
 from abierta.plans.models import ActionPlan
 from factories import World
 
@@ -73,7 +73,7 @@ def test_code_stored_only_as_hmac_and_contact_not_stored(consultation: Consultat
     )
     assert document_hash == svc.voter_hash("CC", "123456")
     (sent,) = mail.outbox
-    code = re.search(r"\b(\d{6})\b", sent.body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b(\d{6})\b", str(sent.body)).group(1)  # type: ignore[union-attr]
     row = VoteCode.objects.get()
     assert code not in row.code_hash and len(row.code_hash) == 64
     assert "ana@example.org" not in str(VoteCode.objects.values().get())
@@ -88,7 +88,7 @@ def _code(consultation: Consultation, settings: object, document: str = "123456"
     mail.outbox.clear()
     h = svc.code_request(consultation=consultation, document_type="CC", document_number=document, contact="a@b.co")
     assert h is not None
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
     return h, code
 
 
@@ -190,7 +190,7 @@ def _step1(client: Client, c: Consultation, **extra: str) -> tuple[str, str]:
     response = client.post(url("consultation_vote", c), data)
     assert response.status_code == 200, response.content.decode()
     token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)  # type: ignore[union-attr]
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
     return token, code
 
 
@@ -279,7 +279,7 @@ def test_table_entry_same_person_once_across_channels(
         {"document_type": "CC", "document_number": "987.654", "contact": "x@example.org"},
     )
     token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)  # type: ignore[union-attr]
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
     again = web.post(url("consultation_vote_confirm", consultation), {"token": token, "code": code, "choices": "2"})
     assert again.status_code == 409
     assert Ballot.objects.count() == 1
