@@ -642,3 +642,74 @@ register(
         dated=((Measurement, "created_at"),),
     )
 )
+
+
+# Co-creation proposals (abierta/participation) --------------------------------------------
+
+
+def _proposals() -> Any:
+    from django.db.models import Count
+
+    from abierta.participation.models import Proposal
+
+    return (
+        Proposal.objects.filter(process__plan__is_published=True)
+        .select_related("process__plan", "table", "initiative")
+        .annotate(supports_count=Count("supports"))
+        .order_by("process__plan__slug", "id")
+    )
+
+
+def _proposal_model() -> Any:
+    from abierta.participation.models import Proposal
+
+    return Proposal
+
+
+register(
+    Dataset(
+        slug="propuestas-de-cocreacion",
+        title=_("Co-creation proposals"),
+        description=_(
+            "Every proposal received in the co-creation of each action plan, online or collected in person at a "
+            "working table, with its status, public answer and number of supports. Authors are not published."
+        ),
+        keywords=(*OGP, "cocreación", "propuestas", "participación"),
+        queryset=_proposals,
+        columns=(
+            _plan_column("process__plan__slug"),
+            Column("numero", "Número", INTEGER, _("Number of the proposal."), lambda p: p.pk),
+            Column("titulo", "Título", TEXT, _("Title."), lambda p: p.title),
+            Column("propuesta", "Propuesta", TEXT, _("Text of the proposal."), lambda p: p.body),
+            Column(
+                "canal", "Canal", CODE, _("Channel: online or in_person (collected at a table)."), lambda p: p.channel
+            ),
+            Column(
+                "mesa",
+                "Mesa",
+                INTEGER,
+                _("Number of the working table where it was collected; empty if online."),
+                lambda p: p.table.number if p.table else None,
+            ),
+            Column("estado", "Estado", CODE, _("Status: received, accepted, merged or rejected."), lambda p: p.status),
+            Column("respuesta", "Respuesta pública", TEXT, _("Public answer."), lambda p: p.answer),
+            Column("apoyos", "Apoyos", INTEGER, _("Number of people who support it."), lambda p: p.supports_count),
+            Column(
+                "fusionada_en",
+                "Fusionada en",
+                INTEGER,
+                _("Number of the proposal it was merged into; empty if none."),
+                lambda p: p.merged_into_id,
+            ),
+            Column(
+                "iniciativa",
+                "Iniciativa",
+                INTEGER,
+                _("Number of the initiative it feeds; empty if none."),
+                lambda p: p.initiative.number if p.initiative else None,
+            ),
+            Column("fecha", "Fecha", DATE, _("Date it was received."), lambda p: p.created_at.date()),
+        ),
+        dated=((_proposal_model(), "created_at"),),
+    )
+)

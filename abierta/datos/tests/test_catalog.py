@@ -19,7 +19,7 @@ from pyld import jsonld
 from abierta.core.history import record, snapshot
 from abierta.datos.registry import Dataset, all_datasets, get
 from abierta.gestion.tests.builders import make_dev_plan
-from abierta.participation.models import Initiative, WorkingTable
+from abierta.participation.models import Initiative, Process, Proposal, WorkingTable
 from abierta.plans.models import (
     ActionPlan,
     Commitment,
@@ -52,8 +52,26 @@ def data(world: World) -> World:
         place="Institución Educativa Soledad Acosta",
         attendance=42,
     )
-    Initiative.objects.create(
+    initiative = Initiative.objects.create(
         plan=plan, number=1, title="Participación en la gestión pública", commitment=world.commitment
+    )
+    process = Process.objects.create(
+        plan=plan,
+        title="Cocreación 2022",
+        tables_from=datetime.datetime(2022, 9, 1, tzinfo=datetime.UTC),
+        analysis_from=datetime.datetime(2022, 10, 20, tzinfo=datetime.UTC),
+        consultation_from=datetime.datetime(2022, 11, 8, tzinfo=datetime.UTC),
+        results_from=datetime.datetime(2022, 11, 15, tzinfo=datetime.UTC),
+    )
+    Proposal.objects.create(
+        process=process,
+        title="Veedurías en los barrios",
+        body="Que las juntas de acción comunal hagan veeduría a las obras de su UCG.",
+        channel=Proposal.Channel.IN_PERSON,
+        table=table,
+        status=Proposal.Status.ACCEPTED,
+        answer="Se incluye en la iniciativa 1.",
+        initiative=initiative,
     )
     CommitteeMember.objects.create(
         plan=plan,
@@ -136,6 +154,7 @@ def test_the_registry_has_the_datasets_of_todays_modules() -> None:
         "iniciativas",
         "metas-plan-de-desarrollo",
         "mediciones",
+        "propuestas-de-cocreacion",
     } <= slugs
 
 
