@@ -30,6 +30,11 @@ def _organiser(user: Any) -> bool:
     return has_role(user, R.TRANSPARENCY, R.EDITOR, R.ADMIN)
 
 
+def is_organiser(user: Any) -> bool:
+    """Whether the user runs co-creation processes (their staff pages are listed on the dashboard)."""
+    return _organiser(user)
+
+
 def may_propose(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
     """Send a proposal online: any confirmed account, while the tables meet."""
     return _citizen(user) and process.phase(now) == P.TABLES

@@ -17,6 +17,8 @@ from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
 from abierta.gestion import access as gestion_access
 from abierta.gestion.models import DevelopmentPlan
+from abierta.participation import access as participation_access
+from abierta.participation.models import Process
 from abierta.plans import access, services
 from abierta.plans.forms import (
     AssessmentForm,
@@ -57,6 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if access.can_assess_opened_government(user)
         else [],
         "goals": gestion_access.goals_to_measure(user),
+        "processes": list(Process.objects.select_related("plan")) if participation_access.is_organiser(user) else [],
+        "can_moderate_dialogue": participation_access.may_moderate(user),
         "import_plans": list(DevelopmentPlan.objects.order_by("-period_start", "slug"))
         if gestion_access.can_import(user)
         else [],
