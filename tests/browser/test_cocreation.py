@@ -1,0 +1,231 @@
+"""A whole co-creation process in a real browser, with axe-core on every public page of it.
+
+Tables with attendance → a proposal online and one transcribed from a table → evaluation, answers
+and the shortlist → a consultation where a web vote (document + emailed code) and an in-person vote
+mix, and a second vote by the same person is refused → the results, and the downloaded ballot file
+recounted by scripts/recount.py (outside the platform) matches them. The process is moved from
+phase to phase by changing its dates, as time would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from abierta.accounts.models import User
+from abierta.participation.models import Ballot, Consultation, Criterion, Process, Proposal, Voter, WorkingTable
+from factories import World, make_user
+from tests.browser.test_walkthrough import current_code, sign_in_with_password
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+DAY = datetime.timedelta(days=1)
+
+
+def _phase(process: Process, phase: str) -> None:
+    """Place the process's dates so that now falls in ``phase``; the consultation follows."""
+    now = timezone.now()
+    order = ["tables", "analysis", "consultation", "results"]
+    start = now - DAY * (2 * order.index(phase) + 1)
+    process.tables_from = start
+    process.analysis_from = start + 2 * DAY
+    process.consultation_from = start + 4 * DAY
+    process.results_from = start + 6 * DAY
+    process.save()
+    Consultation.objects.filter(process=process).update(
+        opens_at=process.consultation_from, closes_at=process.results_from
+    )
+
+
+def _submit(page: Any, form_selector: str = "main form") -> None:
+    page.locator(f"{form_selector} button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def test_a_whole_cocreation_process(
+    live_server: Any,
+    transactional_db: None,
+    world: World,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.ABIERTA_VOTE_CODE_BACKEND = "email"
+    base = live_server.url
+    plan = world.plan
+    slug = plan.slug
+    process = Process.objects.create(
+        plan=plan,
+        title="Cocreación del plan de prueba",
+        tables_from=timezone.now(),
+        analysis_from=timezone.now(),
+        consultation_from=timezone.now(),
+        results_from=timezone.now(),
+    )
+    _phase(process, "tables")
+    Criterion.objects.create(process=process, name="Viabilidad", max_score=5, weight=2, order=1)
+    Criterion.objects.create(process=process, name="Impacto", max_score=5, weight=1, order=2)
+    WorkingTable.objects.create(plan=plan, number=1, name="Mesa de jóvenes", sector=WorkingTable.Sector.POPULATION)
+    Consultation.objects.create(
+        process=process,
+        question="¿Qué iniciativa debe ser compromiso?",
+        opens_at=timezone.now(),
+        closes_at=timezone.now(),
+    )
+    _phase(process, "tables")
+    officer = make_user("oficial@example.org", User.Role.TRANSPARENCY, world.own_office)
+    device = TOTPDevice.objects.create(user=officer, name="Teléfono", confirmed=True)
+    citizen = make_user("ciudadana@example.org")
+
+    # 1. The officer records the table's attendance by group.
+    office = new_context().new_page()
+    sign_in_with_password(office, base, officer, f"/gestion/cocreacion/{slug}/mesas/1/")
+    office.wait_for_url(f"{base}/cuenta/ingresar/codigo/")
+    office.fill("#id_token", current_code(device))
+    _submit(office)
+    office.wait_for_url(f"{base}/gestion/cocreacion/{slug}/mesas/1/")
+    office.fill("#id_count_youth", "18")
+    office.fill("#id_count_women", "11")
+    office.fill("#id_facilitator", "Laura Méndez")
+    _submit(office)
+    table = WorkingTable.objects.get(plan=plan, number=1)
+    assert table.attendance == 29 and table.facilitator == "Laura Méndez"
+
+    visitor = new_context().new_page()
+    for path in (f"/plan/{slug}/cocreacion/", f"/plan/{slug}/cocreacion/proceso/", f"/plan/{slug}/cocreacion/mesas/"):
+        visitor.goto(base + path)
+        axe(visitor)
+    visitor.goto(f"{base}/plan/{slug}/cocreacion/mesas/1/")
+    assert "18" in visitor.locator("main").inner_text()
+    axe(visitor)
+    visitor.goto(f"{base}/plan/{slug}/cocreacion/diversidad/")
+    axe(visitor)
+
+    # 2. A citizen proposes online; the officer transcribes a proposal collected at the table.
+    person = new_context().new_page()
+    sign_in_with_password(person, base, citizen, f"/plan/{slug}/cocreacion/propuestas/nueva/")
+    person.wait_for_url(f"{base}/plan/{slug}/cocreacion/propuestas/nueva/")
+    axe(person)
+    person.fill("#id_title", "Datos abiertos de contratación")
+    person.fill("#id_body", "Publicar cada mes los contratos de la alcaldía en formato abierto.")
+    _submit(person)
+    online = Proposal.objects.get(channel=Proposal.Channel.ONLINE)
+    assert online.author == citizen
+    office.goto(f"{base}/gestion/cocreacion/{slug}/propuestas/transcribir/")
+    office.select_option("#id_table", str(table.pk))
+    office.fill("#id_title", "Veedurías juveniles")
+    office.fill("#id_body", "Formar a jóvenes de cada UCG como veedores de obras públicas.")
+    _submit(office)
+    transcribed = Proposal.objects.get(channel=Proposal.Channel.IN_PERSON)
+    assert transcribed.table == table and transcribed.author is None and transcribed.transcribed_by == officer
+    visitor.goto(f"{base}/plan/{slug}/cocreacion/propuestas/")
+    text = visitor.locator("main").inner_text()
+    assert "Veedurías juveniles" in text and "oficial@example.org" not in text
+    axe(visitor)
+
+    # 3. Analysis: scores, answers and the shortlist.
+    _phase(process, "analysis")
+    for proposal in (online, transcribed):
+        office.goto(f"{base}/gestion/cocreacion/{slug}/propuestas/{proposal.pk}/evaluar/")
+        for field in office.locator("main form input[type=number]").all():
+            field.fill("4")
+        _submit(office)
+        office.goto(f"{base}/gestion/cocreacion/{slug}/propuestas/{proposal.pk}/responder/")
+        office.locator("input[name=decision][value=accept]").check()
+        office.fill("#id_answer", "Se acoge y pasa a la consulta.")
+        _submit(office, f"main form[action$='/propuestas/{proposal.pk}/responder/']")
+    assert set(Proposal.objects.values_list("status", flat=True)) == {Proposal.Status.ACCEPTED}
+    for proposal, title in ((online, "Contratación abierta"), (transcribed, "Veedurías juveniles de obras")):
+        office.goto(f"{base}/gestion/cocreacion/{slug}/iniciativas/nueva/")
+        office.locator(f"input[name=proposals][value='{proposal.pk}']").check()
+        office.fill("#id_title", title)
+        office.fill("#id_summary", "Iniciativa preseleccionada para la consulta.")
+        _submit(office)
+    visitor.goto(f"{base}/plan/{slug}/cocreacion/propuestas/{online.pk}/")
+    assert "Se acoge" in visitor.locator("main").inner_text()
+    axe(visitor)
+
+    # 4. Consultation: a web vote with an emailed code, an in-person vote, and a refused second vote.
+    _phase(process, "consultation")
+    voter = new_context().new_page()
+    voter.goto(f"{base}/consulta/{slug}/")
+    axe(voter)
+    voter.goto(f"{base}/consulta/{slug}/votar/")
+    axe(voter)
+    voter.select_option("#id_document_type", "CC")
+    voter.fill("#id_document_number", "1.047.123.456")
+    voter.fill("#id_contact", "votante@example.org")
+    mail.outbox.clear()
+    _submit(voter)
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    assert code, mail.outbox[-1].body
+    axe(voter)
+    voter.fill("#id_code", code.group(1))
+    voter.locator("input[name=choices]").first.check()
+    _submit(voter)
+    web_receipt = voter.locator("main .receipt code").inner_text().strip()
+    axe(voter)
+
+    office.goto(f"{base}/gestion/consulta/{slug}/mesa/")
+    office.select_option("#id_document_type", "CC")
+    office.fill("#id_document_number", "73100200")
+    office.locator("input[name=choices]").last.check()
+    _submit(office)
+    table_receipt = office.locator("main .message code").inner_text().strip()
+    assert table_receipt and table_receipt != web_receipt
+    # The web voter tries again in person: refused, nothing recorded.
+    office.select_option("#id_document_type", "CC")
+    office.fill("#id_document_number", "1047123456")
+    office.locator("input[name=choices]").last.check()
+    _submit(office)
+    consultation = Consultation.objects.get(process=process)
+    assert Voter.objects.filter(consultation=consultation).count() == 2
+    assert sorted(Ballot.objects.values_list("channel", flat=True)) == ["in_person", "web"]
+
+    # 5. Results, and the ballot file recounted outside the platform.
+    _phase(process, "results")
+    visitor.goto(f"{base}/consulta/{slug}/resultados/")
+    results_text = visitor.locator("main").inner_text()
+    axe(visitor)
+    response = visitor.request.get(f"{base}/consulta/{slug}/boletas.json")
+    assert response.ok
+    ballot_file = tmp_path / "boletas.json"
+    ballot_file.write_bytes(response.body())
+    recount = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            str(ROOT / "scripts" / "recount.py"),
+            str(ballot_file),
+            "--receipt",
+            web_receipt,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counted = json.loads(recount.stdout)
+    published = json.loads(ballot_file.read_bytes())
+    assert len(published["ballots"]) == 2
+    assert counted["digest"] in results_text, "the digest on the results page is the file's"
+    assert sum(counted["by_initiative"].values()) == 2
+    assert counted["your_ballot"] is not None and counted["your_ballot"]["channel"] == "web"
+    visitor.goto(f"{base}/consulta/{slug}/mi-voto/")
+    axe(visitor)
+    visitor.fill("#id_receipt", web_receipt)
+    _submit(visitor)
+    assert "web" in visitor.locator("main").inner_text().lower() or "Web" in visitor.locator("main").inner_text()
+    axe(visitor)
