@@ -82,11 +82,13 @@ class ChoicesMixin(forms.Form):
     """The initiatives to choose: radio buttons for one choice, checkboxes for several."""
 
     consultation: Consultation
+    initiatives: list[Initiative]
 
     choices = forms.TypedMultipleChoiceField(label=_("Your choice"), coerce=int, required=False)
 
     def setup_choices(self, consultation: Consultation, initiatives: list[Initiative]) -> None:
         self.consultation = consultation
+        self.initiatives = initiatives
         field = self.fields["choices"]
         assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101 (narrowing for mypy)
         field.choices = [(i.number, f"{i.number}. {i.title}") for i in initiatives]
@@ -97,7 +99,7 @@ class ChoicesMixin(forms.Form):
     def clean_choices(self) -> list[int]:
         chosen: list[int] = self.cleaned_data.get("choices") or []
         try:
-            return choices_check(self.consultation, chosen)
+            return choices_check(self.consultation, chosen, self.initiatives)
         except ChoiceError as exc:
             raise ValidationError(str(exc)) from exc
 

@@ -152,6 +152,7 @@ def vote_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         age_band=answers.get("age_band", ""),
         sector=answers.get("sector", ""),
         territory=answers.get("territory", ""),
+        initiatives=form.initiatives,
     )
     return _receipt_page(request, consultation, receipt)
 
@@ -324,6 +325,7 @@ def table_entry(request: HttpRequest, slug: str) -> HttpResponse:
                 document_hash=svc.voter_hash(data["document_type"], data["document_number"]),
                 choices=data["choices"],
                 channel=Ballot.Channel.IN_PERSON,
+                initiatives=initiatives,
                 **form.answers(),
             )
             if receipt is None:

@@ -169,7 +169,7 @@ def test_a_whole_cocreation_process(
     voter.fill("#id_contact", "votante@example.org")
     mail.outbox.clear()
     _submit(voter)
-    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body)
+    code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
     assert code, mail.outbox[-1].body
     axe(voter)
     voter.fill("#id_code", code.group(1))
