@@ -11,25 +11,33 @@ End to end, with no manual step:
 2. starts gunicorn on 127.0.0.1 (loopback only), waiting for /healthz;
 3. BENCH_VOTERS (10,000) distinct voters cast their vote through the staff in-person entry
    (``/gestion/consulta/<slug>/mesa/``, the production code path: one request per vote, the same
-   ``vote_cast`` transaction as the web) with BENCH_CLIENTS (100) concurrent clients;
+   ``vote_cast`` transaction as the web) with BENCH_CLIENTS (100) concurrent connections of wrk
+   (a C load generator: 100 Python threads on 2 cores took most of the CPU from the server). The
+   votes (document number and choices) are written to a file by this script; wrk's Lua script
+   sends each line exactly once, with the officer's session cookie and CSRF token, and keeps the
+   status of every answer and the receipt printed on it;
 4. re-sends BENCH_DUPLICATES (1,000) of those voters, concurrently: each must be refused (409) and
    no ballot may be added;
 5. closes the consultation, downloads the published ballot file, recounts it with
-   scripts/recount.py, and compares it with the database and with what the clients sent;
+   scripts/recount.py, and compares it with the database and with what the clients sent; every
+   receipt handed out must be distinct and its hash must be in the published file;
 6. writes a table into docs/benchmarks.md between the ``bench:consultation`` markers.
 
 The web vote needs a one-time code: its ``fixed`` code backend (every code is 000000) exists for
 benchmarks of the two-step web flow and is refused unless DEBUG or ABIERTA_BENCH is on; this
 benchmark does not need it, since it votes through the in-person endpoint.
 
-Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (4), BENCH_CLIENTS (100),
-BENCH_VOTERS (10000), BENCH_DUPLICATES (1000), BENCH_WRITE_DOCS (1).
+Needs wrk (Debian: ``apt-get install -y wrk``).
+
+Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (4), BENCH_THREADS (gunicorn threads
+per worker; above 1 the gthread worker is used, 1), BENCH_CLIENTS (100), BENCH_VOTERS (10000),
+BENCH_DUPLICATES (1000), BENCH_WRITE_DOCS (1).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime
+import hashlib
 import http.client
 import json
 import os
@@ -37,13 +45,12 @@ import platform
 import random
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of, wait_healthy
@@ -52,6 +59,7 @@ START, END = "<!-- bench:consultation:start -->", "<!-- bench:consultation:end -
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abierta_bench_consultation")
 PORT = int(os.environ.get("BENCH_PORT", "8767"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "10000"))
 DUPLICATES = int(os.environ.get("BENCH_DUPLICATES", "1000"))
@@ -61,6 +69,86 @@ BASE = f"http://{HOST}:{PORT}"
 SLUG = "plan-consulta-bench"
 TARGET_VPS = 300.0
 LOG = ["--log-level", "warning"]
+WRK_THREADS = 2  # one per core; each drives CLIENTS / 2 connections
+
+# wrk script. Thread k (0-based) sends lines k, k + n, k + 2n... of BENCH_VOTES ("number c1 c2"),
+# each once, then waits (delay) until every one of its votes is answered and stops. Latencies are
+# in microseconds; the statuses and the receipts read from the answers go to BENCH_OUT(.receipts).
+WRK_LUA = r"""
+local threads = {}
+setup = function(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+
+local mine, sent = {}, 0
+answered = 0  -- global, like statuses and receipts: done() reads them with thread:get
+local path, headers, prefix
+init = function(args)
+  local n = tonumber(os.getenv("BENCH_WRK_THREADS"))
+  local i = 0
+  for line in io.lines(os.getenv("BENCH_VOTES")) do
+    if i % n == tid then
+      local number, rest = line:match("^(%d+)(.*)$")
+      local body = number
+      for c in rest:gmatch("%d+") do body = body .. "&choices=" .. c end
+      mine[#mine + 1] = body
+    end
+    i = i + 1
+  end
+  path = os.getenv("BENCH_PATH")
+  local csrf = os.getenv("BENCH_CSRF")
+  headers = {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "sessionid=" .. os.getenv("BENCH_SESSION") .. "; csrftoken=" .. csrf,
+  }
+  prefix = "csrfmiddlewaretoken=" .. csrf .. "&document_type=CC&document_number="
+  statuses, receipts = {}, {}
+end
+
+delay = function()
+  if sent >= #mine then return 3600000 end  -- all sent: this connection idles until the stop
+  return 0
+end
+
+request = function()
+  sent = sent + 1
+  if sent > #mine then return wrk.format("GET", "/healthz") end  -- (a race of two connections)
+  return wrk.format("POST", path, headers, prefix .. mine[sent])
+end
+
+response = function(status, hdrs, body)
+  if body and body:find('"database"', 1, true) then return end  -- a /healthz filler
+  answered = answered + 1
+  local key = tostring(status)
+  statuses[key] = (statuses[key] or 0) + 1
+  local receipt = body and body:match("<code>([0-9A-Z%-]+)</code>")
+  if receipt and status < 300 then receipts[#receipts + 1] = receipt end
+  if answered >= #mine then wrk.thread:stop() end
+end
+
+done = function(summary, latency, requests)
+  local statuses, sent = {}, 0
+  local out = io.open(os.getenv("BENCH_OUT") .. ".receipts", "w")
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("statuses")) do statuses[k] = (statuses[k] or 0) + v end
+    for _, r in ipairs(t:get("receipts")) do out:write(r, "
+") end
+    sent = sent + t:get("answered")
+  end
+  out:close()
+  local parts = {}
+  for k, v in pairs(statuses) do parts[#parts + 1] = string.format('"%s": %d', k, v) end
+  local e = summary.errors
+  local f = io.open(os.getenv("BENCH_OUT"), "w")
+  f:write(string.format(
+    '{"answered": %d, "requests": %d, "duration_us": %d, "p50": %d, "p99": %d, "max": %d, ' ..
+    '"mean": %f, "errors": %d, "statuses": {%s}}',
+    sent, summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.max, latency.mean, e.connect + e.read + e.write + e.timeout, table.concat(parts, ", ")))
+  f:close()
+end
+"""
 
 
 # ---------------------------------------------------------------- inside Django (subcommands)
@@ -136,39 +224,63 @@ def close() -> dict[str, int]:
 # ---------------------------------------------------------------- the load
 
 
-def post_vote(session: str, csrf: str, number: int, choices: list[int]) -> tuple[int, float]:
-    body = urllib.parse.urlencode(
-        [("csrfmiddlewaretoken", csrf), ("document_type", "CC"), ("document_number", str(number))]
-        + [("choices", str(c)) for c in choices]
-    )
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"sessionid={session}; csrftoken={csrf}",
+@dataclass
+class Load:
+    statuses: Counter[int]
+    receipts: list[str]
+    elapsed: float  # seconds
+    p50: float  # milliseconds
+    p99: float
+    mean: float
+    errors: int  # connect, read, write and timeout errors seen by wrk
+
+
+def load(session: str, csrf: str, votes: list[tuple[int, list[int]]], work: Path, name: str) -> Load:
+    """Send each vote once with wrk, CLIENTS connections; the statuses and receipts it read."""
+    votes_file, out, script = work / f"{name}.votes", work / f"{name}.json", work / "votes.lua"
+    votes_file.write_text("".join(f"{n} {' '.join(map(str, c))}\n" for n, c in votes), encoding="ascii")
+    script.write_text(WRK_LUA, encoding="utf-8")
+    env = {
+        **os.environ,
+        "BENCH_VOTES": str(votes_file),
+        "BENCH_OUT": str(out),
+        "BENCH_WRK_THREADS": str(WRK_THREADS),
+        "BENCH_PATH": f"/gestion/consulta/{SLUG}/mesa/",
+        "BENCH_SESSION": session,
+        "BENCH_CSRF": csrf,
     }
-    t0 = time.monotonic()
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-    try:
-        conn.request("POST", f"/gestion/consulta/{SLUG}/mesa/", body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status, time.monotonic() - t0
-    except (OSError, http.client.HTTPException):
-        return 0, time.monotonic() - t0
-    finally:
-        conn.close()
+    limit = 60 + len(votes) // 5  # wrk stops when every vote is answered; this only bounds a hang
+    args = ["wrk", f"--connections={CLIENTS}", f"--threads={WRK_THREADS}", f"--duration={limit}s", "--timeout=30s"]
+    subprocess.run(
+        [*args, "--latency", f"--script={script}", BASE], env=env, check=True, capture_output=True, timeout=limit + 30
+    )
+    raw = json.loads(out.read_text())
+    receipts = Path(f"{out}.receipts").read_text().split()
+    unanswered = len(votes) - raw["answered"]
+    statuses = Counter({int(k): v for k, v in raw["statuses"].items()})
+    if unanswered:
+        statuses[0] += unanswered
+    return Load(
+        statuses=statuses,
+        receipts=receipts,
+        elapsed=raw["duration_us"] / 1e6,
+        p50=raw["p50"] / 1000,
+        p99=raw["p99"] / 1000,
+        mean=raw["mean"] / 1000,
+        errors=raw["errors"],
+    )
 
 
-def load(session: str, csrf: str, votes: list[tuple[int, list[int]]]) -> tuple[list[int], list[float], float]:
-    t0 = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        results = list(pool.map(lambda v: post_vote(session, csrf, v[0], v[1]), votes))
-    elapsed = time.monotonic() - t0
-    return [s for s, _t in results], [t for _s, t in results], elapsed
+def gunicorn_workers() -> list[str]:
+    if THREADS > 1:
+        return ["--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS)]
+    return ["--workers", str(WORKERS)]
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] * 1000
+def worker_kind() -> str:
+    if THREADS > 1:
+        return f"{WORKERS} gthread workers × {THREADS} threads"
+    return f"{WORKERS} sync workers"
 
 
 def write_docs(report: str) -> None:
@@ -181,6 +293,9 @@ def write_docs(report: str) -> None:
 
 
 def main() -> int:
+    if shutil.which("wrk") is None:
+        print("bench: wrk is missing. Install it with: sudo apt-get install -y wrk", file=sys.stderr)
+        return 2
     started = datetime.datetime.now(datetime.UTC)
     loadavg = os.getloadavg()
     log(f"recreating the database {urllib.parse.urlsplit(DATABASE_URL).path.lstrip('/')}")
@@ -203,9 +318,9 @@ def main() -> int:
         run([str(BIN / "abierta"), "collectstatic", "--noinput", "-v0"], env)
         session = json.loads(run([python, this, "seed"], env).strip().splitlines()[-1])["sessionid"]
         csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret, sent as cookie and field
-        log(f"starting gunicorn on {BASE} with {WORKERS} workers")
+        log(f"starting gunicorn on {BASE} with {WORKERS} workers of {THREADS} threads")
         gunicorn = subprocess.Popen(
-            [str(BIN / "gunicorn"), "abierta.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", str(WORKERS), *LOG],
+            [str(BIN / "gunicorn"), "abierta.wsgi", "--bind", f"{HOST}:{PORT}", *gunicorn_workers(), *LOG],
             env=env,
             cwd=ROOT,
             stdout=(data_dir / "gunicorn.log").open("ab"),
@@ -216,12 +331,14 @@ def main() -> int:
         rng = random.Random(2026)
         votes = [(10_000_000 + n, sorted(rng.sample(range(1, 6), rng.choice((1, 2))))) for n in range(VOTERS)]
         log(f"casting {VOTERS} votes with {CLIENTS} concurrent clients")
-        statuses, times, elapsed = load(session, csrf, votes)
-        accepted = [v for v, s in zip(votes, statuses, strict=True) if 200 <= s < 300]
-        log(f"{len(accepted)} accepted in {elapsed:.1f} s; statuses {Counter(statuses)}")
+        cast = load(session, csrf, votes, data_dir, "votes")
+        statuses = cast.statuses
+        accepted = sum(n for s, n in statuses.items() if 200 <= s < 300)
+        log(f"{accepted} accepted in {cast.elapsed:.1f} s; statuses {dict(statuses)}")
         dupes = rng.sample(votes, min(DUPLICATES, len(votes)))
         log(f"re-sending {len(dupes)} duplicates")
-        dup_statuses, _dup_times, dup_elapsed = load(session, csrf, dupes)
+        dup = load(session, csrf, dupes, data_dir, "duplicates")
+        dup_statuses = dup.statuses
         stop(gunicorn)
         gunicorn = None
         db = json.loads(run([python, this, "close"], env).strip().splitlines()[-1])
@@ -251,37 +368,53 @@ def main() -> int:
             stop(gunicorn)
         shutil.rmtree(data_dir, ignore_errors=True)
 
+    # wrk does not say which vote got which answer: the tally the clients expect is that of every vote
+    # sent, which is only right when every vote was accepted (and anything else fails the run).
     sent: Counter[int] = Counter()
-    for _n, choices in accepted:
+    for _n, choices in votes:
         sent.update(choices)
     expected_tally = {str(k): sent[k] for k in range(1, 6)}
-    lost = len(accepted) - db["ballots"]
-    errors = sum(1 for s in statuses if s == 0 or s >= 500)
-    extra = db["ballots"] - len(accepted)
-    dup_refused = sum(1 for s in dup_statuses if s == 409)
-    vps = len(accepted) / elapsed
+    lost = accepted - db["ballots"]
+    errors = statuses[0] + sum(n for s, n in statuses.items() if s >= 500) + cast.errors
+    extra = db["ballots"] - accepted
+    dup_refused = dup_statuses[409]
+    vps = accepted / cast.elapsed
+    published = {b["receipt_hash"] for b in json.loads(file_bytes)["ballots"]}
+    receipts_ok = (
+        len(cast.receipts) == accepted == len(set(cast.receipts))
+        and {hashlib.sha256(r.encode()).hexdigest() for r in cast.receipts} == published
+    )
     tally_ok = (
         recount["ballots"] == db["ballots"] == db["voters"]
         and recount["by_initiative"] == expected_tally
         and recount["digest"] in page
     )
     all_ok = (
-        len(accepted) == VOTERS and lost == 0 and extra == 0 and errors == 0 and dup_refused == len(dupes) and tally_ok
+        accepted == VOTERS
+        and lost == 0
+        and extra == 0
+        and errors == 0
+        and dup_refused == len(dupes)
+        and tally_ok
+        and receipts_ok
     )
     rows = [
-        f"| {VOTERS:,} distinct voters, {CLIENTS} concurrent clients | {len(accepted):,} accepted (2xx) in "
-        f"{elapsed:.1f} s = **{vps:.0f} votes/s** (target ≥ {TARGET_VPS:.0f}: "
-        f"{'met' if vps >= TARGET_VPS else 'MISSED'}); p50 {pct(times, 50):.0f} ms, p99 {pct(times, 99):.0f} ms, "
-        f"mean {statistics.mean(times) * 1000:.0f} ms; statuses {dict(sorted(Counter(statuses).items()))} |",
+        f"| {VOTERS:,} distinct voters, {CLIENTS} concurrent clients | {accepted:,} accepted (2xx) in "
+        f"{cast.elapsed:.1f} s = **{vps:.0f} votes/s** (target ≥ {TARGET_VPS:.0f}: "
+        f"{'met' if vps >= TARGET_VPS else 'MISSED'}); p50 {cast.p50:.0f} ms, p99 {cast.p99:.0f} ms, "
+        f"mean {cast.mean:.0f} ms; statuses {dict(sorted(statuses.items()))}; socket errors {cast.errors} |",
         f"| database after the load | {db['voters']:,} voters, {db['ballots']:,} ballots: lost {lost}, "
         f"duplicated {max(extra, 0)} |",
         f"| {len(dupes):,} duplicates re-sent, {CLIENTS} concurrent clients | {dup_refused:,} refused (409) in "
-        f"{dup_elapsed:.1f} s; ballots added: {db['ballots'] - len(accepted)}; "
+        f"{dup.elapsed:.1f} s; ballots added: {db['ballots'] - accepted}; "
         f"statuses {dict(sorted(Counter(dup_statuses).items()))} |",
         f"| published ballot file ({len(file_bytes):,} bytes) recounted by scripts/recount.py | "
         f"{recount['ballots']:,} ballots; per initiative {recount['by_initiative']}; equals the database count "
         f"and what the clients sent: {'yes' if tally_ok else 'NO'}; digest on the results page: "
         f"{'yes' if recount['digest'] in page else 'NO'} |",
+        f"| receipts read from the {accepted:,} answers | {len(cast.receipts):,} receipts, "
+        f"{len(set(cast.receipts)):,} distinct; each one's hash is in the published file and no other: "
+        f"{'yes' if receipts_ok else 'NO'} |",
     ]
     git_rev = version_of(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     facts = [
@@ -289,15 +422,17 @@ def main() -> int:
         f"- Machine: `nproc` = {os.cpu_count()}, {platform.machine()}, load average before the run "
         f"{loadavg[0]:.2f} / {loadavg[1]:.2f} (1 / 5 min); shared and noisy: figures from one run",
         f"- PostgreSQL {pg_version} on 127.0.0.1; Python {platform.python_version()}; "
-        f"{version_of([str(BIN / 'gunicorn'), '--version'])}, {WORKERS} sync workers, DEBUG off; "
-        f"the {CLIENTS} clients (Python threads, one connection per vote) on the same machine",
+        f"{version_of([str(BIN / 'gunicorn'), '--version'])}, {worker_kind()}, DEBUG off; "
+        f"the load: {version_of(['wrk', '--version']).split(' [')[0]}, {WRK_THREADS} threads, {CLIENTS} connections, "
+        "on the same machine",
         "- Path: the staff in-person entry (one POST per vote, signed-in transparency officer with a verified "
         "second factor, CSRF checked), which runs the same `vote_cast` transaction as the web vote; "
         "the `fixed` code backend was not used",
-        f"- Command: `.venv/bin/python bench/consultation.py`, BENCH_WORKERS={WORKERS} BENCH_CLIENTS={CLIENTS} "
+        f"- Command: `.venv/bin/python bench/consultation.py`, BENCH_WORKERS={WORKERS} BENCH_THREADS={THREADS} "
+        f"BENCH_CLIENTS={CLIENTS} "
         f"BENCH_VOTERS={VOTERS} BENCH_DUPLICATES={DUPLICATES}",
         f"- Every expectation (all accepted, none lost, none duplicated, every duplicate refused, published "
-        f"tally = database count): **{'met' if all_ok else 'MISSED'}**",
+        f"tally = database count, every receipt published): **{'met' if all_ok else 'MISSED'}**",
     ]
     report = "### Latest run\n\n| phase | result |\n| --- | --- |\n" + "\n".join(rows) + "\n\n" + "\n".join(facts)
     print()
