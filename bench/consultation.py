@@ -29,8 +29,8 @@ benchmark does not need it, since it votes through the in-person endpoint.
 
 Needs wrk (Debian: ``apt-get install -y wrk``).
 
-Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (4), BENCH_THREADS (gunicorn threads
-per worker; above 1 the gthread worker is used, 1), BENCH_CLIENTS (100), BENCH_VOTERS (10000),
+Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (3), BENCH_THREADS (gunicorn threads
+per worker; above 1 the gthread worker, with keep-alive, is used: 8), BENCH_CLIENTS (100), BENCH_VOTERS (10000),
 BENCH_DUPLICATES (1000), BENCH_WRITE_DOCS (1).
 """
 
@@ -45,9 +45,11 @@ import platform
 import random
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass
@@ -58,8 +60,8 @@ from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of
 START, END = "<!-- bench:consultation:start -->", "<!-- bench:consultation:end -->"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abierta_bench_consultation")
 PORT = int(os.environ.get("BENCH_PORT", "8767"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "10000"))
 DUPLICATES = int(os.environ.get("BENCH_DUPLICATES", "1000"))
@@ -72,8 +74,9 @@ LOG = ["--log-level", "warning"]
 WRK_THREADS = 2  # one per core; each drives CLIENTS / 2 connections
 
 # wrk script. Thread k (0-based) sends lines k, k + n, k + 2n... of BENCH_VOTES ("number c1 c2"),
-# each once, then waits (delay) until every one of its votes is answered and stops. Latencies are
-# in microseconds; the statuses and the receipts read from the answers go to BENCH_OUT(.receipts).
+# each once, then waits until every one of its votes is answered, says so in a file and stops.
+# Latencies are
+# the statuses and the receipts read from the answers go to BENCH_OUT(.receipts).
 WRK_LUA = r"""
 local threads = {}
 setup = function(thread)
@@ -106,14 +109,14 @@ init = function(args)
   statuses, receipts = {}, {}
 end
 
-delay = function()
-  if sent >= #mine then return 3600000 end  -- all sent: this connection idles until the stop
-  return 0
-end
-
+local started = false
 request = function()
+  -- wrk calls request() once before any connection, to check it: that call must not use a vote.
+  -- After its last vote a connection asks for /healthz until the thread stops (a delay() would
+  -- idle it instead, but wrk then loses requests when it reconnects).
+  if not started then started = true return wrk.format("GET", "/healthz") end
   sent = sent + 1
-  if sent > #mine then return wrk.format("GET", "/healthz") end  -- (a race of two connections)
+  if sent > #mine then return wrk.format("GET", "/healthz") end
   return wrk.format("POST", path, headers, prefix .. mine[sent])
 end
 
@@ -124,7 +127,12 @@ response = function(status, hdrs, body)
   statuses[key] = (statuses[key] or 0) + 1
   local receipt = body and body:match("<code>([0-9A-Z%-]+)</code>")
   if receipt and status < 300 then receipts[#receipts + 1] = receipt end
-  if answered >= #mine then wrk.thread:stop() end
+  if answered >= #mine then
+    -- wrk's main thread sleeps for --duration whatever its threads do: tell the bench, which
+    -- takes the time and interrupts wrk (SIGINT: wrk then reports as usual).
+    io.open(os.getenv("BENCH_OUT") .. ".done" .. tid, "w"):close()
+    wrk.thread:stop()
+  end
 end
 
 done = function(summary, latency, requests)
@@ -132,8 +140,7 @@ done = function(summary, latency, requests)
   local out = io.open(os.getenv("BENCH_OUT") .. ".receipts", "w")
   for _, t in ipairs(threads) do
     for k, v in pairs(t:get("statuses")) do statuses[k] = (statuses[k] or 0) + v end
-    for _, r in ipairs(t:get("receipts")) do out:write(r, "
-") end
+    for _, r in ipairs(t:get("receipts")) do out:write(r, "\n") end
     sent = sent + t:get("answered")
   end
   out:close()
@@ -249,11 +256,25 @@ def load(session: str, csrf: str, votes: list[tuple[int, list[int]]], work: Path
         "BENCH_SESSION": session,
         "BENCH_CSRF": csrf,
     }
-    limit = 60 + len(votes) // 5  # wrk stops when every vote is answered; this only bounds a hang
+    limit = 60 + len(votes) // 5  # stopped when every vote is answered; this only bounds a hang
     args = ["wrk", f"--connections={CLIENTS}", f"--threads={WRK_THREADS}", f"--duration={limit}s", "--timeout=30s"]
-    subprocess.run(
-        [*args, "--latency", f"--script={script}", BASE], env=env, check=True, capture_output=True, timeout=limit + 30
+    markers = [Path(f"{out}.done{k}") for k in range(WRK_THREADS)]
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [*args, "--latency", f"--script={script}", BASE],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
+    while proc.poll() is None and not all(m.exists() for m in markers):
+        time.sleep(0.005)
+    elapsed = time.monotonic() - t0
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+    output = proc.communicate(timeout=60)[0].decode(errors="replace")
+    if not out.exists():
+        sys.stderr.write(output)
+        raise SystemExit("wrk wrote no summary")
     raw = json.loads(out.read_text())
     receipts = Path(f"{out}.receipts").read_text().split()
     unanswered = len(votes) - raw["answered"]
@@ -263,7 +284,7 @@ def load(session: str, csrf: str, votes: list[tuple[int, list[int]]], work: Path
     return Load(
         statuses=statuses,
         receipts=receipts,
-        elapsed=raw["duration_us"] / 1e6,
+        elapsed=elapsed,
         p50=raw["p50"] / 1000,
         p99=raw["p99"] / 1000,
         mean=raw["mean"] / 1000,
@@ -273,7 +294,7 @@ def load(session: str, csrf: str, votes: list[tuple[int, list[int]]], work: Path
 
 def gunicorn_workers() -> list[str]:
     if THREADS > 1:
-        return ["--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS)]
+        return ["--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS), "--keep-alive", "30"]
     return ["--workers", str(WORKERS)]
 
 

@@ -17,7 +17,9 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -332,7 +334,18 @@ def table_entry(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, _("A vote with this document has already been cast, on the web or at a table."))
                 status = 409
             else:
-                form = TableVoteForm(consultation=consultation, initiatives=initiatives)
+                # Only the receipt and a link to the next entry, without the site's frame: drawing
+                # the whole form page again took most of the CPU of a vote (docs/benchmarks.md).
+                page = loader.render_to_string(
+                    "participation/consultation/table_receipt.html",
+                    {
+                        "consultation": consultation,
+                        "receipt": receipt,
+                        "LANGUAGE_CODE": get_language(),
+                        "next_entry": reverse("participation:consultation_table_entry", kwargs={"slug": slug}),
+                    },
+                )
+                return HttpResponse(page)
         else:
             status = 400
     return render(

@@ -25,7 +25,9 @@ def cast(c: Consultation, votes: list[list[int]], channel: str = "web", **answer
             document_hash=svc.voter_hash("CC", f"{channel}{n}{choices}"),
             choices=choices,
             channel=channel,
-            **answers,
+            age_band=answers.get("age_band", ""),
+            sector=answers.get("sector", ""),
+            territory=answers.get("territory", ""),
         )
         assert r is not None
         receipts.append(r)
