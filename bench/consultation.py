@@ -29,8 +29,8 @@ benchmark does not need it, since it votes through the in-person endpoint.
 
 Needs wrk (Debian: ``apt-get install -y wrk``).
 
-Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (3), BENCH_THREADS (gunicorn threads
-per worker; above 1 the gthread worker, with keep-alive, is used: 8), BENCH_CLIENTS (100), BENCH_VOTERS (10000),
+Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (2), BENCH_THREADS (gunicorn threads
+per worker; above 1 the gthread worker, with keep-alive, is used: 2), BENCH_CLIENTS (100), BENCH_VOTERS (10000),
 BENCH_DUPLICATES (1000), BENCH_WRITE_DOCS (1).
 """
 
@@ -60,8 +60,8 @@ from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of
 START, END = "<!-- bench:consultation:start -->", "<!-- bench:consultation:end -->"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abierta_bench_consultation")
 PORT = int(os.environ.get("BENCH_PORT", "8767"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-THREADS = int(os.environ.get("BENCH_THREADS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "10000"))
 DUPLICATES = int(os.environ.get("BENCH_DUPLICATES", "1000"))
