@@ -186,6 +186,7 @@ def test_a_whole_cocreation_process(
     table_receipt = office.locator("main .message code").inner_text().strip()
     assert table_receipt and table_receipt != web_receipt
     # The web voter tries again in person: refused, nothing recorded.
+    office.goto(f"{base}/gestion/consulta/{slug}/mesa/")
     office.select_option("#id_document_type", "CC")
     office.fill("#id_document_number", "1047123456")
     office.locator("input[name=choices]").last.check()
