@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench bench-complaints clean
+.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench bench-complaints bench-consultation clean
 
 run: install
 	$(BIN)/abierta migrate --noinput
@@ -82,6 +82,9 @@ bench: install-dev
 
 bench-complaints: install-dev
 	$(BIN)/python bench/complaints.py
+
+bench-consultation: install-dev
+	$(BIN)/python bench/consultation.py
 
 clean:
 	rm -rf $(VENV) node_modules var
