@@ -48,7 +48,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of, wait_healthy
+from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of, wait_healthy, write_docs
 
 START, END = "<!-- bench:complaints:start -->", "<!-- bench:complaints:end -->"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abierta_bench_complaints")
@@ -349,12 +349,7 @@ def main() -> int:
     print()
     print(report)
     if WRITE_DOCS:
-        text = DOCS.read_text(encoding="utf-8")
-        if START not in text:
-            text = text.rstrip("\n") + f"\n\n{START}\n{END}\n"
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        DOCS.write_text(f"{head}{START}\n{report}\n{END}{tail}", encoding="utf-8")
+        write_docs(report, START, END, heading="## Complaint channel (denuncias)")
         log(f"written to {DOCS.relative_to(ROOT)}")
     return 0 if ok else 1
 

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pages import BIN, DOCS, ROOT, log, recreate_database, run, stop, version_of, wait_healthy
+from pages import write_docs as write_docs_section
 
 START, END = "<!-- bench:consultation:start -->", "<!-- bench:consultation:end -->"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abierta_bench_consultation")
@@ -304,15 +305,6 @@ def worker_kind() -> str:
     return f"{WORKERS} sync workers"
 
 
-def write_docs(report: str) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        text = text.rstrip("\n") + f"\n\n## Citizen consultation\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOCS.write_text(f"{head}{START}\n{report}\n{END}{tail}", encoding="utf-8")
-
-
 def main() -> int:
     if shutil.which("wrk") is None:
         print("bench: wrk is missing. Install it with: sudo apt-get install -y wrk", file=sys.stderr)
@@ -459,7 +451,7 @@ def main() -> int:
     print()
     print(report)
     if WRITE_DOCS:
-        write_docs(report)
+        write_docs_section(report, START, END, heading="## Citizen consultation")
         log(f"written to {DOCS.relative_to(ROOT)}")
     return 0 if all_ok else 1
 

@@ -192,13 +192,14 @@ def version_of(args: list[str]) -> str:
         return "?"
 
 
-def write_docs(report: str) -> None:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-    if START not in text or END not in text:
-        text = text.rstrip("\n") + f"\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    DOCS.write_text(f"{head}{START}\n{report}\n{END}{tail}", encoding="utf-8")
+def write_docs(report: str, start: str = START, end: str = END, heading: str = "") -> None:
+    """Put ``report`` between the markers ``start`` and ``end`` of docs/benchmarks.md (added if missing)."""
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    if start not in text or end not in text:
+        text = text.rstrip("\n") + (f"\n\n{heading}" if heading else "") + f"\n\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    DOCS.write_text(f"{head}{start}\n{report}\n{end}{tail}", encoding="utf-8")
 
 
 def stop(gunicorn: subprocess.Popen[bytes]) -> None:
