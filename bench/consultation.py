@@ -31,7 +31,8 @@ Needs wrk (Debian: ``apt-get install -y wrk``).
 
 Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (2), BENCH_THREADS (gunicorn threads
 per worker; above 1 the gthread worker, with keep-alive, is used: 2), BENCH_CLIENTS (100), BENCH_VOTERS (10000),
-BENCH_DUPLICATES (1000), BENCH_WRITE_DOCS (1).
+BENCH_DUPLICATES (1000), BENCH_WRITE_DOCS (1), BENCH_REDIS_URL (empty: sessions in PostgreSQL; a Redis URL:
+cache and sessions in Redis, as deployed past one machine).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "10000"))
 DUPLICATES = int(os.environ.get("BENCH_DUPLICATES", "1000"))
 WRITE_DOCS = os.environ.get("BENCH_WRITE_DOCS", "1") != "0"
+# Empty: sessions in PostgreSQL. A Redis URL: cache and sessions in Redis, as deployed past one machine.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
 HOST = "127.0.0.1"
 BASE = f"http://{HOST}:{PORT}"
 SLUG = "plan-consulta-bench"
@@ -322,6 +325,11 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "abierta.settings",
         "ABIERTA_PAGE_CACHE_SECONDS": "0",
     }
+    if REDIS_URL:  # as deployed past one machine: cache and sessions in Redis (docs/deploy.md)
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        env["REDIS_URL"] = REDIS_URL
     python = sys.executable
     this = str(Path(__file__).resolve())
     gunicorn: subprocess.Popen[bytes] | None = None
