@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,12 +11,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_stubs_ext import StrOrPromise
 
 from abierta.complaints import crypto
 from abierta.complaints.models import Case
 from abierta.complaints.services import Evidence, ReportData
 from abierta.core.uploads import DOCUMENTS, IMAGES, validate_upload
+
+if TYPE_CHECKING:  # django-stubs is a development dependency: never imported at run time
+    from django_stubs_ext import StrOrPromise
 
 MAX_FILES = 5
 MIN_WHAT = 30
