@@ -27,7 +27,9 @@ from abierta.core.models import ContentVersion
 # Every app of the project counts as content, so a new module's pages are invalidated without
 # registering anywhere; Django's and third parties' models (sessions, OTP devices, the migration
 # recorder) never change a public page. An app whose models never show on a cached page (the
-# complaint channel: reporter pages are never cached) says ``public_content = False`` in its AppConfig.
+# complaint channel: reporter pages are never cached) says ``public_content = False`` in its AppConfig;
+# a single model says it as a class attribute (the consultation's voters and ballots, written at
+# hundreds a second: each bump would lock the one version row until the vote's commit).
 CONTENT_APP_PREFIX = "abierta."
 
 
@@ -49,6 +51,8 @@ def bump_version(**kwargs: Any) -> None:
     sender = kwargs.get("sender")
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.app_label not in content_app_labels() or sender is ContentVersion:
+        return
+    if getattr(sender, "public_content", True) is False:
         return
     if kwargs.get("raw"):  # loading fixtures
         return

@@ -209,30 +209,25 @@ def vote_cast(
     The Voter and the Ballot are inserted in one transaction; the unique constraint on the voter
     decides between concurrent attempts, whatever the channel.
 
-    They are inserted with ``bulk_create``, which sends no ``post_save``: the page cache's handler
-    would otherwise bump its one shared version row inside this transaction, and that row lock,
-    held until the commit, made every vote of every voter wait for the previous one (34 votes/s;
-    docs/benchmarks.md). No cached page shows voters or ballots: the consultation, its results and
-    the ballot file are rendered on every request.
+    Voters and ballots are not page-cache content (``public_content = False``): bumping the cache's
+    one shared version row inside this transaction held its lock until the commit and made every
+    vote wait for the previous one (34 votes/s; docs/benchmarks.md). No cached page shows them: the
+    consultation, its results and the ballot file are rendered on every request.
     """
     chosen = choices_check(consultation, choices, initiatives)
     receipt = new_receipt()
     try:
         with transaction.atomic():
-            Voter.objects.bulk_create([Voter(consultation=consultation, document_hash=document_hash)])
-            Ballot.objects.bulk_create(
-                [
-                    Ballot(
-                        consultation=consultation,
-                        receipt_hash=receipt_hash(receipt),
-                        choices=chosen,
-                        channel=channel,
-                        cast_on=timezone.localdate(),
-                        age_band=age_band,
-                        sector=sector,
-                        territory=territory,
-                    )
-                ]
+            Voter.objects.create(consultation=consultation, document_hash=document_hash)
+            Ballot.objects.create(
+                consultation=consultation,
+                receipt_hash=receipt_hash(receipt),
+                choices=chosen,
+                channel=channel,
+                cast_on=timezone.localdate(),
+                age_band=age_band,
+                sector=sector,
+                territory=territory,
             )
     except IntegrityError:
         if Voter.objects.filter(consultation=consultation, document_hash=document_hash).exists():

@@ -315,6 +315,9 @@ class Consultation(models.Model):
 class Voter(models.Model):
     """That a person voted: a keyed hash (HMAC) of their document, nothing else. Not linked to a ballot."""
 
+    # Never shown on a cached page: saving one must not touch the page cache's version row.
+    public_content = False
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="voters")
     document_hash = models.CharField(max_length=64)
@@ -328,6 +331,9 @@ class Voter(models.Model):
 
 class Ballot(models.Model):
     """What one voter chose, published with the hash of their receipt. Not linked to a voter."""
+
+    # Never shown on a cached page: saving one must not touch the page cache's version row.
+    public_content = False
 
     class Channel(models.TextChoices):
         WEB = "web", _("Web")
@@ -352,6 +358,9 @@ class Ballot(models.Model):
 
 class VoteCode(models.Model):
     """A one-time code sent to a voter's email or phone (the address itself is not kept)."""
+
+    # Never shown on a cached page: saving one must not touch the page cache's version row.
+    public_content = False
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="codes")
     document_hash = models.CharField(max_length=64)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from abierta.core.cache import current_version
 from abierta.plans.models import ProgressUpdate
@@ -87,3 +88,27 @@ def test_complaint_cases_and_their_audit_leave_the_version_alone(world: World) -
     )
     services.audit_append(actor=None, action="read", case=case)
     assert current_version() == before
+
+
+def test_votes_leave_the_version_alone(world: World) -> None:
+    """Voters and ballots are written at hundreds a second and shown on no cached page."""
+    from abierta.participation.models import Ballot, Consultation, Process, VoteCode, Voter
+
+    moment = timezone.now()
+    process = Process.objects.create(
+        plan=world.plan,
+        title="Cocreación",
+        tables_from=moment,
+        analysis_from=moment,
+        consultation_from=moment,
+        results_from=moment,
+    )
+    consultation = Consultation.objects.create(process=process, question="¿Cuál?", opens_at=moment, closes_at=moment)
+    before = current_version()
+    Voter.objects.create(consultation=consultation, document_hash="a" * 64)
+    Ballot.objects.create(consultation=consultation, receipt_hash="b" * 64, choices=[1], channel="web", cast_on=moment)
+    VoteCode.objects.create(consultation=consultation, document_hash="a" * 64, code_hash="c" * 64, expires_at=moment)
+    assert current_version() == before
+    world.plan.title = "Otro título"
+    world.plan.save()
+    assert current_version() > before
