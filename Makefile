@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench bench-complaints bench-consultation clean
+.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
 
 run: install
 	$(BIN)/abierta migrate --noinput
@@ -85,6 +85,13 @@ bench-complaints: install-dev
 
 bench-consultation: install-dev
 	$(BIN)/python bench/consultation.py
+
+# Needs Debian's wrk and nginx (the static-file baseline): apt-get install wrk nginx.
+bench-contracts: install-dev
+	$(BIN)/python bench/contracts.py
+
+bench-works: install-dev
+	$(BIN)/python bench/works.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "abierta.gestion",
     "abierta.datos",
     "abierta.complaints",
+    "abierta.works",
+    "abierta.procurement",
 ]
 
 MIDDLEWARE = [
@@ -303,3 +305,16 @@ ABIERTA_VOTE_CODE_MINUTES = int(env("ABIERTA_VOTE_CODE_MINUTES", "10"))
 ABIERTA_VOTE_CODE_ATTEMPTS = int(env("ABIERTA_VOTE_CODE_ATTEMPTS", "5"))
 # Codes one document may request per consultation within an hour.
 ABIERTA_VOTE_CODES_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_HOUR", "5"))
+
+# Open contracting and public works (issue 4).
+# OCDS ocid prefix: Colombia Compra Eficiente's registered prefix, used for SECOP II contracts too.
+ABIERTA_OCID_PREFIX = env("ABIERTA_OCID_PREFIX", "ocds-k50g02")
+# OC4IDS project id prefix (register one with the Open Contracting Partnership for production).
+ABIERTA_OC4IDS_PREFIX = env("ABIERTA_OC4IDS_PREFIX", "oc4ids-ctg000")
+# Map tiles of the works map: any XYZ tile server; the site loads no script from it, only images.
+ABIERTA_MAP_TILE_URL = env("ABIERTA_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+ABIERTA_MAP_ATTRIBUTION = env(
+    "ABIERTA_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+# Seconds a CDN or browser may keep the page behind a work's QR code.
+ABIERTA_WORK_PAGE_MAX_AGE = int(env("ABIERTA_WORK_PAGE_MAX_AGE", "300"))

@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The open data files (CSV, JSON, DCAT-AP) have one address whatever the language.
     path("", include("abierta.datos.files_urls")),
+    # OCDS and OC4IDS publication: machine files, one address whatever the language.
+    path("", include("abierta.works.files_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("abierta.core.urls")),
@@ -23,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("", include("abierta.datos.urls")),
     path("", include("abierta.complaints.urls")),
     path("", include("abierta.participation.urls")),
+    path("", include("abierta.works.urls")),
+    path("", include("abierta.procurement.urls")),
     path("cuenta/", include("abierta.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

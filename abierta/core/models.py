@@ -114,3 +114,63 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
+
+
+class ImportRun(models.Model):
+    """One run of a file importer (SECOP II contracts, OCDS, PAA): what it read and what it did.
+
+    A run is identified by the importer's kind and the file's SHA-256, so running the same file again
+    after a kill resumes after ``committed_line``; each batch and this row's counters commit together.
+    Importers write with bulk operations (no save signals), so they bump the page-cache version once
+    per batch themselves. Runs are operational records, never shown on a cached page.
+    """
+
+    public_content = False
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Stopped: not the expected format")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    file_name = models.CharField(_("file name"), max_length=300)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    message = models.TextField(_("message"), blank=True)
+    committed_line = models.PositiveBigIntegerField(_("last committed line"), default=0)
+    read = models.PositiveIntegerField(_("read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_by = models.CharField(_("started by"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        indexes = [models.Index(fields=["kind", "file_sha256"], name="core_importrun_kind_sha")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+
+
+class ImportRejection(models.Model):
+    """A row an import refused, with its line in the file and the reason, in Spanish."""
+
+    public_content = False
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejections")
+    line = models.PositiveBigIntegerField(_("line"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["run", "line"]
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.reason}"

@@ -1,0 +1,241 @@
+"""The one way files are imported (SECOP II contracts, OCDS releases, PAA spreadsheets).
+
+Every importer gets the same guarantees from :func:`run_import`:
+
+- **Streaming.** The importer yields rows one at a time from a binary file object; at most one
+  batch of converted rows is held in memory.
+- **Format first.** ``Importer.rows`` raises :class:`FormatError` before yielding its first row when
+  the file is not what it reads (wrong header, not JSON, wrong sheet): the run stops and nothing
+  is written but the failed run's own record.
+- **Row by row.** ``Importer.convert`` raises :class:`RowRejected` with a reason in Spanish; the row
+  is reported with its line and the rest goes on.
+- **Atomic per batch, resumable.** Each batch is applied in one transaction together with the run's
+  counters, its rejections and ``committed_line``. If the process is killed, running the same file
+  again (same kind, same SHA-256, same options) resumes after the last committed line.
+- **Idempotent.** Importers compare a hash of what they would store with what is stored and count
+  the row as unchanged when equal; running a finished file again changes nothing.
+- **Visible.** A progress bar on a terminal (by bytes of the file read) and a final report: read,
+  created, updated, unchanged, rejected, with every rejected row's line and reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Generic, Protocol, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from abierta.core.cache import bump_version
+from abierta.core.models import ImportRejection, ImportRun
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+class FormatError(Exception):
+    """The file is not in the format this importer reads. The message is shown to the user, in Spanish."""
+
+
+class RowRejected(Exception):
+    """One row cannot be imported. The message (in Spanish) is the reason reported with its line."""
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Rows found invalid only when applied (e.g. a duplicate key inside the file): (line, reason).
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+class Importer(Protocol[T]):
+    """What an importer provides; :func:`run_import` does the rest."""
+
+    kind: str
+    # The model whose rows the importer writes (for the page-cache version bump after each batch).
+    model: type[Any]
+
+    def options(self) -> dict[str, Any]:
+        """Options that change what is written; part of the run's identity for resuming."""
+        ...
+
+    def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        """Yield (line, raw row); raise FormatError before the first yield if the format is wrong."""
+        ...
+
+    def convert(self, line: int, raw: Any) -> T:
+        """Turn one raw row into what ``apply`` stores; raise RowRejected with the reason."""
+        ...
+
+    def apply(self, items: list[tuple[int, T]]) -> BatchResult:
+        """Write one batch (already inside a transaction). Count created, updated and unchanged rows."""
+        ...
+
+    def finish(self, run: ImportRun) -> None:
+        """Work after the last batch (e.g. recompute derived data). May do nothing."""
+        ...
+
+
+class _CountingReader(io.RawIOBase):
+    """Wraps a binary file and counts the bytes read, for the progress bar."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+class _Progress:
+    def __init__(self, out: IO[str], total: int, enabled: bool) -> None:
+        self.out, self.total, self.enabled = out, max(total, 1), enabled
+        self.last = 0.0
+
+    def show(self, done: int, rows: int, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < 0.2:
+            return
+        self.last = now
+        share = min(done / self.total, 1.0)
+        bar = "#" * int(share * 30)
+        self.out.write(f"\r[{bar:<30}] {share:6.1%}  {rows:,} filas")
+        self.out.flush()
+
+    def end(self) -> None:
+        if self.enabled:
+            self.out.write("\n")
+            self.out.flush()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Pending(Generic[T]):
+    items: list[tuple[int, T]] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    read: int = 0
+    last_line: int = 0
+
+
+def run_import(
+    importer: Importer[Any],
+    path: Path,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    out: IO[str] | None = None,
+    progress: bool | None = None,
+    started_by: str = "",
+) -> ImportRun:
+    """Import ``path`` with ``importer``; return the finished (or failed) run. See the module docstring."""
+    out = out if out is not None else sys.stderr
+    if progress is None:
+        progress = out.isatty()
+    sha = file_sha256(path)
+    options = importer.options()
+    run = (
+        ImportRun.objects.filter(kind=importer.kind, file_sha256=sha, options=options, status=ImportRun.Status.RUNNING)
+        .order_by("-started_at")
+        .first()
+    )
+    if run is None:
+        run = ImportRun.objects.create(
+            kind=importer.kind, file_name=path.name, file_sha256=sha, options=options, started_by=started_by
+        )
+    resume_after = run.committed_line
+    bar = _Progress(out, path.stat().st_size, progress)
+    pending: _Pending[Any] = _Pending()
+
+    def flush() -> None:
+        if not pending.items and not pending.rejected and pending.read == 0:
+            return
+        with transaction.atomic():
+            result = importer.apply(pending.items) if pending.items else BatchResult()
+            rejected = sorted(pending.rejected + result.rejected)
+            ImportRejection.objects.bulk_create(
+                [ImportRejection(run=run, line=line, reason=reason) for line, reason in rejected]
+            )
+            run.read += pending.read
+            run.created += result.created
+            run.updated += result.updated
+            run.unchanged += result.unchanged
+            run.rejected += len(rejected)
+            run.committed_line = pending.last_line
+            run.save(update_fields=["read", "created", "updated", "unchanged", "rejected", "committed_line"])
+            if result.created or result.updated:
+                bump_version(sender=importer.model)
+        pending.items, pending.rejected, pending.read = [], [], 0
+
+    with path.open("rb") as raw:
+        reader = _CountingReader(raw)
+        stream = io.BufferedReader(reader, buffer_size=1 << 16)
+        rows = importer.rows(stream)
+        try:
+            for line, raw_row in rows:
+                if line <= resume_after:
+                    continue
+                pending.read += 1
+                pending.last_line = line
+                try:
+                    pending.items.append((line, importer.convert(line, raw_row)))
+                except RowRejected as rejection:
+                    pending.rejected.append((line, str(rejection)))
+                if len(pending.items) + len(pending.rejected) >= batch_size:
+                    flush()
+                bar.show(reader.count, run.read + pending.read)
+        except FormatError as error:
+            # Only the batches already committed stay (none when the header was wrong).
+            bar.end()
+            run.status = ImportRun.Status.FAILED
+            run.message = str(error)
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "message", "finished_at"])
+            return run
+        flush()
+        bar.show(reader.count, run.read, force=True)
+        bar.end()
+    importer.finish(run)
+    run.status = ImportRun.Status.FINISHED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+def write_report(run: ImportRun, out: IO[str]) -> None:
+    """The report printed at the end of an import, in Spanish."""
+    if run.status == ImportRun.Status.FAILED:
+        out.write(f"El archivo {run.file_name} no se importó: {run.message}\n")
+        if run.committed_line:
+            out.write(f"Quedaron guardadas las filas hasta la línea {run.committed_line}.\n")
+        return
+    out.write(
+        f"Archivo {run.file_name}: {run.read} filas leídas, {run.created} creadas, {run.updated} actualizadas, "
+        f"{run.unchanged} sin cambios, {run.rejected} rechazadas.\n"
+    )
+    for rejection in run.rejections.all().iterator():
+        out.write(f"  línea {rejection.line}: {rejection.reason}\n")

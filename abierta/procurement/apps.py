@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcurementConfig(AppConfig):
+    name = "abierta.procurement"
+    verbose_name = _("Annual procurement plans")
+    default_auto_field = "django.db.models.BigAutoField"

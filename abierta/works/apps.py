@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorksConfig(AppConfig):
+    name = "abierta.works"
+    verbose_name = _("Public works and contracts")
+    default_auto_field = "django.db.models.BigAutoField"

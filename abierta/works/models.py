@@ -1,0 +1,342 @@
+"""Public works (obras) and the contracts behind them, stored as OCDS compiled releases.
+
+A ``Contract`` is one OCDS contracting process (one ocid): the whole compiled release is kept in
+``release`` and the fields people search, filter and sort on are copied out of it into columns.
+A ``Work`` is an OC4IDS-shaped project with a short unguessable ``code`` printed as a QR code on
+its billboard (``/o/<code>``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from abierta.core.models import Institution
+
+# Crockford's base32 without I, L, O, U: no letters that read as digits when typed from a billboard.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 8  # 40 bits: unguessable by enumeration, short enough to type.
+
+
+def new_work_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Contract(models.Model):
+    """One contracting process as an OCDS compiled release, with searchable columns copied out."""
+
+    class Source(models.TextChoices):
+        SECOP2 = "secop2", _("SECOP II export")
+        OCDS = "ocds", _("OCDS release")
+        MANUAL = "manual", _("Entered by staff")
+
+    ocid = models.CharField(_("OCID"), max_length=120, unique=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    contract_id = models.CharField(_("contract number"), max_length=120, blank=True, db_index=True)
+    process_id = models.CharField(_("process number"), max_length=120, blank=True, db_index=True)
+    buyer_name = models.CharField(_("contracting entity"), max_length=300, blank=True)
+    buyer_nit = models.CharField(_("entity NIT"), max_length=30, blank=True, db_index=True)
+    supplier_name = models.CharField(_("contractor"), max_length=300, blank=True)
+    supplier_doc_type = models.CharField(_("contractor document type"), max_length=60, blank=True)
+    supplier_doc = models.CharField(_("contractor document number"), max_length=60, blank=True, db_index=True)
+    title = models.TextField(_("object"), blank=True)
+    category_code = models.CharField(_("main UNSPSC code"), max_length=20, blank=True, db_index=True)
+    modality = models.CharField(_("procurement modality"), max_length=160, blank=True, db_index=True)
+    contract_type = models.CharField(_("contract type"), max_length=160, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=80, blank=True, db_index=True)
+    procurement_method = models.CharField(_("OCDS procurement method"), max_length=20, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    start_on = models.DateField(_("start date"), null=True, blank=True)
+    end_on = models.DateField(_("end date"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
+    value = models.DecimalField(_("value (COP)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    original_value = models.DecimalField(
+        _("original value (COP)"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    value_added = models.DecimalField(
+        _("value added by amendments (COP)"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    estimate_value = models.DecimalField(
+        _("estimated value (COP)"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    paid = models.DecimalField(_("paid (COP)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    days_added = models.IntegerField(_("days added"), null=True, blank=True)
+    original_term_days = models.IntegerField(_("original term (days)"), null=True, blank=True)
+    bidders = models.PositiveIntegerField(_("number of bidders"), null=True, blank=True)
+    tender_period_days = models.IntegerField(_("submission period (days)"), null=True, blank=True)
+    url = models.URLField(_("SECOP link"), max_length=500, blank=True)
+    # Lower-case, accent-free text of the object, contractor and entity. PostgreSQL indexes it for
+    # Spanish full-text search (a generated tsvector column added by migration 0001); SQLite
+    # matches it word by word.
+    search_document = models.TextField(blank=True)
+    flags = models.JSONField(_("red flags raised"), default=list, blank=True)
+    release = models.JSONField(_("OCDS compiled release"))
+    release_hash = models.CharField(max_length=64)
+    release_date = models.DateTimeField(_("release date"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        indexes = [
+            models.Index(fields=["-signed_on", "-id"], name="works_contract_signed"),
+            models.Index(fields=["value"], name="works_contract_value"),
+        ]
+
+    def __str__(self) -> str:
+        return self.contract_id or self.ocid
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:contract", args=[self.ocid])
+
+
+class Work(models.Model):
+    """A public work (obra), shaped like an OC4IDS project."""
+
+    class Sector(models.TextChoices):
+        # OC4IDS projectSector codelist, the ones a city builds.
+        TRANSPORT_ROAD = "transport.road", _("Roads")
+        TRANSPORT_URBAN = "transport.urban", _("Urban transport")
+        TRANSPORT_WATER = "transport.water", _("Water transport")
+        WATER = "waterAndWaste", _("Water, sewerage and waste")
+        EDUCATION = "education", _("Education")
+        HEALTH = "health", _("Health")
+        SOCIAL_HOUSING = "socialHousing", _("Social housing")
+        RECREATION = "recreationAndCulture", _("Recreation and culture")
+        SECURITY = "securityAndDefence", _("Security")
+        GOVERNMENT = "government", _("Government buildings")
+        ENERGY = "energy", _("Energy and lighting")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        # OC4IDS projectStatus codelist.
+        IDENTIFICATION = "identification", _("Identification")
+        PREPARATION = "preparation", _("Preparation")
+        IMPLEMENTATION = "implementation", _("Under construction")
+        COMPLETION = "completion", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Localidad(models.TextChoices):
+        HISTORICA = "historica", _("Histórica y del Caribe Norte")
+        VIRGEN = "virgen", _("De la Virgen y Turística")
+        INDUSTRIAL = "industrial", _("Industrial y de la Bahía")
+        RURAL = "rural", _("Rural area and islands")
+
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_work_code, editable=False)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    sector = models.CharField(_("sector"), max_length=40, choices=Sector.choices, default=Sector.OTHER)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IMPLEMENTATION)
+    office = models.ForeignKey(
+        Institution, verbose_name=_("responsible office"), on_delete=models.PROTECT, related_name="works"
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    localidad = models.CharField(_("localidad"), max_length=20, choices=Localidad.choices, blank=True)
+    ucg = models.PositiveSmallIntegerField(
+        _("Unidad Comunera de Gobierno"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    budget = models.DecimalField(_("budget (COP)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    physical_progress = models.DecimalField(
+        _("physical progress (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    financial_progress = models.DecimalField(
+        _("financial progress (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    start_on = models.DateField(_("start date"), null=True, blank=True)
+    end_on = models.DateField(_("planned end date"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    contracts: models.ManyToManyField[Contract, WorkContract] = models.ManyToManyField(
+        Contract, through="WorkContract", related_name="works", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("public work")
+        verbose_name_plural = _("public works")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:work", args=[self.code])
+
+
+class WorkContract(models.Model):
+    """A contract behind a work: the works contract, its interventoría (supervision), or another."""
+
+    class Role(models.TextChoices):
+        WORKS = "works", _("Works contract")
+        SUPERVISION = "supervision", _("Supervision (interventoría)")
+        DESIGN = "design", _("Studies and designs")
+        OTHER = "other", _("Other")
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_contracts")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="work_links")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.WORKS)
+
+    class Meta:
+        ordering = ["work", "role", "pk"]
+        verbose_name = _("contract of a work")
+        verbose_name_plural = _("contracts of works")
+        constraints = [models.UniqueConstraint(fields=["work", "contract"], name="works_workcontract_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.work} – {self.contract} ({self.get_role_display()})"
+
+
+class WorkUpdate(models.Model):
+    """A dated progress report on a work; followers are emailed each one."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    physical_progress = models.DecimalField(
+        _("physical progress (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    financial_progress = models.DecimalField(
+        _("financial progress (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    text = models.TextField(_("what was done"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    notified_at = models.DateTimeField(_("followers notified at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.work} {self.date}"
+
+
+class WorkPhoto(models.Model):
+    """A photo of a progress update, its metadata (EXIF, location) removed on upload."""
+
+    update = models.ForeignKey(WorkUpdate, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="works/photos/%Y/%m/")
+    caption = models.CharField(_("description of the photo"), max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption
+
+
+class WorkScanDay(models.Model):
+    """How many times a work's page was opened on a day: a count, no address, no cookie."""
+
+    public_content = False
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="scan_days")
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("visits"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("visits on a day")
+        verbose_name_plural = _("visits by day")
+        constraints = [models.UniqueConstraint(fields=["work", "day"], name="works_scanday_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} {self.day}: {self.count}"
+
+
+class WorkFollower(models.Model):
+    """An email address that follows a work (double opt-in; one-click unsubscribe by token)."""
+
+    public_content = False
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField(_("email"))
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [models.UniqueConstraint(fields=["work", "email"], name="works_follower_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id} {self.email}"
+
+
+class IrregularityReport(models.Model):
+    """A citizen's report of an irregularity on a work, for its responsible office.
+
+    A reporter who wants anonymity is sent to the complaint channel instead (encrypted, with a
+    receipt); what is stored here is what the reporter agreed to give the office in the clear.
+    """
+
+    public_content = False
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        REVIEWED = "reviewed", _("Reviewed by the office")
+        ANSWERED = "answered", _("Answered")
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="reports")
+    text = models.TextField(_("what is happening"))
+    contact_name = models.CharField(_("name"), max_length=200, blank=True)
+    contact = models.CharField(_("email or phone"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    answer = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("irregularity report")
+        verbose_name_plural = _("irregularity reports")
+
+    def __str__(self) -> str:
+        return f"{self.work} {self.created_at:%Y-%m-%d}"
+
+
+class IrregularityPhoto(models.Model):
+    public_content = False
+
+    report = models.ForeignKey(IrregularityReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="works/reports/%Y/%m/")
+    kept_location = models.BooleanField(_("location kept at the reporter's request"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+
+    def __str__(self) -> str:
+        return str(self.image.name)

@@ -1,0 +1,13 @@
+"""Contracts, public works and their staff pages: each part keeps its own URL module."""
+
+from django.urls import URLPattern, URLResolver
+
+from abierta.works import urls_contracts, urls_staff, urls_works
+
+app_name = "works"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *urls_contracts.urlpatterns,
+    *urls_works.urlpatterns,
+    *urls_staff.urlpatterns,
+]
