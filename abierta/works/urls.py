@@ -2,12 +2,13 @@
 
 from django.urls import URLPattern, URLResolver
 
-from abierta.works import urls_contracts, urls_staff, urls_works
+from abierta.works import urls_citizen, urls_contracts, urls_staff, urls_works
 
 app_name = "works"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *urls_contracts.urlpatterns,
     *urls_works.urlpatterns,
+    *urls_citizen.urlpatterns,
     *urls_staff.urlpatterns,
 ]
