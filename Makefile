@@ -48,6 +48,10 @@ node: node_modules/.installed
 # Refresh the vendored front-end files from the npm packages pinned in package.json.
 vendor: node
 	cp node_modules/htmx.org/dist/htmx.min.js abierta/static/vendor/htmx.min.js
+	mkdir -p abierta/static/vendor/leaflet/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE \
+		abierta/static/vendor/leaflet/
+	cp node_modules/leaflet/dist/images/*.png abierta/static/vendor/leaflet/images/
 
 messages: install-dev system-deps
 	cd abierta && ../$(BIN)/abierta compilemessages --ignore='.venv' -v0
