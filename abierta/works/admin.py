@@ -1,0 +1,106 @@
+"""The Django admin of contracts and public works, for platform administrators.
+
+Offices manage their works on the staff pages (/gestion/obras/); the admin is the way out when
+those pages cannot do something. A work changed here still keeps its public history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from abierta.accounts.models import User
+from abierta.works import services
+from abierta.works.models import (
+    Contract,
+    IrregularityPhoto,
+    IrregularityReport,
+    Work,
+    WorkContract,
+    WorkFollower,
+    WorkPhoto,
+    WorkScanDay,
+    WorkUpdate,
+)
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["contract_id", "ocid", "buyer_name", "supplier_name", "value", "signed_on", "status"]
+    list_filter = ["source", "year", "contract_type"]
+    search_fields = ["ocid", "contract_id", "process_id", "supplier_name", "supplier_doc", "title"]
+    readonly_fields = ["release", "release_hash", "release_date", "imported_at", "search_document", "flags"]
+    date_hierarchy = "signed_on"
+
+
+class WorkContractInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = WorkContract
+    extra = 0
+    raw_id_fields = ["contract"]
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "code", "office", "status", "physical_progress", "is_published"]
+    list_filter = ["status", "sector", "localidad", "office", "is_published"]
+    search_fields = ["name", "code", "address"]
+    readonly_fields = ["code", "created_at", "updated_at"]
+    inlines = [WorkContractInline]
+
+    def save_model(self, request: HttpRequest, obj: Work, form: ModelForm[Any], change: bool) -> None:
+        before = services.work_snapshot(Work.objects.get(pk=obj.pk)) if change else None
+        services.work_save(work=obj, actor=_actor(request), before=before)
+
+
+class WorkPhotoInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = WorkPhoto
+    extra = 0
+
+
+@admin.register(WorkUpdate)
+class WorkUpdateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["work", "date", "physical_progress", "financial_progress", "notified_at"]
+    list_filter = ["date"]
+    search_fields = ["work__name", "work__code", "text"]
+    raw_id_fields = ["work", "author"]
+    readonly_fields = ["notified_at", "created_at"]
+    inlines = [WorkPhotoInline]
+
+
+@admin.register(WorkFollower)
+class WorkFollowerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["email", "work", "confirmed_at", "created_at"]
+    list_filter = ["confirmed_at"]
+    search_fields = ["email", "work__code"]
+    raw_id_fields = ["work"]
+    readonly_fields = ["token", "created_at"]
+
+
+class IrregularityPhotoInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = IrregularityPhoto
+    extra = 0
+    readonly_fields = ["image", "kept_location"]
+
+
+@admin.register(IrregularityReport)
+class IrregularityReportAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["work", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["work__name", "work__code", "text"]
+    raw_id_fields = ["work"]
+    readonly_fields = ["created_at"]
+    inlines = [IrregularityPhotoInline]
+
+
+@admin.register(WorkScanDay)
+class WorkScanDayAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["work", "day", "count"]
+    raw_id_fields = ["work"]
+    date_hierarchy = "day"

@@ -1,0 +1,523 @@
+"""Operations on public works that span models: following a work, progress updates that notify
+its followers, irregularity reports, and the staff's management of works and their contracts.
+
+Forms validate first (abierta/works/forms.py); these functions assume valid input, write in one
+transaction each, keep the public history (abierta/core/history.py) and send mail only once the
+transaction has committed (``transaction.on_commit``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from abierta.accounts.models import User
+from abierta.core import history
+from abierta.core.uploads import EXTENSIONS, JPEG, PNG, WEBP, clean_file
+from abierta.works.models import (
+    Contract,
+    IrregularityPhoto,
+    IrregularityReport,
+    Work,
+    WorkContract,
+    WorkFollower,
+    WorkPhoto,
+    WorkUpdate,
+)
+
+# How long a confirmation link stays valid; an unconfirmed address is forgotten after it.
+FOLLOW_CONFIRM_DAYS = 7
+# At most this many emails an hour to one address about one work, whatever is typed in the form.
+FOLLOW_MAILS_PER_HOUR = 3
+GPS_IFD = 0x8825
+
+# ---------------------------------------------------------------- public history
+
+# The Work model does not declare what its public history shows; these are the fields, kept here
+# until the model carries them (``history_fields`` / ``history_scope``, as plans' models do).
+WORK_HISTORY_FIELDS = (
+    "name",
+    "description",
+    "sector",
+    "status",
+    "office",
+    "address",
+    "localidad",
+    "ucg",
+    "latitude",
+    "longitude",
+    "budget",
+    "physical_progress",
+    "financial_progress",
+    "start_on",
+    "end_on",
+    "is_published",
+)
+WORK_CONTRACT_HISTORY_FIELDS = ("contract", "role")
+WORK_UPDATE_HISTORY_FIELDS = ("date", "physical_progress", "financial_progress", "text")
+_HISTORY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Work: WORK_HISTORY_FIELDS,
+    WorkContract: WORK_CONTRACT_HISTORY_FIELDS,
+    WorkUpdate: WORK_UPDATE_HISTORY_FIELDS,
+}
+
+
+def work_history_scope(work: Work) -> str:
+    """The scope of a work's public history: the work, its contracts and its progress updates."""
+    return history.scope_of(work)
+
+
+def _tracked(obj: Work | WorkContract | WorkUpdate) -> Work | WorkContract | WorkUpdate:
+    """Give the object what ``history`` reads, unless its model already declares it."""
+    if not hasattr(type(obj), "history_fields"):
+        setattr(obj, "history_fields", _HISTORY_FIELDS[type(obj)])  # noqa: B010
+        work = obj if isinstance(obj, Work) else obj.work
+        setattr(obj, "history_scope", lambda: work_history_scope(work))  # noqa: B010
+    return obj
+
+
+def _snapshot(obj: Work | WorkContract | WorkUpdate) -> dict[str, Any]:
+    return history.snapshot(_tracked(obj))
+
+
+def _record(
+    obj: Work | WorkContract | WorkUpdate, *, actor: User | None, before: dict[str, Any] | None, **kw: Any
+) -> None:
+    history.record(_tracked(obj), actor=actor, before=before, **kw)
+
+
+# ---------------------------------------------------------------- links and mail
+
+
+def work_public_path(work: Work) -> str:
+    """The work's public page (``/o/<code>``)."""
+    try:
+        return work.get_absolute_url()
+    except NoReverseMatch:  # the public page's URL module is not there yet
+        return f"/o/{work.code}"
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _on_commit(send: Callable[[], object]) -> None:
+    transaction.on_commit(lambda: send())
+
+
+def _unsubscribe_url(follower: WorkFollower) -> str:
+    return absolute(reverse("works:follow_unsubscribe", args=[follower.token]))
+
+
+def _follower_message(
+    follower: WorkFollower, template: str, subject: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """A message to one follower, with its own one-click unsubscribe link (RFC 8058)."""
+    unsubscribe = _unsubscribe_url(follower)
+    context = {**context, "work": follower.work, "unsubscribe_url": unsubscribe, "site_url": settings.SITE_URL}
+    text = render_to_string(f"works/email/{template}.txt", context)
+    html = render_to_string(f"works/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        None,
+        [follower.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _send(messages: Sequence[EmailMultiAlternatives]) -> int:
+    if not messages:
+        return 0
+    with get_connection(fail_silently=True) as connection:
+        return connection.send_messages(list(messages)) or 0
+
+
+# ---------------------------------------------------------------- following a work
+
+
+def _mail_quota_left(work: Work, email: str) -> bool:
+    """Count one more email to this address about this work; False once the hourly quota is used."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{email}".encode()).hexdigest()[:32]
+    key = f"works:follow-mail:{work.pk}:{digest}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= FOLLOW_MAILS_PER_HOUR
+
+
+def _expired(follower: WorkFollower, now: datetime.datetime) -> bool:
+    return follower.confirmed_at is None and follower.created_at < now - datetime.timedelta(days=FOLLOW_CONFIRM_DAYS)
+
+
+@transaction.atomic
+def follow_request(*, work: Work, email: str) -> None:
+    """Ask to follow a work: email a confirmation link (double opt-in).
+
+    Whatever the address's state, the caller answers the same: a new or pending address gets the
+    confirmation link (again), an address that already follows gets a reminder with its
+    unsubscribe link. The same address twice never makes two rows. At most FOLLOW_MAILS_PER_HOUR
+    emails an hour go to one address about one work, so the form cannot be used to flood a mailbox.
+    """
+    email = email.strip().lower()
+    now = timezone.now()
+    follower = WorkFollower.objects.select_for_update().filter(work=work, email=email).first()
+    if follower is not None and _expired(follower, now):
+        follower.delete()
+        follower = None
+    if follower is None:
+        follower, _created = WorkFollower.objects.get_or_create(work=work, email=email)
+    if not _mail_quota_left(work, email):
+        return
+    if follower.confirmed_at is None:
+        confirm_url = absolute(reverse("works:follow_confirm", args=[follower.token]))
+        message = _follower_message(
+            follower,
+            "follow_confirm",
+            _("Confirm that you want to follow “%(name)s”") % {"name": work.name},
+            {"confirm_url": confirm_url, "days": FOLLOW_CONFIRM_DAYS},
+        )
+    else:
+        message = _follower_message(
+            follower, "follow_already", _("You already follow “%(name)s”") % {"name": work.name}, {}
+        )
+    _on_commit(lambda: _send([message]))
+
+
+def follower_by_token(token: str) -> WorkFollower | None:
+    """The follower a link's token names, if it is still valid (pending links expire)."""
+    follower = WorkFollower.objects.select_related("work").filter(token=token).first()
+    if follower is None or _expired(follower, timezone.now()):
+        return None
+    return follower
+
+
+@transaction.atomic
+def follow_confirm(*, token: str) -> WorkFollower | None:
+    """Confirm a follower from its emailed link; None if the link is unknown or expired."""
+    follower = follower_by_token(token)
+    if follower is None:
+        return None
+    if follower.confirmed_at is None:
+        follower.confirmed_at = timezone.now()
+        follower.save(update_fields=["confirmed_at"])
+    return follower
+
+
+@transaction.atomic
+def follow_cancel(*, token: str) -> Work | None:
+    """Stop following: the address is deleted, nothing about it is kept. Returns the work, or None
+    if the link names no follower (already unsubscribed)."""
+    follower = WorkFollower.objects.select_related("work").filter(token=token).first()
+    if follower is None:
+        return None
+    work = follower.work
+    follower.delete()
+    return work
+
+
+# ---------------------------------------------------------------- progress updates
+
+
+@dataclass
+class UpdatePhoto:
+    """A validated photo (its kind from uploads.validate_upload) and its description (the alt text)."""
+
+    upload: UploadedFile
+    kind: str
+    caption: str
+
+
+def progress_goes_back(work: Work, physical: Decimal, financial: Decimal) -> bool:
+    return physical < work.physical_progress or financial < work.financial_progress
+
+
+@transaction.atomic
+def work_update_add(
+    *,
+    work: Work,
+    author: User | None,
+    date: datetime.date,
+    physical_progress: Decimal,
+    financial_progress: Decimal,
+    text: str,
+    photos: Sequence[UpdatePhoto] = (),
+) -> WorkUpdate:
+    """Publish a progress update: its photos lose their metadata, the work's progress becomes that
+    of its latest update by date, the public history records both, and every confirmed follower is
+    emailed once the transaction commits."""
+    update = WorkUpdate.objects.create(
+        work=work,
+        date=date,
+        physical_progress=physical_progress,
+        financial_progress=financial_progress,
+        text=text,
+        author=author,
+    )
+    for photo in photos:
+        content = clean_file(photo.upload, photo.kind)
+        item = WorkPhoto(update=update, caption=photo.caption)
+        item.image.save(content.name or "foto.jpg", content, save=False)
+        item.save()
+    _record(update, actor=author, before=None)
+    latest = WorkUpdate.objects.filter(work=work).order_by("-date", "-pk").first()
+    if latest is not None:
+        before = _snapshot(work)
+        work.physical_progress = latest.physical_progress
+        work.financial_progress = latest.financial_progress
+        work.save(update_fields=["physical_progress", "financial_progress", "updated_at"])
+        _record(work, actor=author, before=before)
+    update_id = update.pk
+    transaction.on_commit(lambda: work_update_notify(update_id=update_id))
+    return update
+
+
+def work_update_notify(*, update_id: int) -> int:
+    """Email every confirmed follower about an update, once: the update is claimed by setting
+    ``notified_at`` (a second call, or a concurrent one, finds it set and sends nothing).
+    Returns how many emails were sent. Followers are written to in Spanish, the site's language:
+    their language is not stored."""
+    claimed = WorkUpdate.objects.filter(pk=update_id, notified_at__isnull=True).update(notified_at=timezone.now())
+    if not claimed:
+        return 0
+    update = WorkUpdate.objects.select_related("work").get(pk=update_id)
+    work = update.work
+    followers = WorkFollower.objects.filter(work=work, confirmed_at__isnull=False).select_related("work")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New progress on “%(name)s”") % {"name": work.name}
+        context = {
+            "update": update,
+            "photo_count": update.photos.count(),
+            "work_url": absolute(work_public_path(work)),
+        }
+        messages = [_follower_message(f, "work_update", subject, context) for f in followers.iterator()]
+    return _send(messages)
+
+
+# ---------------------------------------------------------------- irregularity reports
+
+
+@dataclass
+class ReportPhoto:
+    upload: UploadedFile
+    kind: str
+
+
+def photo_strip(upload: UploadedFile, kind: str, *, keep_location: bool) -> ContentFile[bytes]:
+    """The photo re-encoded without its metadata (camera, dates, author, comments); its location
+    (the EXIF GPS block) is kept only if ``keep_location``. Orientation is applied to the pixels."""
+    upload.seek(0)
+    fmt = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}[kind]
+    with Image.open(upload) as original:
+        gps = dict(original.getexif().get_ifd(GPS_IFD)) if keep_location else {}
+        image = ImageOps.exif_transpose(original)
+        image.info = {}
+        exif = Image.Exif()
+        if gps:
+            exif[GPS_IFD] = gps
+        out = io.BytesIO()
+        params: dict[str, Any] = {"quality": 90} if kind != PNG else {}
+        if gps:
+            params["exif"] = exif.tobytes()
+        image.save(out, format=fmt, **params)
+    upload.seek(0)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}")
+
+
+def _office_recipients(work: Work) -> list[str]:
+    """Where the office is told: its public email; without one, its active editors."""
+    if work.office.email:
+        return [work.office.email]
+    return list(
+        User.objects.filter(institution=work.office, role=User.Role.EDITOR, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    work: Work,
+    text: str,
+    contact_name: str = "",
+    contact: str = "",
+    photos: Sequence[ReportPhoto] = (),
+    keep_location: bool = False,
+) -> IrregularityReport:
+    """File a citizen's report for the work's responsible office and tell the office by email.
+    Nothing about the sender's connection (address, browser) is stored."""
+    report = IrregularityReport.objects.create(
+        work=work, text=text, contact_name=contact_name.strip(), contact=contact.strip()
+    )
+    for photo in photos:
+        content = photo_strip(photo.upload, photo.kind, keep_location=keep_location)
+        item = IrregularityPhoto(report=report, kept_location=keep_location)
+        item.image.save(content.name or "foto.jpg", content, save=False)
+        item.save()
+    recipients = _office_recipients(work)
+    if recipients:
+        inbox_url = absolute(reverse("works:staff_report", args=[report.pk]))
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Irregularity report on “%(name)s”") % {"name": work.name}
+            body = render_to_string(
+                "works/email/report_office.txt",
+                {"work": work, "report": report, "photo_count": len(photos), "inbox_url": inbox_url},
+            )
+        message = EmailMultiAlternatives(subject, body, None, recipients, headers={"Auto-Submitted": "auto-generated"})
+        _on_commit(lambda: _send([message]))
+    return report
+
+
+@transaction.atomic
+def report_review(*, report: IrregularityReport, actor: User, status: str, answer: str = "") -> IrregularityReport:
+    """Mark a report reviewed or answered. An answer is emailed to the reporter if they left an
+    email address."""
+    report.status = status
+    if answer:
+        report.answer = answer
+    report.save(update_fields=["status", "answer"])
+    contact = report.contact
+    if status == IrregularityReport.Status.ANSWERED and answer and "@" in contact:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Answer to your report on “%(name)s”") % {"name": report.work.name}
+            body = render_to_string(
+                "works/email/report_answer.txt",
+                {"report": report, "work": report.work, "office": report.work.office, "answer": answer},
+            )
+        message = EmailMultiAlternatives(subject, body, None, [contact], headers={"Auto-Submitted": "auto-generated"})
+        _on_commit(lambda: _send([message]))
+    return report
+
+
+FORWARD_ACTION = "work_report_forwarded"
+
+
+def report_reference(work: Work) -> str:
+    """What the complaint channel's "related contract, work or process" field gets: the work's code
+    and the number of its works contract."""
+    link = work.work_contracts.select_related("contract").filter(role=WorkContract.Role.WORKS).first()
+    number = link.contract.contract_id if link else ""
+    return f"Obra {work.code}" + (f" · contrato {number}" if number else "")
+
+
+def report_forwarded_case(report: IrregularityReport) -> str | None:
+    """The complaint case number a report was forwarded as, from the complaint audit log."""
+    from abierta.complaints.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action=FORWARD_ACTION, detail=_forward_detail(report)).first()
+    return entry.case_number if entry else None
+
+
+def _forward_detail(report: IrregularityReport) -> str:
+    return f"works.irregularityreport:{report.pk}"
+
+
+@transaction.atomic
+def report_forward(*, report: IrregularityReport, actor: User, category: str) -> str:
+    """Send a report to the complaint channel as an anonymous case (encrypted, for the transparency
+    office's handlers). Its text, the work's reference and its photos go; the reporter's name and
+    contact do not. Returns the case number; a report is forwarded at most once."""
+    from abierta.complaints.services import Evidence, ReportData, audit_append, complaint_submit
+    from abierta.core.uploads import sniff
+
+    existing = report_forwarded_case(report)
+    if existing:
+        return existing
+    work = report.work
+    files: list[Evidence] = []
+    for photo in report.photos.all():
+        with photo.image.open("rb") as handle:
+            data = handle.read()
+        kind = sniff(data[:16]) or JPEG
+        files.append(Evidence(name=photo.image.name.rsplit("/", 1)[-1], kind=kind, data=data))
+    data = ReportData(
+        category=category,
+        what=report.text,
+        where=", ".join(p for p in (work.name, work.address) if p),
+        when=report.created_at.date().isoformat(),
+        evidence=_("Photos sent with the report on the work's page.") if files else "",
+        reference=report_reference(work),
+        identified=False,
+    )
+    case, _receipt = complaint_submit(report=data, files=files, with_receipt=False)
+    audit_append(actor=actor, action=FORWARD_ACTION, case=case, detail=_forward_detail(report))
+    if report.status == IrregularityReport.Status.RECEIVED:
+        report.status = IrregularityReport.Status.REVIEWED
+        report.save(update_fields=["status"])
+    return case.number
+
+
+# ---------------------------------------------------------------- managing works
+
+
+@transaction.atomic
+def work_save(*, work: Work, actor: User | None, before: dict[str, Any] | None) -> Work:
+    """Save a work filled in by its form (``before`` is ``work_snapshot`` taken before the form
+    changed it, None for a new work) and record the change in its public history."""
+    work.save()
+    _record(work, actor=actor, before=before)
+    return work
+
+
+def work_snapshot(work: Work) -> dict[str, Any]:
+    return _snapshot(work)
+
+
+@transaction.atomic
+def work_publish_set(*, work: Work, actor: User, published: bool) -> Work:
+    before = _snapshot(work)
+    work.is_published = published
+    work.save(update_fields=["is_published", "updated_at"])
+    _record(work, actor=actor, before=before)
+    return work
+
+
+@transaction.atomic
+def work_contract_link(*, work: Work, contract: Contract, role: str, actor: User) -> WorkContract:
+    link = WorkContract.objects.create(work=work, contract=contract, role=role)
+    _record(link, actor=actor, before=None)
+    return link
+
+
+@transaction.atomic
+def work_contract_unlink(*, link: WorkContract, actor: User) -> None:
+    before = _snapshot(link)
+    _record(link, actor=actor, before=before, action="deleted")
+    link.delete()
+
+
+def contract_find(reference: str) -> list[Contract]:
+    """Contracts an ocid or a contract number names (a number may name several)."""
+    reference = reference.strip()
+    by_ocid = list(Contract.objects.filter(ocid=reference))
+    if by_ocid:
+        return by_ocid
+    return list(Contract.objects.filter(contract_id__iexact=reference)[:5])
