@@ -6,3 +6,6 @@ class ProcurementConfig(AppConfig):
     name = "abierta.procurement"
     verbose_name = _("Annual procurement plans")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from abierta.procurement import datasets  # noqa: F401  (registers the open dataset)
