@@ -9,6 +9,7 @@ RFC 3986 URIs): a value that the official tools would reject is rejected here to
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import re
 from decimal import Decimal
@@ -399,3 +400,43 @@ def test_projects_paging(client: Client, monkeypatch: pytest.MonkeyPatch) -> Non
     assert [p["identifiers"][0]["id"] for package in packages for p in package["projects"]] == codes
     for package in packages:
         assert_valid("project-package", package)
+
+
+# The real SECOP I data ---------------------------------------------------------------------------
+
+SECOP1 = DATA / "ocds" / "colombia-secop1-sample" / "sample"
+
+
+@pytest.mark.django_db
+def test_the_real_secop1_records_round_trip_to_valid_ocds(client: Client) -> None:
+    """21 real releases and 10 real records (malformed date-times, repeated awards, names in status
+    fields) go in with ``abierta import_ocds`` and come out valid: packages and per-contract files."""
+    from django.core.management import call_command
+
+    from abierta.works.models import Contract
+
+    files = sorted(str(p) for p in (SECOP1 / "releases").glob("*.json")) + sorted(
+        str(p) for p in (SECOP1 / "records").glob("*.json")
+    )
+    assert len(files) == 31
+    call_command("import_ocds", *files, "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    ocids = set(Contract.objects.values_list("ocid", flat=True))
+    expected = {p.name[: len("ocds-k50g02-11-11-452228")] for p in (SECOP1 / "releases").glob("ocds-k50g02-11-*")}
+    expected |= {p.stem for p in (SECOP1 / "records").glob("*.json")}
+    assert ocids == expected
+    releases = get_json(client, reverse("works_files:releases"))
+    assert_valid("release-package", releases)
+    assert {r["ocid"] for r in releases["releases"]} == ocids
+    records = get_json(client, reverse("works_files:records"))
+    assert_valid("record-package", records)
+    assert {r["ocid"] for r in records["records"]} == ocids
+    for ocid in ocids:
+        one = get_json(client, reverse("works_files:contract_release", args=[ocid]))
+        assert_valid("release-package", one)
+        stored = Contract.objects.get(ocid=ocid).release
+        published = one["releases"][0]
+        # What was valid in the source is published as it was: buyer and contracts' values.
+        assert published["buyer"] == stored["buyer"]
+        assert [c.get("value") for c in published.get("contracts", [])] == [
+            c.get("value") for c in stored.get("contracts", [])
+        ]
