@@ -289,6 +289,7 @@ def test_fairs_and_fair_page(plan: ProcurementPlan, client: Client) -> None:
         place="Centro de Convenciones Cartagena de Indias",
         description="Las secretarías presentan sus planes de contratación.",
     )
+    assert plan.office is not None
     soon.offices.add(plan.office)
     soon.plans.add(plan)
     old = Fair.objects.create(title="Feria 2023", date=timezone.now() - datetime.timedelta(days=400), place="Plaza")
