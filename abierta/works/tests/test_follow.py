@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -34,8 +35,8 @@ def _follow(client: Client, work: Work, email: str, capture: Capture) -> Any:
         return client.post(reverse("works:follow", args=[work.code]), {"email": email})
 
 
-def _link(body: str, kind: str) -> str:
-    found = re.search(rf"https?://\S+/obras/seguir/{kind}/(\S+?)/", body)
+def _link(body: object, kind: str) -> str:
+    found = re.search(rf"https?://\S+/obras/seguir/{kind}/(\S+?)/", str(body))
     assert found, body
     return found.group(1)
 
@@ -77,6 +78,7 @@ def test_following_sends_a_confirmation_link_once_committed(
         rf"<https?://[^/]+/obras/seguir/baja/{follower.token}/>", message.extra_headers["List-Unsubscribe"]
     )
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert isinstance(message, EmailMultiAlternatives)
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and f"/obras/seguir/confirmar/{follower.token}/" in str(html)
     page = client.get(response["Location"])
@@ -215,6 +217,7 @@ def test_a_progress_update_notifies_confirmed_followers_once(
     assert f"/obras/seguir/baja/{confirmed.token}/" in message.body
     assert message.extra_headers["List-Unsubscribe"].endswith(f"/obras/seguir/baja/{confirmed.token}/>")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert isinstance(message, EmailMultiAlternatives)
     assert "text/html" in [m for _, m in message.alternatives]
     update.refresh_from_db()
     assert update.notified_at is not None

@@ -231,7 +231,6 @@ def test_an_unpublished_work_cannot_be_reported(client: Client, work: Work) -> N
 
 def test_forwarding_to_the_complaint_channel_is_anonymous_and_happens_once(work: Work) -> None:
     from abierta.complaints.models import Attachment, Case
-
     from abierta.complaints.services import case_content, case_open_as_handler, handler_key_create, handler_key_unlock
 
     officer = make_user("oficial@example.org", User.Role.TRANSPARENCY, work.office)
