@@ -11,7 +11,7 @@ End to end, with no manual step:
 2. runs ``abierta collectstatic`` and starts gunicorn on 127.0.0.1 (BENCH_WORKERS sync workers,
    DEBUG off), three times: the anonymous page cache on in each worker's memory (the default on
    one machine, without REDIS_URL), the page cache on in Redis shared by the workers (as deployed
-   past one machine; BENCH_REDIS_URL, default redis://127.0.0.1:6379/14, flushed first; skipped
+   past one machine; BENCH_REDIS_URL, default redis://127.0.0.1:6379/13, flushed first; skipped
    when unreachable), and the page cache off. With the cache on, every work's page is visited once
    first (4 clients), as a page whose billboard has been scanned before;
 3. for each, loads ``/o/<code>`` rotating over all the works' codes (a wrk Lua script reads them
@@ -73,7 +73,7 @@ CONTRACTS = int(os.environ.get("BENCH_CONTRACTS", "100000"))
 SEED = int(os.environ.get("BENCH_SEED", "4"))
 WRITE_DOCS = os.environ.get("BENCH_WRITE_DOCS", "1") != "0"
 # Empty to skip the Redis row; the database is flushed before use.
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 HOST = "127.0.0.1"  # loopback only: never load any other address
 BASE = f"http://{HOST}:{PORT}"
 NGINX_BASE = f"http://{HOST}:{NGINX_PORT}"
