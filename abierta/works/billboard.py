@@ -27,7 +27,7 @@ from abierta.works.qr import QUIET_ZONE, qr_matrix, short_url
 PAGE_W = 1190.55
 PAGE_H = 841.89
 MARGIN = 48.0
-QR_SIZE = 360.0  # with its quiet zone
+QR_SIZE = 420.0  # with its quiet zone: 14.8 cm on A3, a metre and more on the billboard
 HOW_TO_REPORT = "Escanee el código para ver el avance y reportar irregularidades"
 
 BLUE = (0.2, 0.4, 0.8)  # GOV.CO #3366cc
@@ -232,27 +232,30 @@ def main_contracts(work: Work) -> tuple[Contract | None, Contract | None]:
     return works, supervision
 
 
-def billboard_facts(work: Work) -> list[Fact]:
+def billboard_facts(work: Work) -> list[list[Fact]]:
+    """Rows of one or two facts, as printed."""
     contract, supervision = main_contracts(work)
     if contract is None:
-        facts = [
-            Fact("Contrato de obra", "Sin contrato registrado"),
-            Fact("Presupuesto", _pesos(work.budget)),
-            Fact("Fecha de inicio", _date(work.start_on)),
-            Fact("Fecha de terminación", _date(work.end_on)),
+        rows = [
+            [Fact("Contrato de obra", "Sin contrato registrado"), Fact("Presupuesto", _pesos(work.budget))],
+            [Fact("Fecha de inicio", _date(work.start_on)), Fact("Fecha de terminación", _date(work.end_on))],
         ]
     else:
-        facts = [
-            Fact("Contrato de obra No.", contract.contract_id or contract.ocid),
-            Fact("Contratista", contract.supplier_name or "No registrado"),
-            Fact("Valor del contrato", _pesos(contract.value)),
-            Fact("Fecha de inicio", _date(contract.start_on or work.start_on)),
-            Fact("Fecha de terminación", _date(contract.end_on or work.end_on)),
+        rows = [
+            [
+                Fact("Contrato de obra No.", contract.contract_id or contract.ocid),
+                Fact("Valor del contrato", _pesos(contract.value)),
+            ],
+            [Fact("Contratista", contract.supplier_name or "No registrado")],
+            [
+                Fact("Fecha de inicio", _date(contract.start_on or work.start_on)),
+                Fact("Fecha de terminación", _date(contract.end_on or work.end_on)),
+            ],
         ]
     if supervision is not None:
         who = supervision.supplier_name or "No registrado"
-        facts.append(Fact("Interventoría", f"{who} · contrato No. {supervision.contract_id or supervision.ocid}"))
-    return facts
+        rows.append([Fact("Interventoría", f"{who} · contrato No. {supervision.contract_id or supervision.ocid}")])
+    return rows
 
 
 def billboard_pdf(work: Work) -> bytes:
@@ -286,18 +289,22 @@ def billboard_pdf(work: Work) -> bytes:
     for line in wrap(work.name, "F2", 38, left_w, 3):
         canvas.text(MARGIN, y, line, font="F2", size=38)
         y -= 44
-    y -= 14
-    for fact in billboard_facts(work):
-        if y < band_bottom + 60:
-            break
-        canvas.fill(MUTED)
-        canvas.text(MARGIN, y, fact.label, size=16)
-        y -= 28
-        canvas.fill(INK)
-        for line in wrap(fact.value, "F2", 24, left_w, 2):
-            canvas.text(MARGIN, y, line, font="F2", size=24)
-            y -= 30
-        y -= 12
+    y -= 10
+    gap = 24.0
+    for row in billboard_facts(work):
+        cell_w = (left_w - gap * (len(row) - 1)) / len(row)
+        lowest = y
+        for i, fact in enumerate(row):
+            x = MARGIN + i * (cell_w + gap)
+            canvas.fill(MUTED)
+            canvas.text(x, y, fact.label, size=15)
+            canvas.fill(INK)
+            line_y = y - 27
+            for line in wrap(fact.value, "F2", 22, cell_w, 2):
+                canvas.text(x, line_y, line, font="F2", size=22)
+                line_y -= 27
+            lowest = min(lowest, line_y)
+        y = lowest - 14
 
     # Bottom band: how to follow and report.
     canvas.fill(BLUE_DARK)

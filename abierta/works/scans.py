@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from abierta.works.models import CODE_ALPHABET, Work, WorkScanDay
@@ -113,7 +113,7 @@ def _upsert(rows: list[tuple[int, datetime.date, int]]) -> None:
     q = connection.ops.quote_name
     table, work_id, day, count = q(WorkScanDay._meta.db_table), q("work_id"), q("day"), q("count")
     placeholders = ", ".join(["(%s, %s, %s)"] * len(rows))
-    params: list[object] = []
+    params: list[int | datetime.date] = []
     for row in rows:
         params.extend(row)
     # PostgreSQL and SQLite (3.24+) both speak this dialect of upsert.
@@ -121,7 +121,7 @@ def _upsert(rows: list[tuple[int, datetime.date, int]]) -> None:
         f"INSERT INTO {table} ({work_id}, {day}, {count}) VALUES {placeholders} "  # noqa: S608 (names from the model)
         f"ON CONFLICT ({work_id}, {day}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # one statement: atomic by itself
         cursor.execute(sql, params)
 
 

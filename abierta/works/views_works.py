@@ -1,0 +1,301 @@
+"""The page behind a work's QR code, the visit beacon, the list and map of works, and the staff
+downloads of a work (QR code, billboard) and its visit counts.
+
+The work page is the most visited page of the site and is served to everyone as the same bytes:
+no cookie, no CSRF token, no session read, ``Cache-Control: public`` so that a CDN may keep it, and
+the anonymous page cache behind that. docs/decisions/0010-work-page-and-qr.md explains the choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from abierta.accounts.decorators import staff_required
+from abierta.core.cache import public_page
+from abierta.core.models import Institution
+from abierta.works import scans
+from abierta.works.access import work_for_user
+from abierta.works.billboard import billboard_pdf
+from abierta.works.models import Work, WorkContract, WorkUpdate
+from abierta.works.qr import qr_png, qr_svg, short_url, work_url
+
+LATEST_UPDATES = 5
+WORKS_PER_PAGE = 50
+MAP_LIMIT = 2000
+# The works contract first, then its interventoría.
+ROLE_ORDER: list[str] = [
+    WorkContract.Role.WORKS,
+    WorkContract.Role.SUPERVISION,
+    WorkContract.Role.DESIGN,
+    WorkContract.Role.OTHER,
+]
+# The 1×1 transparent GIF the beacon answers with (43 bytes).
+PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+# Crockford's base32 reads I and L as 1 and O as 0: a code typed from a billboard still works.
+_CODE_TYPOS = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def normalize_code(code: str) -> str:
+    return code.strip().upper().replace("-", "").translate(_CODE_TYPOS)
+
+
+def _url_or_empty(name: str, *args: Any) -> str:
+    """Links to pages other parts build (contract, follow, report): absent until they exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+# The public page ------------------------------------------------------------------------------
+
+
+def shared_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The same bytes for every visitor, and a CDN may keep them.
+
+    A request without a session cookie is anonymous by definition: saying so here saves the session
+    lookup (and the ``Vary: Cookie`` it would add). Successful answers get ``Cache-Control: public``,
+    an ETag and a 304 to a matching ``If-None-Match``.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            request.user = AnonymousUser()
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        patch_cache_control(response, public=True, max_age=settings.ABIERTA_WORK_PAGE_MAX_AGE)
+        set_response_etag(response)
+        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+        return conditional if conditional is not None else response
+
+    return wrapper
+
+
+def _published_work(code: str) -> Work:
+    work = (
+        Work.objects.filter(code=code, is_published=True)
+        .select_related("office")
+        .prefetch_related(
+            Prefetch(
+                "work_contracts",
+                queryset=WorkContract.objects.select_related("contract"),
+            ),
+            Prefetch(
+                "updates",
+                queryset=WorkUpdate.objects.order_by("-date", "-pk").prefetch_related("photos")[:LATEST_UPDATES],
+                to_attr="latest_updates",
+            ),
+        )
+        .first()
+    )
+    if work is None:
+        raise Http404
+    return work
+
+
+@require_safe
+@shared_page
+@public_page
+def work_detail(request: HttpRequest, code: str) -> HttpResponse:
+    canonical = normalize_code(code)
+    if canonical != code:
+        return HttpResponsePermanentRedirect(reverse("works:work", args=[canonical]))
+    if not scans.is_code_shaped(code):
+        raise Http404
+    work = _published_work(code)
+    contracts = [
+        {
+            "role": link.get_role_display(),
+            "contract": link.contract,
+            "url": _url_or_empty("works:contract", link.contract.ocid),
+        }
+        for link in sorted(work.work_contracts.all(), key=lambda link: (ROLE_ORDER.index(link.role), link.pk))
+    ]
+    return render(
+        request,
+        "works/work_detail.html",
+        {
+            "work": work,
+            "contracts": contracts,
+            "updates": work.latest_updates,  # type: ignore[attr-defined]
+            "follow_url": _url_or_empty("works:follow", work.code),
+            "report_url": _url_or_empty("works:report", work.code),
+            "beacon_url": reverse("works:work_scan", args=[work.code]),
+            "works_url": reverse("works:works"),
+            "work_url": work_url(work),
+        },
+    )
+
+
+@require_safe
+def work_scan(request: HttpRequest, code: str) -> HttpResponse:
+    """The beacon: one visit counted, nothing about the visitor read or kept."""
+    scans.scan_record(code=normalize_code(code))
+    response = HttpResponse(PIXEL_GIF, content_type="image/gif")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# The list and map of works ----------------------------------------------------------------------
+
+
+class WorkFilterForm(forms.Form):
+    q = forms.CharField(label=_("Text"), max_length=200, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))])
+    sector = forms.ChoiceField(label=_("Sector"), required=False, choices=[("", _("Any"))])
+    localidad = forms.ChoiceField(label=_("Localidad"), required=False, choices=[("", _("Any"))])
+    office = forms.ModelChoiceField(
+        label=_("Responsible office"),
+        required=False,
+        queryset=Institution.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Any"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("Any"))]
+        self.fields["status"].choices = any_choice + list(Work.Status.choices)  # type: ignore[attr-defined]
+        self.fields["sector"].choices = any_choice + list(Work.Sector.choices)  # type: ignore[attr-defined]
+        self.fields["localidad"].choices = any_choice + list(Work.Localidad.choices)  # type: ignore[attr-defined]
+        self.fields["office"].queryset = (  # type: ignore[attr-defined]
+            Institution.objects.filter(works__is_published=True).distinct().order_by("name")
+        )
+
+
+def filter_works(data: dict[str, Any]) -> QuerySet[Work]:
+    works = Work.objects.filter(is_published=True).select_related("office").order_by("name", "pk")
+    for word in (data.get("q") or "").split():
+        works = works.filter(
+            Q(name__icontains=word) | Q(address__icontains=word) | Q(description__icontains=word) | Q(code=word.upper())
+        )
+    for field in ("status", "sector", "localidad"):
+        if data.get(field):
+            works = works.filter(**{field: data[field]})
+    if data.get("office") is not None:
+        works = works.filter(office=data["office"])
+    return works
+
+
+def map_tile_origin() -> str:
+    """The origin of the tile server, for the page's img-src (``{s}`` subdomains as a wildcard)."""
+    parts = urlsplit(settings.ABIERTA_MAP_TILE_URL.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def allow_map_tiles(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let this page's images come from the tile server too (outside the page cache: a cached
+    answer is a new response object, and the CSP middleware reads the override from it)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        origin = map_tile_origin()
+        if origin:
+            response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
+        return response
+
+    return wrapper
+
+
+@require_safe
+@allow_map_tiles
+@public_page
+def work_list(request: HttpRequest) -> HttpResponse:
+    form = WorkFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        works = Work.objects.none()
+        status = 400
+    else:
+        works = filter_works(form.cleaned_data if form.is_bound else {})
+    page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
+    points = [
+        [code, name, float(lat or 0), float(lon or 0), Work.Status(status_value).label]
+        for code, name, lat, lon, status_value in works.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by("pk")
+        .values_list("code", "name", "latitude", "longitude", "status")[:MAP_LIMIT]
+    ]
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "works/work_list.html",
+        {
+            "form": form,
+            "page": page,
+            "points": points,
+            "map_limited": len(points) >= MAP_LIMIT,
+            "query_prefix": (urlencode(query) + "&") if query else "",
+            "tile_url": settings.ABIERTA_MAP_TILE_URL,
+            "attribution": settings.ABIERTA_MAP_ATTRIBUTION,
+            "work_url_template": reverse("works:work", args=["CODE"]),
+        },
+        status=status,
+    )
+
+
+# Staff: QR code, billboard, visits ---------------------------------------------------------------
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@staff_required
+def work_qr_svg(request: HttpRequest, code: str) -> HttpResponse:
+    work = work_for_user(request, normalize_code(code))
+    return _download(qr_svg(work), "image/svg+xml", f"obra-{work.code}-qr.svg")
+
+
+@require_safe
+@staff_required
+def work_qr_png(request: HttpRequest, code: str) -> HttpResponse:
+    work = work_for_user(request, normalize_code(code))
+    return _download(qr_png(work), "image/png", f"obra-{work.code}-qr.png")
+
+
+@require_safe
+@staff_required
+def work_billboard(request: HttpRequest, code: str) -> HttpResponse:
+    work = work_for_user(request, normalize_code(code))
+    return _download(billboard_pdf(work), "application/pdf", f"obra-{work.code}-valla.pdf")
+
+
+@require_safe
+@staff_required
+def work_visits(request: HttpRequest, code: str) -> HttpResponse:
+    work = work_for_user(request, normalize_code(code))
+    scans.scans_flush()  # this process's pending visits; other processes flush within seconds
+    days = scans.scan_days(work)
+    return render(
+        request,
+        "works/work_visits.html",
+        {
+            "work": work,
+            "days": days,
+            "total": sum(d.count for d in days),
+            "work_url": work_url(work),
+            "short_url": short_url(work),
+        },
+    )
