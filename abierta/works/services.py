@@ -31,7 +31,7 @@ from PIL import Image, ImageOps
 
 from abierta.accounts.models import User
 from abierta.core import history
-from abierta.core.uploads import EXTENSIONS, JPEG, PNG, WEBP, clean_file
+from abierta.core.uploads import EXTENSIONS, JPEG, PNG, WEBP
 from abierta.works.models import (
     Contract,
     IrregularityPhoto,
@@ -282,7 +282,7 @@ def work_update_add(
         author=author,
     )
     for photo in photos:
-        content = clean_file(photo.upload, photo.kind)
+        content = photo_strip(photo.upload, photo.kind, keep_location=False)
         item = WorkPhoto(update=update, caption=photo.caption)
         item.image.save(content.name or "foto.jpg", content, save=False)
         item.save()
@@ -331,8 +331,9 @@ class ReportPhoto:
 
 
 def photo_strip(upload: UploadedFile, kind: str, *, keep_location: bool) -> ContentFile[bytes]:
-    """The photo re-encoded without its metadata (camera, dates, author, comments); its location
-    (the EXIF GPS block) is kept only if ``keep_location``. Orientation is applied to the pixels."""
+    """The photo re-encoded without its metadata (EXIF camera, dates and author, XMP, JPEG and PNG
+    comments); its location (the EXIF GPS block) is kept only if ``keep_location``. Orientation is
+    applied to the pixels. Stricter than ``uploads.clean_file``, which keeps a JPEG's comment."""
     upload.seek(0)
     fmt = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}[kind]
     with Image.open(upload) as original:
