@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -309,3 +310,21 @@ def test_fairs_and_fair_page(plan: ProcurementPlan, client: Client) -> None:
 def test_pages_answer_in_english(plan: ProcurementPlan, client: Client) -> None:
     for path in (reverse("procurement:index"), plan.get_absolute_url(), reverse("procurement:fairs")):
         assert client.get("/en" + path).status_code == 200
+
+
+def test_open_dataset(client: Client) -> None:
+    from abierta.procurement.tests.factories import make_plan_line
+
+    make_plan_line(description="=SUM(A1)")
+    response = client.get("/datos/plan-anual-de-adquisiciones.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Entidad", "NIT", "Vigencia", "Línea"]
+    assert rows[1][:4] == ["Alcaldía de Cartagena", "890480184", "2024", "3"]
+    assert rows[1][5] == "'=SUM(A1)"
+    assert rows[1][6] == "Marzo" and rows[1][9] == "meses"
+    assert client.get("/datos/plan-anual-de-adquisiciones/").status_code == 200
+    streamed = client.get("/datos/plan-anual-de-adquisiciones.json")
+    data = json.loads(b"".join(streamed.streaming_content))  # type: ignore[attr-defined]
+    assert data["elementos"][0]["valor_total"] == 1500000000
+    assert data["modificado"] is not None
