@@ -134,46 +134,62 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def _walk(node: Any) -> None:
-    if isinstance(node, dict):
-        for key in list(node):
-            value = node[key]
-            if key in DATE_TIME_KEYS and value is not None:
+def _unique(items: list[Any]) -> list[Any]:
+    """``items`` without repeated identical items (JSON equality), the first of each kept."""
+    if len(items) < 2:
+        return items
+    if len(items) <= 64:
+        kept: list[Any] = []
+        for item in items:
+            if item not in kept:
+                kept.append(item)
+        return kept
+    seen: set[str] = set()
+    unique = []
+    for item in items:
+        mark = _canonical(item)
+        if mark not in seen:
+            seen.add(mark)
+            unique.append(item)
+    return unique
+
+
+def _walk(node: dict[str, Any] | list[Any]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, dict | list):
+                _walk(item)
+        return
+    for key in list(node):
+        value = node[key]
+        if isinstance(value, str):
+            if key in DATE_TIME_KEYS:
                 fixed = conform_datetime(value)
-                if fixed is None:
-                    del node[key]
-                else:
-                    node[key] = fixed
-                continue
-            if key in URI_KEYS and isinstance(value, str):
-                uri = conform_uri(value)
-                if uri is None:
-                    del node[key]
-                else:
-                    node[key] = uri
-                continue
-            if key == "currency" and value is not None and not (isinstance(value, str) and _CURRENCY.match(value)):
-                del node[key]
-                continue
-            if key == "amount" and isinstance(value, str):
+            elif key in URI_KEYS:
+                fixed = conform_uri(value)
+            elif key == "currency":
+                fixed = value if _CURRENCY.match(value) else None
+            elif key == "amount":
                 try:
                     node[key] = float(Decimal(value.strip()))
                 except ArithmeticError:
                     del node[key]
                 continue
-            if key in UNIQUE_ARRAYS and isinstance(value, list):
-                seen: set[str] = set()
-                unique = []
-                for item in value:
-                    mark = _canonical(item)
-                    if mark not in seen:
-                        seen.add(mark)
-                        unique.append(item)
-                node[key] = value = unique
+            else:
+                continue
+            if fixed is None:
+                del node[key]
+            elif fixed is not value:
+                node[key] = fixed
+        elif isinstance(value, dict):
             _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            _walk(item)
+        elif isinstance(value, list):
+            if key in UNIQUE_ARRAYS:
+                node[key] = value = _unique(value)
+            _walk(value)
+        elif value is not None and (key in DATE_TIME_KEYS or key == "currency"):
+            # A number or a boolean where a date-time or a currency code belongs.
+            del node[key]
 
 
 def _closed(obj: Any, key: str, allowed: frozenset[str]) -> None:
@@ -266,7 +282,9 @@ def _release_date(row: ContractRow, release: dict[str, Any]) -> str:
 
 def published_release(row: ContractRow) -> dict[str, Any]:
     """The contract's current state as a release: stage tags, an id that changes with the content."""
-    release = conform(json.loads(json.dumps(row.release)))
+    # conform() repairs the row's own dict (fresh from the database; repairing twice changes nothing);
+    # the top level is copied so that the compiled and the published release do not share ids.
+    release = dict(conform(row.release))
     release["ocid"] = row.ocid
     release["id"] = release_id(row)
     release["tag"] = stage_tags(release)
@@ -275,7 +293,7 @@ def published_release(row: ContractRow) -> dict[str, Any]:
 
 
 def compiled_release(row: ContractRow) -> dict[str, Any]:
-    release = conform(json.loads(json.dumps(row.release)))
+    release = dict(conform(row.release))
     release["ocid"] = row.ocid
     release["id"] = str(release.get("id") or f"{row.ocid}-compiled")
     release["tag"] = ["compiled"]
