@@ -49,8 +49,8 @@ node: node_modules/.installed
 vendor: node
 	cp node_modules/htmx.org/dist/htmx.min.js abierta/static/vendor/htmx.min.js
 	mkdir -p abierta/static/vendor/leaflet/images
-	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE \
-		abierta/static/vendor/leaflet/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css \
+		node_modules/leaflet/LICENSE abierta/static/vendor/leaflet/
 	cp node_modules/leaflet/dist/images/*.png abierta/static/vendor/leaflet/images/
 
 messages: install-dev system-deps

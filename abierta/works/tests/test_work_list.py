@@ -156,3 +156,24 @@ def test_english_list(client: Client, works: dict[str, Work]) -> None:
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
     assert names(response) == ["Colegio de Pozón"]
+
+
+def test_vendored_leaflet_survives_the_production_static_storage(tmp_path: object, settings: object) -> None:
+    """collectstatic with the manifest storage follows the sourceMappingURL of leaflet.js: the map
+    file must be vendored too, or `make run` and deployments fail."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+    from django.utils.functional import empty
+
+    settings.STATIC_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    staticfiles_storage._wrapped = empty  # type: ignore[attr-defined]  # rebuilt from the new setting
+    try:
+        call_command("collectstatic", "--noinput", verbosity=0)
+        for name in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "js/works-map.js", "css/work.css"):
+            assert staticfiles_storage.stored_name(name) != name  # hashed, ready for a long cache
+    finally:
+        staticfiles_storage._wrapped = empty  # type: ignore[attr-defined]
