@@ -30,6 +30,8 @@ from abierta.plans.models import (
     Milestone,
     ProgressUpdate,
 )
+from abierta.procurement import demo as procurement_demo
+from abierta.works import demo as works_demo
 
 D = datetime.date
 PLAN_SLUG = "cartagena-2022-2023"
@@ -366,10 +368,18 @@ class Command(BaseCommand):
         # Gestión Abierta: an example excerpt of the development plan, linked to COCDI0001/0002.
         development_plan = gestion_demo.load(offices=offices)
 
+        # Public works with their SECOP II contracts, and the Alcaldía's annual procurement plan
+        # matched against those contracts (after them).
+        works = works_demo.load_demo()
+        procurement_plan = procurement_demo.load_demo()
+
         if not options["no_users"] and not settings.PRODUCTION:
             self._users(offices, uniandes)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {plan.title}"))
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {development_plan.title}"))
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded: {len(works)} public works; {procurement_plan}"))
+        if works:
+            self.stdout.write(f"The page behind a work's QR code: {settings.SITE_URL}{works[0].get_absolute_url()}")
 
     def _commitment(
         self,
