@@ -44,18 +44,29 @@ def test_real_files_are_there() -> None:
     assert len(REAL) == 4, REAL
 
 
+def entity_map() -> dict[str, tuple[str, str]]:
+    """paa.xlsx: file name -> (entity, NIT); "NULL" when SECOP has no NIT."""
+    book = openpyxl.load_workbook(DATA / "paa.xlsx", read_only=True)
+    rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
+    book.close()
+    return {str(f): (str(e), "" if n in (None, "NULL") else str(n)) for f, e, n, _d in rows}
+
+
 @pytest.mark.parametrize("path", REAL, ids=[p.name[:22] for p in REAL])
 def test_real_file_imports_every_row_and_twice_changes_nothing(path: Path) -> None:
+    entity, nit = entity_map()[path.name]
     expected = data_rows(path)
-    run = run_import(importer(entity_name=path.name[:40]), path, progress=False)
+    run = run_import(importer(entity_name=entity, entity_nit=nit, year=2023), path, progress=False)
     assert run.status == ImportRun.Status.FINISHED, run.message
     assert run.read == expected
     assert run.created + run.updated + run.unchanged + run.rejected == run.read
     assert run.rejected == 0, list(run.rejections.values_list("line", "reason"))
-    plan = ProcurementPlan.objects.get(entity_name=path.name[:40])
+    plan = ProcurementPlan.objects.get(entity_name=entity, year=2023)
+    assert plan.entity_nit == nit
     assert plan.lines.count() == run.created == expected
-    again = run_import(importer(entity_name=path.name[:40]), path, progress=False)
+    again = run_import(importer(entity_name=entity, entity_nit=nit, year=2023), path, progress=False)
     assert (again.read, again.created, again.updated, again.unchanged) == (expected, 0, 0, expected)
+    assert plan.lines.count() == expected
 
 
 def test_largest_real_file_mapping() -> None:
