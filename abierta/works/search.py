@@ -52,7 +52,6 @@ LIST_COLUMNS = (
 # A page shows this many contracts; counting stops at COUNT_CAP (shown as "more than 1,000").
 PER_PAGE = 25
 COUNT_CAP = 1_000
-MAX_PAGE = COUNT_CAP // PER_PAGE
 
 # Public sort keys (as typed in the address) -> (column, descending).
 SORTS: dict[str, tuple[str, bool]] = {
@@ -298,8 +297,9 @@ class PageOutOfRange(Exception):
     pass
 
 
-def count_capped(qs: QuerySet[Contract], cap: int = COUNT_CAP) -> tuple[int, bool]:
+def count_capped(qs: QuerySet[Contract], cap: int | None = None) -> tuple[int, bool]:
     """How many rows match, counting at most ``cap + 1`` of them: (count, more than cap)."""
+    cap = COUNT_CAP if cap is None else cap
     n = qs.order_by().values("pk")[: cap + 1].count()
     return min(n, cap), n > cap
 
@@ -312,12 +312,12 @@ def result_page(qs: QuerySet[Contract], filters: ContractFilters, number: int) -
     would cost more than the page budget. Those are shown newest first, and the page says so.
     """
     count, capped = count_capped(qs)
-    page = ResultPage(items=[], number=number, count=count, capped=capped)
+    page = ResultPage(items=[], number=number, count=count, capped=capped, per_page=PER_PAGE)
     if number > page.num_pages:
         raise PageOutOfRange(number)
     page.ranked = filters.effective_sort == RELEVANCE and not capped and connection.vendor == "postgresql"
-    offset = (number - 1) * PER_PAGE
-    page.items = list(ordered(qs, filters, rank=not capped)[offset : offset + PER_PAGE])
+    offset = (number - 1) * page.per_page
+    page.items = list(ordered(qs, filters, rank=not capped)[offset : offset + page.per_page])
     return page
 
 
