@@ -191,11 +191,20 @@ def test_open_data_catalog_linked_only_if_it_exists(world: World, client: Client
         assert catalog in page.main_hrefs
 
 
-def test_procurement_says_plainly_it_is_not_published_here(world: World, client: Client) -> None:
-    translation.activate("en")
-    page = get_page(client, URL_EN)
-    procurement = [t for t in page.texts["li"] if "not published on this platform yet" in t]
-    assert len(procurement) >= 3
+def test_procurement_links_plans_contracts_works_and_ocds(world: World, client: Client) -> None:
+    page = get_page(client, URL_ES)
+    expected = {
+        reverse("procurement:index"),
+        reverse("procurement:fairs"),
+        reverse("works:contracts"),
+        reverse("works:redflags"),
+        reverse("works:works"),
+        reverse("works_files:releases"),
+        reverse("works_files:records"),
+        reverse("works_files:oc4ids_projects"),
+    }
+    assert expected <= set(page.main_hrefs)
+    assert not [t for t in page.texts["li"] if "no se publica" in t or "not published" in t]
 
 
 def test_without_any_plan_the_page_still_has_no_dead_link(db: None, client: Client) -> None:
