@@ -22,10 +22,12 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from django.utils import timezone
 
@@ -351,6 +353,19 @@ def _check_header(header: tuple[Any, ...] | None) -> None:
             )
 
 
+def _guarded(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """A damaged sheet (cut file, broken XML) stops the import like a wrong format, keeping what was
+    committed before it."""
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError):
+            raise FormatError("el libro de Excel está dañado y no se puede leer completo.") from None
+        yield item
+
+
 class PaaImporter:
     """One entity's PAA for one year; see the module docstring."""
 
@@ -401,12 +416,12 @@ class PaaImporter:
                 sheet = book[_find_sheet(book.sheetnames)]
                 rows = sheet.iter_rows(min_row=1, values_only=True)
                 header: tuple[Any, ...] | None = None
-                for number, row in enumerate(rows, start=1):
+                for number, row in _guarded(enumerate(rows, start=1)):
                     if number == HEADER_ROW:
                         header = row
                         break
                 _check_header(header)
-                for number, row in enumerate(rows, start=HEADER_ROW + 1):
+                for number, row in _guarded(enumerate(rows, start=HEADER_ROW + 1)):
                     if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
                         continue  # an empty row (Excel keeps formatted empty rows): not an acquisition
                     self.lines_seen.add(number)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
-from abierta.procurement import charts
+from abierta.procurement import access, charts
 from abierta.procurement.forms import LineSearchForm, PlanIndexForm
 from abierta.procurement.importer import DAYS, MONTHS_UNIT, WEEKS, YEARS
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
@@ -228,6 +228,7 @@ def fairs(request: HttpRequest) -> HttpResponse:
     context = {
         "upcoming": list(every.filter(date__gte=now).order_by("date")),
         "past": list(every.filter(date__lt=now).order_by("-date")),
+        "may_manage": access.may_manage(request.user),
     }
     return render(request, "procurement/fairs.html", context)
 

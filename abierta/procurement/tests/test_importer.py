@@ -40,6 +40,13 @@ def data_rows(path: Path) -> int:
     return n
 
 
+def cut(path: Path) -> Path:
+    """The first half of the file, as after an interrupted download."""
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
 def test_real_files_are_there() -> None:
     assert len(REAL) == 4, REAL
 
@@ -228,8 +235,9 @@ def test_resumes_after_the_last_committed_batch(tmp_path: Path) -> None:
         (lambda p: make_paa(p, [paa_row()], sheet="Hoja1"), "no tiene la hoja «Adquisiciones»"),
         (lambda p: make_paa(p, [paa_row()], header=["Código", "Descripción"]), "no tiene los encabezados"),
         (lambda p: make_paa(p, [paa_row()], header=[]), "no tiene los encabezados"),
+        (lambda p: cut(make_paa(p, [paa_row()] * 50)), "no es un libro de Excel"),
     ],
-    ids=["csv", "sheet", "header", "no-header"],
+    ids=["csv", "sheet", "header", "no-header", "cut"],
 )
 def test_wrong_file_stops_and_writes_nothing(tmp_path: Path, build: Any, message: str) -> None:
     path = build(tmp_path / "archivo.xlsx")
@@ -281,3 +289,21 @@ def test_command_refuses_wrong_file_and_unknown_office(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No existe la dependencia"):
         call_command("import_paa", str(good), "--entidad", "X", "--year", "2024", "--office", "nada")
     assert not PlanLine.objects.exists()
+
+
+def test_damaged_sheet_stops_keeping_committed_batches(tmp_path: Path) -> None:
+    import zipfile
+
+    good = make_paa(tmp_path / "bien.xlsx", [paa_row(c1=f"Compra {i}") for i in range(40)])
+    broken = tmp_path / "dañado.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: int(len(data) * 0.7)]  # the XML ends in the middle of a row
+            target.writestr(item, data)
+    run = run_import(importer(), broken, batch_size=10, progress=False)
+    assert run.status == ImportRun.Status.FAILED
+    assert "dañado" in run.message
+    assert run.committed_line > 0 and run.committed_line % 10 == 2  # whole batches only
+    assert PlanLine.objects.count() == run.read == run.committed_line - 2

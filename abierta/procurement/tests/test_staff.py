@@ -179,3 +179,11 @@ def test_upload_of_a_wrong_workbook_writes_nothing(
     assert response.status_code == 400
     assert "no tiene la hoja «Adquisiciones»" in response.content.decode()
     assert not ProcurementPlan.objects.exists() and not PlanLine.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_fairs_page_links_to_management_only_for_managers(
+    persona_client: Callable[[str], Client], world: World, persona: str
+) -> None:
+    body = persona_client(persona).get(reverse("procurement:fairs")).content.decode()
+    assert (reverse("procurement:staff_fairs") in body) == (persona in MANAGERS)
