@@ -181,9 +181,15 @@ def test_works_map_runs_under_the_sites_csp_and_is_accessible(
     page.wait_for_function("() => document.querySelectorAll('#works-map img.leaflet-tile-loaded').length > 0")
     assert tiles, "no tile was requested"
     assert not problems, problems
-    # A marker's popup links to the work's page.
+    # A marker's popup links to a work's page, which also runs under the real CSP without complaint.
     page.locator("#works-map .leaflet-interactive").first.click()
-    assert page.locator(".leaflet-popup-content a").first.get_attribute("href", timeout=5000) is not None
+    href = page.locator(".leaflet-popup-content a").first.get_attribute("href", timeout=5000)
+    assert href is not None and href.startswith("/o/")
+    page.locator(".leaflet-popup-content a").first.click()
+    page.wait_for_url(base + href)
+    assert page.evaluate("() => document.styleSheets[0].cssRules.length") > 0
+    assert page.locator("img.beacon").evaluate("img => img.complete && img.naturalWidth === 1")
+    assert not problems, problems
 
     # axe on the list with the map drawn, Spanish and English, and on a filtered list.
     checked = new_context()
