@@ -101,6 +101,9 @@ class ContractSearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # The page number is not a field of the visible form: say what is wrong with it above the form.
+        for error in self.errors.pop("pagina", []):
+            self.add_error(None, _("Page number: %(error)s") % {"error": error})
         low, high = data.get("valor_min"), data.get("valor_max")
         if low is not None and high is not None and low > high:
             self.add_error("valor_max", _("The maximum value must be greater than or equal to the minimum value."))

@@ -1,0 +1,270 @@
+"""Contract pages: the list and its bad input, the CSV export, a contract's page, the red flags page."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from abierta.works.models import Contract, IrregularityReport, WorkContract
+from abierta.works.redflags import FLAGS, refresh_flags
+from abierta.works.tests.factories import make_contract, make_work, minimal_release
+from abierta.works.text import search_document
+from factories import PERSONAS, World
+
+pytestmark = pytest.mark.django_db
+LIST = "/contratos/"
+
+
+def contract(title: str, **fields: Any) -> Contract:
+    supplier = fields.setdefault("supplier_name", "Constructora Ejemplo S.A.S.")
+    return make_contract(
+        title=title, search_document=search_document(title, supplier, "Alcaldía de Cartagena"), **fields
+    )
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_urls() -> None:
+    assert reverse("works:contracts") == LIST
+    assert reverse("works:contracts_csv") == "/contratos.csv"
+    assert reverse("works:redflags") == "/contratos/alertas/"
+    assert reverse("works:contract", args=["ocds-k50g02-1"]) == "/contratos/ocds-k50g02-1/"
+
+
+def test_list_search_and_sort_links(client: Client) -> None:
+    a = contract("Pavimentación de la vía a Pasacaballos", value=Decimal(500_000_000))
+    contract("Mantenimiento de parques", value=Decimal(100))
+    response = client.get(LIST, {"q": "pavimentación", "orden": "-valor"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert a.get_absolute_url() in html
+    assert "Mantenimiento de parques" not in html
+    assert "$ 500.000.000" in html
+    # What was typed stays in the form; the sort column says how it is sorted.
+    assert 'value="pavimentación"' in html
+    assert 'aria-sort="descending"' in html
+    assert "orden=valor" in html  # the value header now sorts ascending
+    assert "/contratos.csv?q=pavimentaci%C3%B3n" in html
+
+
+def test_list_without_results_and_on_pages(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from abierta.works import search
+
+    response = client.get(LIST, {"q": "zzzinexistente"})
+    assert response.status_code == 200
+    assert "Ningún contrato" in response.content.decode() or "No contract matches" in response.content.decode()
+    for i in range(4):
+        contract(f"Contrato número {i}")
+    monkeypatch.setattr(search, "PER_PAGE", 3)
+    html = client.get(LIST, {"q": "contrato"}).content.decode()
+    assert "pagina=2" in html
+    assert client.get(LIST, {"q": "contrato", "pagina": "2"}).status_code == 200
+    assert client.get(LIST, {"q": "contrato", "pagina": "3"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"valor_min": "abc"}, "valor_min", "Ingrese un número."),
+        ({"valor_max": "1e999"}, "valor_max", ""),
+        ({"valor_min": "-5"}, "valor_min", "mayor o igual a 0"),
+        ({"valor_min": "900", "valor_max": "100"}, "valor_max", "must be greater than or equal to the minimum"),
+        ({"orden": "precio"}, "orden", "Escoja una opción válida"),
+        ({"anio": "dos mil"}, "anio", "Ingrese un número entero."),
+        ({"anio": "1800"}, "anio", "1990"),
+        ({"pagina": "0"}, None, "Page number"),
+        ({"pagina": "dos"}, None, "Page number"),
+        ({"alerta": "inventada"}, "alerta", "Escoja una opción válida"),
+        ({"modalidad": "Inventada"}, "modalidad", "Escoja una opción válida"),
+        ({"q": "x" * 201}, "q", "200"),
+    ],
+)
+def test_bad_input_is_a_400_with_the_reason_and_what_was_typed(
+    client: Client, params: dict[str, str], field: str | None, message: str
+) -> None:
+    contract("Obra")
+    response = client.get(LIST, params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="error-summary"' in html
+    if field:
+        assert f'href="#id_{field}"' in html
+    assert message in html
+    for value in params.values():
+        if field not in (None, "orden", "alerta", "modalidad") and len(value) <= 200:
+            assert f'value="{value}"' in html
+    assert "contract-table" not in html  # no list for a search that could not be understood
+    assert client.get("/contratos.csv", params).status_code == 400
+
+
+def test_values_typed_as_pesos(client: Client) -> None:
+    contract("Grande", value=Decimal(2_500_000))
+    contract("Pequeño", value=Decimal(900_000))
+    for typed in ("$ 1.000.000", "1000000", "1,000,000.00", "1.000.000,00"):
+        html = client.get(LIST, {"valor_min": typed}).content.decode()
+        assert "Grande" in html and "Pequeño" not in html, typed
+
+
+def test_csv_export_of_a_search(client: Client) -> None:
+    a = contract('=HYPERLINK("http://malo") pavimentación', value=Decimal("1234.50"), bidders=1)
+    contract("Mantenimiento de parques")
+    refresh_flags()
+    response = client.get("/contratos.csv", {"q": "pavimentación"})
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = csv_rows(response)
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["ocid", "numero_contrato", "numero_proceso"]
+    assert len(body) == 1
+    row = dict(zip(header, body[0], strict=True))
+    assert row["ocid"] == a.ocid
+    assert row["objeto"].startswith("'=HYPERLINK")  # no formula injection
+    assert row["valor"] == "1234.50"
+    assert row["fecha_firma"] == "2024-03-01"
+    assert row["alertas"] == "oferente_unico"
+    everything = csv_rows(client.get("/contratos.csv"))
+    assert len(everything) == 3
+
+
+def test_contract_page_tells_the_whole_story(client: Client) -> None:
+    release = minimal_release("ocds-k50g02-CO1.PCCNTR.777")
+    release["tender"] = {
+        "id": "1",
+        "tenderPeriod": {"startDate": "2024-01-10T00:00:00-05:00", "endDate": "2024-01-25T00:00:00-05:00"},
+        "items": [
+            {"id": "1", "description": "Pavimento rígido", "classification": {"scheme": "UNSPSC", "id": "72141103"}}
+        ],
+    }
+    release["contracts"][0]["implementation"] = {
+        "transactions": [
+            {
+                "id": "p1",
+                "date": "2024-05-02T00:00:00Z",
+                "value": {"amount": 250000000, "currency": "COP"},
+                "payee": {"name": "Constructora Ejemplo S.A.S."},
+            }
+        ]
+    }
+    release["contracts"][0]["amendments"] = [{"date": "2024-08-01T00:00:00Z", "description": "Adición No. 1"}]
+    c = make_contract(
+        ocid="ocds-k50g02-CO1.PCCNTR.777",
+        release=release,
+        contract_id="CO1.PCCNTR.777",
+        original_value=Decimal(1_000_000_000),
+        value_added=Decimal(600_000_000),
+        value=Decimal(1_600_000_000),
+        paid=Decimal(250_000_000),
+        original_term_days=200,
+        days_added=50,
+        supplier_doc_type="NIT",
+        supplier_doc="900123456",
+        bidders=None,
+    )
+    published = make_work(contracts=0, name="Pavimentación Olaya Herrera")
+    hidden = make_work(contracts=0, name="Obra en borrador", is_published=False)
+    WorkContract.objects.create(work=published, contract=c)
+    WorkContract.objects.create(work=hidden, contract=c, role=WorkContract.Role.SUPERVISION)
+    refresh_flags()
+    response = client.get(c.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in (
+        "CO1.PCCNTR.777",
+        "Constructora Ejemplo S.A.S.",
+        "NIT 900123456",
+        "Licitación pública Obra Publica",
+        "$ 1.000.000.000",  # original
+        "$ 600.000.000",  # added
+        "60 %",  # of the original
+        "$ 1.600.000.000",  # current
+        "$ 250.000.000",  # paid
+        "$ 1.350.000.000",  # pending
+        "25 %",  # 50 days of 200
+        "72141103",
+        "Pavimento rígido",
+        "Adición No. 1",
+        c.url,
+        "Pavimentación Olaya Herrera",
+        published.get_absolute_url(),
+        reverse("complaints:start") + "?ref=CO1.PCCNTR.777",
+    ):
+        assert text in html, text
+    assert "Obra en borrador" not in html
+    # All three kinds of outcome, each flag once.
+    for flag in FLAGS:
+        assert html.count(str(flag.title)) >= 1
+    assert "flag--raised" in html and "flag--not_evaluable" in html and "flag--not_raised" in html
+    try:
+        release_url = reverse("works_files:contract_release", args=[c.ocid])
+    except NoReverseMatch:
+        release_url = None
+    if release_url:
+        assert release_url in html
+
+
+def test_contract_page_with_missing_data_never_says_clean(client: Client) -> None:
+    c = make_contract(
+        original_value=None, value=None, value_added=None, signed_on=None, procurement_method="", modality=""
+    )
+    html = client.get(c.get_absolute_url()).content.decode()
+    assert "flag--raised" not in html
+    assert "flag--not_evaluable" in html
+    assert client.get("/contratos/ocds-no-existe/").status_code == 404
+
+
+def test_red_flags_page(client: Client) -> None:
+    for _ in range(10):
+        make_contract(procurement_method="direct", year=2021, signed_on=datetime.date(2021, 12, 1), value=Decimal(10))
+    refresh_flags()
+    response = client.get("/contratos/alertas/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for flag in FLAGS:
+        assert str(flag.title) in html
+        assert f"alerta={flag.code}" in html
+    assert "Ley 80 de 1993" in html and "Ley 996 de 2005" in html
+    assert "Alcaldía de Cartagena" in html
+    assert "<caption>" in html and 'scope="row"' in html
+    assert "badge--raised" in html  # 100% direct and 100% in December
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_is_public_and_leaks_nothing(
+    persona: str, persona_client: Callable[[str], Client], world: World
+) -> None:
+    c = contract("Pavimentación de la calle", bidders=1)
+    work = make_work(contracts=0, name="Obra visible")
+    WorkContract.objects.create(work=work, contract=c)
+    IrregularityReport.objects.create(work=work, text="Texto privado del denunciante", contact="secreto@example.org")
+    refresh_flags()
+    client = persona_client(persona)
+    for url in (LIST, f"{LIST}?q=pavimentación", c.get_absolute_url(), "/contratos/alertas/", "/en/contratos/"):
+        response = client.get(url)
+        assert response.status_code == 200, (persona, url)
+        html = response.content.decode()
+        assert "Texto privado" not in html and "secreto@example.org" not in html
+    assert client.get("/contratos.csv").status_code == 200
+
+
+def test_anonymous_pages_are_cached_and_refreshed_with_the_flags(client: Client) -> None:
+    c = contract("Pavimentación", bidders=1)
+    first = client.get(c.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get(c.get_absolute_url())["X-Page-Cache"] == "hit"
+    refresh_flags()  # raises "oferente_unico": the cached page must not be served
+    again = client.get(c.get_absolute_url())
+    assert again["X-Page-Cache"] == "miss"
