@@ -115,10 +115,10 @@ def _published_work(code: str) -> Work:
 @public_page
 def work_detail(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalize_code(code)
+    if not scans.is_code_shaped(canonical):
+        raise Http404
     if canonical != code:
         return HttpResponsePermanentRedirect(reverse("works:work", args=[canonical]))
-    if not scans.is_code_shaped(code):
-        raise Http404
     work = _published_work(code)
     contracts = [
         {

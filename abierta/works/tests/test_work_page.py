@@ -161,6 +161,8 @@ def test_unknown_unpublished_and_malformed_codes_are_not_found(client: Client) -
     assert client.get("/o/ZZZZZZZZ").status_code == 404
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/o/ABC%2B%24").status_code == 404  # not a code: answered without a query
+        assert client.get("/o/abc%20def").status_code == 404  # not redirected either
+        assert client.get("/o/AB").status_code == 404
     assert not [q for q in queries.captured_queries if "works_work" in q["sql"]]
 
 
