@@ -12,6 +12,7 @@ import io
 
 import segno
 from django.conf import settings
+from django.utils import translation
 
 from abierta.works.models import Work
 
@@ -22,8 +23,10 @@ SVG_SCALE = 8
 
 
 def work_url(work: Work) -> str:
-    """The absolute address a QR code or a billboard gives for the work."""
-    return settings.SITE_URL + work.get_absolute_url()
+    """The absolute address a QR code or a billboard gives for the work: the Spanish one, without a
+    language prefix, whatever the language of the staff member who downloads the code."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL + work.get_absolute_url()
 
 
 def short_url(work: Work) -> str:

@@ -139,7 +139,7 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
             "report_url": _url_or_empty("works:report", work.code),
             "beacon_url": reverse("works:work_scan", args=[work.code]),
             "works_url": reverse("works:works"),
-            "work_url": work_url(work),
+            "page_url": settings.SITE_URL + work.get_absolute_url(),
         },
     )
 

@@ -123,5 +123,15 @@ def test_staff_can_print_the_code_before_the_work_is_published(
     assert decode(Image.open(io.BytesIO(response.content))) == [qr.work_url(work)]
 
 
+def test_the_code_is_the_spanish_address_whatever_the_staff_language(
+    persona_client: Callable[[str], Client], world: object, settings: object
+) -> None:
+    settings.SITE_URL = "https://obras.cartagena.gov.co"  # type: ignore[attr-defined]
+    work = make_work(office=world.own_office)  # type: ignore[attr-defined]
+    response = persona_client("editor_own").get(f"/en/gestion/obras/{work.code}/qr.png")
+    assert response.status_code == 200
+    assert decode(Image.open(io.BytesIO(response.content))) == [f"https://obras.cartagena.gov.co/o/{work.code}"]
+
+
 def test_unknown_work_is_not_found(persona_client: Callable[[str], Client]) -> None:
     assert persona_client("admin").get("/gestion/obras/ZZZZ9999/qr.png").status_code == 404
