@@ -68,3 +68,67 @@ def test_browse_a_plan_filter_by_unspsc_and_open_a_fair(
         response = page.goto(base + path)
         assert response.status == 200, path
         axe(page)
+
+
+def test_transparency_officer_creates_a_fair_and_uploads_a_plan(
+    live_server: Any,
+    transactional_db: None,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
+    tmp_path: Any,
+) -> None:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from abierta.accounts.models import User
+    from abierta.core.models import Institution
+    from abierta.procurement.models import Fair, ProcurementPlan
+    from abierta.procurement.tests.helpers import make_paa, paa_row
+    from factories import PASSWORD, make_user
+
+    office = Institution.objects.create(name="Grupo Asesor de Transparencia", slug="transparencia")
+    officer = make_user("transparencia@example.org", User.Role.TRANSPARENCY, office)
+    device = TOTPDevice.objects.create(user=officer, name="Teléfono", confirmed=True)
+    base = live_server.url
+    page = new_context().new_page()
+    upload_url = "/gestion/plan-anual-de-adquisiciones/importar/"
+    page.goto(f"{base}/cuenta/ingresar/?next={upload_url}")
+    page.fill("#id_username", officer.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(base + "/cuenta/ingresar/codigo/")
+    page.fill("#id_token", str(totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)).zfill(6))
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(base + upload_url)
+    axe(page)
+
+    # Upload a PAA with one wrong row: the report names its line.
+    path = make_paa(tmp_path / "paa.xlsx", [paa_row(), paa_row(c2="Marzi")])
+    page.set_input_files("#id_file", str(path))
+    page.fill("#id_entity", "Alcaldía Distrital de Cartagena de Indias")
+    page.fill("#id_nit", "890480184")
+    page.fill("#id_year", "2026")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    report = page.locator("main [role=status]").first
+    assert "Marzi" in report.inner_text()
+    plan = ProcurementPlan.objects.get()
+    assert plan.lines.count() == 1
+    axe(page)
+
+    # A fair, first without its place: the message, and what was typed stays.
+    page.goto(base + "/gestion/feria-de-la-transparencia/nueva/")
+    page.fill("#id_title", "Feria de la Transparencia 2026")
+    page.fill("#id_date", "2026-03-14T09:00")
+    page.check(f"#id_plans input[value='{plan.pk}']")
+    page.locator("main form button[type=submit]").last.click()
+    page.locator(".error-summary[role=alert]").wait_for()
+    assert page.locator("#id_title").input_value() == "Feria de la Transparencia 2026"
+    assert not Fair.objects.exists()
+    axe(page)
+    page.fill("#id_place", "Plaza de la Aduana")
+    page.locator("main form button[type=submit]").last.click()
+    fair = Fair.objects.get()
+    page.wait_for_url(base + fair.get_absolute_url())
+    assert page.locator(f'main a[href="{plan.get_absolute_url()}"]').count() == 1
+    axe(page)
