@@ -142,18 +142,19 @@ SEARCHES: dict[str, list[dict[str, Any]]] = {
         {"sort": "-entidad", "page": 2},
         {"sort": "fecha", "page": 10},
         {"sort": "-valor", "contract_type": "Obra", "page": 4},
+        {"sort": "-fecha", "page": 20},
         {"sort": "-fecha", "page": 40},
-        {"sort": "-fecha", "page": 400},
     ],
-    "no filter, first pages": [
+    # The list counts at most search.COUNT_CAP (1,000) matches: 40 pages of 25.
+    "no filter, pages 1 to 40": [
         {},
         {"page": 2},
         {"page": 3},
+        {"page": 5},
+        {"page": 10},
         {"page": 20},
-        {"page": 100},
-        {"page": 200},
-        {"page": 300},
-        {"page": 399},
+        {"page": 30},
+        {"page": 40},
     ],
 }
 
