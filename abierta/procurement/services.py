@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
 from abierta.core.cache import bump_version
@@ -66,7 +66,13 @@ def _contract_amount(value: Decimal | None, original: Decimal | None) -> Decimal
 def plan_match_contracts(*, plan: ProcurementPlan) -> MatchSummary:
     """Recompute which of the plan's lines became contracts (the rule is in the module docstring)."""
     through = PlanLine.contracts.through
-    through.objects.filter(planline__plan=plan).delete()
+    # One statement, no per-row delete signals (each would bump the page-cache version).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(through._meta.db_table)} WHERE planline_id IN "  # noqa: S608
+            f"(SELECT id FROM {connection.ops.quote_name(PlanLine._meta.db_table)} WHERE plan_id = %s)",
+            [plan.pk],
+        )
     summary = MatchSummary()
     if not plan.entity_nit:
         bump_version(sender=PlanLine)

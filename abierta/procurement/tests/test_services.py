@@ -167,3 +167,24 @@ def test_the_import_matches_and_paa_match_command(plan: ProcurementPlan, tmp_pat
     call_command("paa_match", "--year", "2024", stdout=out)
     assert "1 líneas con contrato, de 1 contratos" in out.getvalue()
     assert linked(plan) == {3: [c.pk]}
+
+
+def test_matching_again_sends_no_delete_signal_per_link(plan: ProcurementPlan) -> None:
+    from django.db.models.signals import post_delete
+
+    for n in range(3, 8):
+        line(plan, n, "80111600", "20000000")
+        contract("V1.80111600", "20000000")
+    assert plan_match_contracts(plan=plan).lines == 5
+    deleted: list[object] = []
+
+    def record(sender: object, **kwargs: object) -> None:
+        deleted.append(sender)
+
+    post_delete.connect(record)
+    try:
+        assert plan_match_contracts(plan=plan).lines == 5
+    finally:
+        post_delete.disconnect(record)
+    assert deleted == []
+    assert PlanLine.contracts.through.objects.count() == 5
