@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import ijson
+from django.db import connection
+from django.db.models import JSONField
 from django.utils import timezone
 
 from abierta.core.importing import BatchResult, FormatError, RowRejected
@@ -169,6 +171,28 @@ class ContractItem:
     columns: dict[str, Any]
 
 
+def _copy_insert(contracts: list[Contract]) -> None:
+    """Insert new contracts with PostgreSQL's COPY: several times faster than a bulk INSERT of large JSON
+    documents (psycopg quotes and splits a client-side INSERT of 35,000 parameters in Python)."""
+    fields = [f for f in Contract._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(Contract._meta.db_table)
+    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608 (names from the model)
+            for contract in contracts:
+                copy.write_row(
+                    [
+                        json.dumps(getattr(contract, name), ensure_ascii=False)
+                        if name in json_fields
+                        else getattr(contract, name)
+                        for name in names
+                    ]
+                )
+
+
 class _ContractWriter:
     """What both importers share: write a batch of compiled releases as Contract rows."""
 
@@ -192,7 +216,9 @@ class _ContractWriter:
             contract = existing.get(item.ocid)
             if contract is None:
                 fields = {name: item.columns[name] for name in COLUMN_FIELDS}
-                new.append(Contract(ocid=item.ocid, source=self.source, release=item.release, **fields))
+                new.append(
+                    Contract(ocid=item.ocid, source=self.source, release=item.release, imported_at=now, **fields)
+                )
                 continue
             if contract.release_hash == item.columns["release_hash"]:
                 result.unchanged += 1
@@ -204,9 +230,15 @@ class _ContractWriter:
             contract.imported_at = now
             changed.append(contract)
         if new:
-            Contract.objects.bulk_create(new)
+            if connection.vendor == "postgresql":
+                _copy_insert(new)
+                self.touched.extend(
+                    Contract.objects.filter(ocid__in=[c.ocid for c in new]).values_list("pk", flat=True)
+                )
+            else:
+                Contract.objects.bulk_create(new)
+                self.touched.extend(c.pk for c in new if c.pk is not None)
             result.created += len(new)
-            self.touched.extend(c.pk for c in new if c.pk is not None)
         if changed:
             Contract.objects.bulk_update(changed, UPDATE_FIELDS)
             result.updated += len(changed)

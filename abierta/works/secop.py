@@ -219,7 +219,9 @@ def _doc_number(value: str) -> str:
 
 def row_to_release(row: Mapping[str, Any]) -> dict[str, Any]:
     """Map one row (column -> string) to an OCDS compiled release; raise RowRejected if it cannot be read."""
-    get = {key: clean(value) for key, value in row.items()}.get
+
+    def get(column: str) -> str | None:
+        return clean(row.get(column))
 
     contract_id = get("id_contrato")
     if contract_id is None:
