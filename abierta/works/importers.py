@@ -181,7 +181,7 @@ def _copy_insert(contracts: list[Contract]) -> None:
     names = [f.attname for f in fields]
     with connection.cursor() as cursor:
         raw: Any = cursor.cursor
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608 (names from the model)
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for contract in contracts:
                 copy.write_row(
                     [
