@@ -29,6 +29,9 @@ from abierta.plans.models import (
     MonitoringReport,
     ProgressUpdate,
 )
+from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
+from abierta.works.publish import ROLE_ORDER, project_id
+from abierta.works.search import ContractFilters, contracts_search, ordered
 
 # The body of a 422 answer (django-ninja's): one entry per invalid parameter.
 VALIDATION_ERROR = {
@@ -929,3 +932,375 @@ def initiatives_list(
     if selected is not None:
         qs = qs.filter(selected=selected)
     return qs.order_by("plan__slug", "number")
+
+
+# Contracts and public works (issue 4) ------------------------------------------------------------
+
+CONTRACT_NUMBERS = (
+    "Amounts are in Colombian pesos (COP), JSON numbers; null means not in the source. "
+    "Los valores están en pesos colombianos."
+)
+
+
+def _money(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# The models' choices are all called Status, Sector, Role…: named apart here, each gets its own
+# OpenAPI component (two enums of one name would share one, and reject each other's values).
+WorkStatus = StrEnum("WorkStatus", {c.name: c.value for c in Work.Status})  # type: ignore[misc]
+WorkSector = StrEnum("WorkSector", {c.name: c.value for c in Work.Sector})  # type: ignore[misc]
+WorkLocalidad = StrEnum("WorkLocalidad", {c.name: c.value for c in Work.Localidad})  # type: ignore[misc]
+WorkContractRole = StrEnum("WorkContractRole", {c.name: c.value for c in WorkContract.Role})  # type: ignore[misc]
+
+
+class ContractSort(StrEnum):
+    """Sort orders of the contract search (as on the HTML search page)."""
+
+    NEWEST = "-fecha"
+    OLDEST = "fecha"
+    VALUE_DESC = "-valor"
+    VALUE_ASC = "valor"
+    SUPPLIER = "contratista"
+    SUPPLIER_DESC = "-contratista"
+    ENTITY = "entidad"
+    ENTITY_DESC = "-entidad"
+    RELEVANCE = "relevancia"
+
+
+CONTRACT_COLUMNS = (
+    "ocid",
+    "contract_id",
+    "process_id",
+    "buyer_name",
+    "buyer_nit",
+    "supplier_name",
+    "supplier_doc_type",
+    "supplier_doc",
+    "title",
+    "modality",
+    "contract_type",
+    "status",
+    "procurement_method",
+    "signed_on",
+    "start_on",
+    "end_on",
+    "year",
+    "value",
+    "original_value",
+    "value_added",
+    "estimate_value",
+    "paid",
+    "days_added",
+    "original_term_days",
+    "bidders",
+    "tender_period_days",
+    "url",
+    "flags",
+)
+
+
+class ContractOut(Schema):
+    ocid: str
+    contract_id: str = Field(..., description="SECOP contract number (CO1.PCCNTR.…); empty: none.")
+    process_id: str = Field(..., description="SECOP process number; empty: none.")
+    buyer_name: str
+    buyer_nit: str
+    supplier_name: str
+    supplier_doc_type: str
+    supplier_doc: str = Field(..., description="The contractor's document number, as SECOP publishes it.")
+    title: str = Field(..., description="Object of the contract.")
+    modality: str
+    contract_type: str
+    status: str = Field(..., description="Status as SECOP writes it (for example «En ejecución»).")
+    procurement_method: str = Field(..., description="OCDS procurement method: open, selective, limited, direct.")
+    signed_on: datetime.date | None
+    start_on: datetime.date | None
+    end_on: datetime.date | None
+    year: int | None
+    value: float | None = Field(..., description="Current value, additions included.")
+    original_value: float | None
+    value_added: float | None = Field(..., description="Value added by amendments.")
+    estimate_value: float | None = Field(..., description="Estimated value of the process.")
+    paid: float | None
+    days_added: int | None
+    original_term_days: int | None
+    bidders: int | None
+    tender_period_days: int | None
+    secop_url: str = Field(..., description="The contract's page on SECOP; empty: none.")
+    flags: list[str] = Field(..., description="Codes of the red flags raised (see the contract's page).")
+    url: str = Field(..., description="Path of the contract's page on this site.")
+    ocds_url: str = Field(..., description="Path of the contract's OCDS release package.")
+
+    @staticmethod
+    def resolve_value(obj: Contract) -> float | None:
+        return _money(obj.value)
+
+    @staticmethod
+    def resolve_original_value(obj: Contract) -> float | None:
+        return _money(obj.original_value)
+
+    @staticmethod
+    def resolve_value_added(obj: Contract) -> float | None:
+        return _money(obj.value_added)
+
+    @staticmethod
+    def resolve_estimate_value(obj: Contract) -> float | None:
+        return _money(obj.estimate_value)
+
+    @staticmethod
+    def resolve_paid(obj: Contract) -> float | None:
+        return _money(obj.paid)
+
+    @staticmethod
+    def resolve_secop_url(obj: Contract) -> str:
+        return obj.url
+
+    @staticmethod
+    def resolve_flags(obj: Contract) -> list[str]:
+        return [str(f) for f in obj.flags] if isinstance(obj.flags, list) else []
+
+    @staticmethod
+    def resolve_url(obj: Contract) -> str:
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_ocds_url(obj: Contract) -> str:
+        return reverse("works_files:contract_release", kwargs={"ocid": obj.ocid})
+
+
+class ContractWorkOut(Schema):
+    code: str
+    name: str
+    role: WorkContractRole
+    url: str
+
+
+class ContractDetailOut(ContractOut):
+    works: list[ContractWorkOut] = Field(..., description="Published public works this contract belongs to.")
+
+    @staticmethod
+    def resolve_works(obj: Contract) -> list[dict[str, Any]]:
+        links = obj.work_links.filter(work__is_published=True).select_related("work").order_by("work__name")
+        return [
+            {"code": link.work.code, "name": link.work.name, "role": link.role, "url": link.work.get_absolute_url()}
+            for link in links
+        ]
+
+
+def _money_digits(value: object) -> object:
+    """Like ``Digits``, for amounts in pesos: up to 16 digits (the largest contracts pass 10¹²)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{1,16}(\.0+)?", value):
+        raise ValueError("expected a whole number written with digits")
+    return value
+
+
+Money = Annotated[int, Field(ge=0, le=10**15), BeforeValidator(_money_digits)]
+Year = Annotated[int, Field(ge=1990, le=2100), Digits]
+
+
+@api.get(
+    "/contracts",
+    response=list[ContractOut],
+    tags=["contracts"],
+    summary="Search contracts",
+    description="Contracts of the district (SECOP II and OCDS), with the HTML search's filters: "
+    "`q` (full text in Spanish on object, contractor and entity), `entity` (NIT or part of the name), "
+    "`supplier` (document number or part of the name), `modality`, `contract_type`, `status` "
+    "(exact, as SECOP writes them), `year`, `value_min` and `value_max` (COP), `flag` (a red flag's code), "
+    "`sort`. Búsqueda de contratos. " + CONTRACT_NUMBERS + " " + PATHS,
+)
+@paginate(Paged)
+def contracts_list(
+    request: HttpRequest,
+    q: Text | None = None,
+    entity: Text | None = None,
+    supplier: Text | None = None,
+    modality: Text | None = None,
+    contract_type: Text | None = None,
+    status: Text | None = None,
+    year: Year | None = None,
+    value_min: Money | None = None,
+    value_max: Money | None = None,
+    flag: Text | None = None,
+    sort: ContractSort | None = None,
+) -> QuerySet[Contract]:
+    filters = ContractFilters(
+        text=q or "",
+        entity=entity or "",
+        supplier=supplier or "",
+        modality=modality or "",
+        contract_type=contract_type or "",
+        status=status or "",
+        year=year,
+        value_min=None if value_min is None else Decimal(value_min),
+        value_max=None if value_max is None else Decimal(value_max),
+        flag=flag or "",
+        sort=sort.value if sort else "",
+    )
+    return ordered(contracts_search(filters), filters).only(*CONTRACT_COLUMNS)
+
+
+@api.get(
+    "/contracts/{ocid}",
+    response={200: ContractDetailOut, 404: ErrorOut},
+    tags=["contracts"],
+    summary="One contract",
+    description="One contract by its OCDS ocid, with the public works it belongs to. Its whole OCDS "
+    "release is at `ocds_url`. " + CONTRACT_NUMBERS + " " + PATHS,
+)
+def contract_get(request: HttpRequest, ocid: Text) -> Contract:
+    return get_object_or_404(Contract.objects.only(*CONTRACT_COLUMNS), ocid=ocid)
+
+
+class WorkContractOut(Schema):
+    role: WorkContractRole
+    ocid: str = Field(..., alias="contract.ocid")
+    contract_id: str = Field(..., alias="contract.contract_id")
+    supplier_name: str = Field(..., alias="contract.supplier_name")
+    value: float | None
+    url: str
+
+    @staticmethod
+    def resolve_value(obj: WorkContract) -> float | None:
+        return _money(obj.contract.value)
+
+    @staticmethod
+    def resolve_url(obj: WorkContract) -> str:
+        return obj.contract.get_absolute_url()
+
+
+class WorkOut(Schema):
+    code: str = Field(..., description="The work's public code, printed as a QR code on its billboard.")
+    name: str
+    description: str
+    sector: WorkSector
+    status: WorkStatus
+    office: InstitutionOut
+    address: str
+    localidad: WorkLocalidad | None = Field(..., description="null: not recorded.")
+    ucg: int | None = Field(..., description="Unidad Comunera de Gobierno (1 to 15); null: not recorded.")
+    latitude: float | None
+    longitude: float | None
+    budget: float | None
+    physical_progress: float = Field(..., description="Physical progress, 0 to 100 (%).")
+    financial_progress: float = Field(..., description="Financial progress, 0 to 100 (%).")
+    start_on: datetime.date | None
+    end_on: datetime.date | None = Field(..., description="Planned end date.")
+    oc4ids_id: str = Field(..., description="The work's id in the OC4IDS publication (/oc4ids/projects.json).")
+    url: str
+    contracts: list[WorkContractOut]
+
+    @staticmethod
+    def resolve_localidad(obj: Work) -> str | None:
+        return obj.localidad or None
+
+    @staticmethod
+    def resolve_latitude(obj: Work) -> float | None:
+        return _num(obj.latitude)
+
+    @staticmethod
+    def resolve_longitude(obj: Work) -> float | None:
+        return _num(obj.longitude)
+
+    @staticmethod
+    def resolve_budget(obj: Work) -> float | None:
+        return _num(obj.budget)
+
+    @staticmethod
+    def resolve_physical_progress(obj: Work) -> float:
+        return float(obj.physical_progress)
+
+    @staticmethod
+    def resolve_financial_progress(obj: Work) -> float:
+        return float(obj.financial_progress)
+
+    @staticmethod
+    def resolve_oc4ids_id(obj: Work) -> str:
+        return project_id(obj)
+
+    @staticmethod
+    def resolve_url(obj: Work) -> str:
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_contracts(obj: Work) -> list[WorkContract]:
+        # The works contract first, then its interventoría, designs and the rest.
+        return sorted(obj.work_contracts.all(), key=lambda link: (ROLE_ORDER.get(link.role, 9), link.pk))
+
+
+class WorkUpdateOut(Schema):
+    date: datetime.date
+    physical_progress: float
+    financial_progress: float
+    text: str
+
+    @staticmethod
+    def resolve_physical_progress(obj: WorkUpdate) -> float:
+        return float(obj.physical_progress)
+
+    @staticmethod
+    def resolve_financial_progress(obj: WorkUpdate) -> float:
+        return float(obj.financial_progress)
+
+
+class WorkDetailOut(WorkOut):
+    updates: list[WorkUpdateOut] = Field(..., description="Dated progress reports, newest first.")
+
+    @staticmethod
+    def resolve_updates(obj: Work) -> list[WorkUpdate]:
+        return list(obj.updates.all())
+
+
+def _works() -> QuerySet[Work]:
+    links = WorkContract.objects.select_related("contract").order_by("pk")
+    return (
+        Work.objects.filter(is_published=True)
+        .select_related("office")
+        .prefetch_related(Prefetch("work_contracts", queryset=links))
+    )
+
+
+@api.get(
+    "/works",
+    response=list[WorkOut],
+    tags=["works"],
+    summary="List public works",
+    description="Published public works (obras) with their progress and contracts. Filters: `status`, "
+    "`sector`, `localidad`, `ucg`, `office` (slug). Obras públicas. " + CONTRACT_NUMBERS + " " + PATHS,
+)
+@paginate(Paged)
+def works_list(
+    request: HttpRequest,
+    status: WorkStatus | None = None,
+    sector: WorkSector | None = None,
+    localidad: WorkLocalidad | None = None,
+    ucg: Annotated[int, Field(ge=1, le=15), Digits] | None = None,
+    office: Text | None = None,
+) -> QuerySet[Work]:
+    qs = _works()
+    if status:
+        qs = qs.filter(status=status)
+    if sector:
+        qs = qs.filter(sector=sector)
+    if localidad:
+        qs = qs.filter(localidad=localidad)
+    if ucg is not None:
+        qs = qs.filter(ucg=ucg)
+    if office:
+        qs = qs.filter(office__slug=office)
+    return qs.order_by("name", "id")
+
+
+@api.get(
+    "/works/{code}",
+    response={200: WorkDetailOut, 404: ErrorOut},
+    tags=["works"],
+    summary="One public work",
+    description="One published work by its code, with its contracts and dated progress updates. "
+    + CONTRACT_NUMBERS
+    + " "
+    + PATHS,
+)
+def work_get(request: HttpRequest, code: Text) -> Work:
+    return get_object_or_404(_works().prefetch_related("updates"), code=code)
