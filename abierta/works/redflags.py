@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -66,20 +66,20 @@ class Flag:
     level: Level
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """A flag's outcome on a contract, and why: the reason is translated and formatted only when read
     (refreshing 100,000 contracts needs the outcomes, not the sentences)."""
 
     flag: Flag
     outcome: Outcome
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] | None = None
 
     @property
     def reason(self) -> str:
-        values = {k: _format(k, v) for k, v in self.context.items()}
-        return _g(self.template) % values if values else _g(self.template)
+        if not self.context:
+            return _g(self.template)
+        return _g(self.template) % {k: _format(k, v) for k, v in self.context.items()}
 
 
 def _format(key: str, value: Any) -> str:
@@ -531,8 +531,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the flags read of a contract (a model instance or a ``values_list`` row)."""
 
     buyer_nit: str

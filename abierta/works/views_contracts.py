@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -154,8 +153,7 @@ def contract_csv(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return _list_page(request, form, None, status=400)
     filters = form.filters()
-    with translation.override(settings.LANGUAGE_CODE):
-        response = StreamingHttpResponse(_csv_rows(filters), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_csv_rows(filters), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="contratos-{stamp}.csv"'
     response["Access-Control-Allow-Origin"] = "*"
