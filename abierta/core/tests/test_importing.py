@@ -1,0 +1,121 @@
+"""The shared import framework (run_import), with a tiny importer of "key,number" lines."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from abierta.core.importing import BatchResult, FormatError, RowRejected, run_import, write_report
+from abierta.core.models import ImportRun, Institution
+
+pytestmark = pytest.mark.django_db
+
+
+class LinesImporter:
+    """Each line "slug,name" becomes an Institution; the header must be "slug,name"."""
+
+    kind = "test-lines"
+    model = Institution
+
+    def __init__(self, *, die_on_batch: int = 0) -> None:
+        self.batches = 0
+        self.die_on_batch = die_on_batch
+        self.finished: list[int] = []
+
+    def options(self) -> dict[str, Any]:
+        return {}
+
+    def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        lines = io.TextIOWrapper(stream, encoding="utf-8")
+        if lines.readline().strip() != "slug,name":
+            raise FormatError("Falta el encabezado slug,name.")
+        for number, line in enumerate(lines, 2):
+            yield number, line.rstrip("\n")
+
+    def convert(self, line: int, raw: Any) -> tuple[str, str]:
+        slug, _, name = raw.partition(",")
+        if not name:
+            raise RowRejected("falta el nombre")
+        return slug, name
+
+    def apply(self, items: list[tuple[int, tuple[str, str]]]) -> BatchResult:
+        self.batches += 1
+        if self.batches == self.die_on_batch:
+            raise KeyboardInterrupt
+        result = BatchResult()
+        for line, (slug, name) in items:
+            if slug == "repetido":
+                result.rejected.append((line, "repetido"))
+                continue
+            _, created = Institution.objects.update_or_create(slug=slug, defaults={"name": name})
+            if created:
+                result.created += 1
+            else:
+                result.unchanged += 1
+        return result
+
+    def finish(self, run: ImportRun) -> None:
+        self.finished.append(run.pk)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "datos.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+FILE = "slug,name\na,Uno\nb,Dos\nc\nd,Cuatro\nrepetido,X\ne,Cinco\n"
+
+
+def test_counts_rejections_and_report(tmp_path: Path) -> None:
+    importer = LinesImporter()
+    run = run_import(importer, write(tmp_path, FILE), batch_size=2, out=io.StringIO(), progress=False)
+    assert run.status == ImportRun.Status.FINISHED
+    assert (run.read, run.created, run.unchanged, run.rejected, run.committed_line) == (6, 4, 0, 2, 7)
+    assert importer.finished == [run.pk]
+    out = io.StringIO()
+    write_report(run, out)
+    assert out.getvalue() == (
+        "Archivo datos.csv: 6 filas leídas, 4 creadas, 0 actualizadas, 0 sin cambios, 2 rechazadas.\n"
+        "  línea 4: falta el nombre\n"
+        "  línea 6: repetido\n"
+    )
+
+
+def test_wrong_format_writes_nothing(tmp_path: Path) -> None:
+    run = run_import(LinesImporter(), write(tmp_path, "otra,cosa\na,b\n"), out=io.StringIO(), progress=False)
+    assert run.status == ImportRun.Status.FAILED
+    assert Institution.objects.count() == 0
+    out = io.StringIO()
+    write_report(run, out)
+    assert out.getvalue() == "El archivo datos.csv no se importó: Falta el encabezado slug,name.\n"
+
+
+def test_resume_after_a_kill(tmp_path: Path) -> None:
+    path = write(tmp_path, FILE)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(LinesImporter(die_on_batch=2), path, batch_size=2, out=io.StringIO(), progress=False)
+    killed = ImportRun.objects.get()
+    assert (killed.status, killed.read, killed.committed_line) == (ImportRun.Status.RUNNING, 2, 3)
+    assert sorted(Institution.objects.values_list("slug", flat=True)) == ["a", "b"]
+    resumed = run_import(LinesImporter(), path, batch_size=2, out=io.StringIO(), progress=False)
+    assert resumed.pk == killed.pk
+    assert (resumed.read, resumed.created, resumed.rejected) == (6, 4, 2)
+    assert sorted(Institution.objects.values_list("slug", flat=True)) == ["a", "b", "d", "e"]
+    # A finished file imported again is a new run with nothing changed.
+    again = run_import(LinesImporter(), path, batch_size=2, out=io.StringIO(), progress=False)
+    assert again.pk != resumed.pk
+    assert (again.read, again.created, again.unchanged, again.rejected) == (6, 0, 4, 2)
+
+
+def test_progress_bar(tmp_path: Path) -> None:
+    out = io.StringIO()
+    run_import(LinesImporter(), write(tmp_path, FILE), out=out, progress=True)
+    assert out.getvalue().endswith("100.0%  6 filas\n")
+    silent = io.StringIO()
+    run_import(LinesImporter(), write(tmp_path, FILE), out=silent)  # not a terminal: no bar
+    assert silent.getvalue() == ""
