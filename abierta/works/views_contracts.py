@@ -212,7 +212,9 @@ def _story(contract: Contract) -> dict[str, Any]:
             classification = item.get("classification") or {}
             items.append(
                 {
-                    "code": classification.get("id", ""),
+                    # SECOP I puts the UNSPSC code in the item's id and leaves the classification's empty.
+                    "code": classification.get("id")
+                    or (item.get("id", "") if classification.get("scheme") == "UNSPSC" else ""),
                     "scheme": classification.get("scheme", ""),
                     "description": item.get("description") or classification.get("description", ""),
                     "quantity": item.get("quantity"),

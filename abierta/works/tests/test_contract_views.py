@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -268,3 +270,30 @@ def test_anonymous_pages_are_cached_and_refreshed_with_the_flags(client: Client)
     refresh_flags()  # raises "oferente_unico": the cached page must not be served
     again = client.get(c.get_absolute_url())
     assert again["X-Page-Cache"] == "miss"
+
+
+SAMPLE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ocds" / "colombia-secop1-sample" / "sample"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared real data is not here")
+def test_real_secop_releases_show_on_the_contract_page(client: Client) -> None:
+    """Real releases, real-world quality (malformed dates, extra fields): the page never breaks."""
+    pages = 0
+    for path in sorted((SAMPLE / "releases").glob("*.json")) + sorted((SAMPLE / "records").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        # A release, or a record (this sample's records are bare objects with a compiled release).
+        records = data.get("records") or [data]
+        releases = [r["compiledRelease"] for r in records if "compiledRelease" in r] or [data]
+        for release in releases:
+            if Contract.objects.filter(ocid=release["ocid"]).exists():
+                continue
+            c = make_contract(ocid=release["ocid"], release=release, url=release.get("urlSECOP", ""))
+            response = client.get(c.get_absolute_url())
+            assert response.status_code == 200, path.name
+            pages += 1
+            if path.name.startswith("ocds-k50g02-11-11-452228"):
+                # UNSPSC code from the item's id (SECOP I quirk), tender dates, the SECOP link.
+                html = response.content.decode()
+                assert str(release["tender"]["items"][0]["id"]) in html
+                assert "contratos.gov.co/consultas/detalleProceso.do?numConstancia=11-11-452228" in html
+    assert pages >= 20
