@@ -440,3 +440,16 @@ def test_the_real_secop1_records_round_trip_to_valid_ocds(client: Client) -> Non
         assert [c.get("value") for c in published.get("contracts", [])] == [
             c.get("value") for c in stored.get("contracts", [])
         ]
+
+
+@pytest.mark.django_db
+def test_pages_read_a_fixed_number_of_queries(django_assert_max_num_queries: Any) -> None:
+    """One query for the page's keys and a few per chunk of 100, whatever the number of rows."""
+    for _ in range(6):
+        make_work(contracts=2)
+    with django_assert_max_num_queries(4):
+        body = b"".join(publish.project_package_chunks(publish.work_page(publish.Cursor())))
+    assert len(json.loads(body)["projects"]) == 6
+    with django_assert_max_num_queries(2):
+        body = b"".join(publish.record_package_chunks(publish.contract_page(publish.Cursor())))
+    assert len(json.loads(body)["records"]) == 12
