@@ -132,6 +132,12 @@ def header_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
+@functools.lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """normalize() of the few distinct values of a coded column (modality, status, type), cached."""
+    return normalize(text)
+
+
 def clean(value: Any) -> str | None:
     """The text of a cell, None when missing ("No Definido", empty)."""
     if value is None:
@@ -206,7 +212,7 @@ def _money(amount: Decimal) -> dict[str, Any]:
 def _scheme(doc_type: str | None) -> str:
     if doc_type is None:
         return "CO-OTRO"
-    key = normalize(doc_type)
+    key = _key(doc_type)
     if key in DOCUMENT_SCHEMES:
         return DOCUMENT_SCHEMES[key]
     return "CO-" + re.sub(r"[^A-Z0-9]+", "-", key.upper()).strip("-")[:20]
@@ -328,7 +334,7 @@ def row_to_release(row: Mapping[str, Any]) -> dict[str, Any]:
     if get("descripcion_del_proceso"):
         tender["description"] = get("descripcion_del_proceso")
     if modality:
-        method = MODALITY_METHOD.get(normalize(modality))
+        method = MODALITY_METHOD.get(_key(modality))
         if method:
             tender["procurementMethod"] = method
         tender["procurementMethodDetails"] = modality
@@ -336,10 +342,10 @@ def row_to_release(row: Mapping[str, Any]) -> dict[str, Any]:
         tender["procurementMethodRationale"] = get("justificacion_modalidad_de")
     contract_type = get("tipo_de_contrato")
     if contract_type:
-        category = CATEGORY_MAP.get(normalize(contract_type))
+        category = CATEGORY_MAP.get(_key(contract_type))
         if category:
             tender["mainProcurementCategory"] = category
-        if normalize(contract_type) in ("consultoria", "interventoria"):
+        if _key(contract_type) in ("consultoria", "interventoria"):
             tender["additionalProcurementCategories"] = ["consultingServices"]
         tender["mainProcurementCategoryDetails"] = contract_type
     unspsc = get("codigo_de_categoria_principal")
@@ -349,7 +355,7 @@ def row_to_release(row: Mapping[str, Any]) -> dict[str, Any]:
     tender["procuringEntity"] = {"id": buyer_id, "name": buyer_name}
 
     status_text = get("estado_contrato")
-    status = STATUS_MAP.get(normalize(status_text)) if status_text else None
+    status = STATUS_MAP.get(_key(status_text)) if status_text else None
 
     award: dict[str, Any] = {"id": contract_id, "status": "cancelled" if status == "cancelled" else "active"}
     if value is not None:
