@@ -1108,6 +1108,7 @@ Year = Annotated[int, Field(ge=1990, le=2100), Digits]
     "`q` (full text in Spanish on object, contractor and entity), `entity` (NIT or part of the name), "
     "`supplier` (document number or part of the name), `modality`, `contract_type`, `status` "
     "(exact, as SECOP writes them), `year`, `value_min` and `value_max` (COP), `flag` (a red flag's code), "
+    "`flagged` (true: any red flag), "
     "`sort`. Búsqueda de contratos. " + CONTRACT_NUMBERS + " " + PATHS,
 )
 @paginate(Paged)
@@ -1123,6 +1124,7 @@ def contracts_list(
     value_min: Money | None = None,
     value_max: Money | None = None,
     flag: Text | None = None,
+    flagged: bool | None = None,
     sort: ContractSort | None = None,
 ) -> QuerySet[Contract]:
     filters = ContractFilters(
@@ -1136,6 +1138,7 @@ def contracts_list(
         value_min=None if value_min is None else Decimal(value_min),
         value_max=None if value_max is None else Decimal(value_max),
         flag=flag or "",
+        flagged=bool(flagged),
         sort=sort.value if sort else "",
     )
     return ordered(contracts_search(filters), filters).only(*CONTRACT_COLUMNS)
