@@ -122,7 +122,6 @@ MODALITIES = {
 YES = {"si", "s", "yes", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 EMPTY = {"", "na", "n/a", "-", "no aplica", "null", "none"}
-MAX_CODES_CHARS = 500
 MAX_VALUE = Decimal("1e17")  # the columns hold 18 digits before the point
 
 _SPACES = re.compile(r"\s+")
@@ -154,19 +153,13 @@ def normalize_nit(value: str) -> str:
 
 def parse_codes(value: Any) -> str:
     """ "80111607;80111604" -> the same, deduplicated. An empty cell is allowed (SECOP II accepts lines
-    without a code; they cannot be searched by code nor matched to contracts). The column holds 500
-    characters (55 codes): a longer list keeps its first 55 codes (decision 0012)."""
+    without a code; they cannot be searched by code nor matched to contracts). Every code is kept."""
     text = clean_text(value)
     codes = [c.strip() for c in re.split(r"[;,\s]+", text) if c.strip()]
     for code in codes:
         if not _CODE.match(code):
             raise RowRejected(f"Código UNSPSC no válido: «{code}» (se esperan 8 dígitos).")
-    kept: list[str] = []
-    for code in dict.fromkeys(codes):
-        if len(kept) * 9 + 8 > MAX_CODES_CHARS:
-            break
-        kept.append(code)
-    return ";".join(kept)
+    return ";".join(dict.fromkeys(codes))
 
 
 def parse_month(value: Any, column: str) -> int | None:

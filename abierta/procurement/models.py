@@ -48,7 +48,7 @@ class PlanLine(models.Model):
 
     plan = models.ForeignKey(ProcurementPlan, on_delete=models.CASCADE, related_name="lines")
     line = models.PositiveIntegerField(_("line in the file"))
-    unspsc_codes = models.CharField(_("UNSPSC codes"), max_length=500, blank=True, db_index=True)
+    unspsc_codes = models.TextField(_("UNSPSC codes"), blank=True)
     description = models.TextField(_("description"))
     start_month = models.PositiveSmallIntegerField(_("estimated start month"), null=True, blank=True)
     offer_month = models.PositiveSmallIntegerField(_("estimated offer month"), null=True, blank=True)

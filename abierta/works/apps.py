@@ -6,3 +6,6 @@ class WorksConfig(AppConfig):
     name = "abierta.works"
     verbose_name = _("Public works and contracts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from abierta.works import datasets  # noqa: F401  (registers the open datasets)

@@ -29,6 +29,8 @@ from abierta.plans.models import (
     MonitoringReport,
     ProgressUpdate,
 )
+from abierta.procurement.tests.factories import make_plan_line
+from abierta.works.tests.factories import make_work
 from factories import World
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -42,6 +44,8 @@ FORMULA = '=HYPERLINK("http://evil.example")'
 def data(world: World) -> World:
     """At least one row in every dataset, with accents and a would-be formula."""
     make_dev_plan(world)
+    make_plan_line()
+    make_work()
     plan = world.plan
     table = WorkingTable.objects.create(
         plan=plan,

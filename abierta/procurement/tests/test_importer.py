@@ -110,10 +110,9 @@ def test_cartagena_lines_and_long_code_lists() -> None:
     book.close()
     assert in_file > 50
     assert PlanLine.objects.filter(location="Bolívar - Cartagena").count() == in_file
-    # Line 327 lists 61 codes: the column holds the first 55.
+    # Line 327 lists 61 codes: every one is kept.
     long = PlanLine.objects.get(line=327)
-    assert len(long.unspsc_codes.split(";")) == 55
-    assert len(long.unspsc_codes) <= 500
+    assert len(long.unspsc_codes.split(";")) == 61
     assert PlanLine.objects.get(line=5).modality == "Contratación directa (con ofertas)"
 
 
