@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -405,8 +406,15 @@ def entity_key(buyer_nit: str, buyer_name: str) -> str:
 
 
 def _entity_filter(keys: Iterable[str]) -> Q:
-    keys = list(keys)
-    return Q(buyer_nit__in=keys) | Q(buyer_nit="", buyer_name__in=keys)
+    """The contracts of these entities. NITs and names apart, so that both arms use the NIT index."""
+    nits = [k for k in keys if k.isdigit()]
+    names = [k for k in keys if not k.isdigit()]
+    cond = Q(pk__in=[])
+    if nits:
+        cond |= Q(buyer_nit__in=nits)
+    if names:
+        cond |= Q(buyer_nit="", buyer_name__in=names)
+    return cond
 
 
 def compute_indicators(
@@ -498,14 +506,36 @@ def _max_name() -> Max:
     return Max("buyer_name")
 
 
+def _indicators_key(suffix: str) -> str:
+    return f"works:redflag-indicators:{current_version()}:{timezone.localdate().isoformat()}:{suffix}"
+
+
 def cached_indicators() -> dict[str, EntityIndicators]:
-    """All entities' indicators, computed once per content version (the pages read them)."""
-    key = f"works:redflag-indicators:{current_version()}:{timezone.localdate().isoformat()}"
+    """All entities' indicators, computed once per content version and day (the pages read them).
+
+    The day is part of the key: "the year is not over" and "the election has not happened" change
+    with it.
+    """
+    key = _indicators_key("*")
     found: dict[str, EntityIndicators] | None = cache.get(key)
     if found is None:
         found = compute_indicators()
         cache.set(key, found, 24 * 3600)
     return found
+
+
+def cached_entity_indicators(entity: str) -> EntityIndicators | None:
+    """One entity's indicators: from the all-entities cache if it is there, else computed for it
+    alone (a small entity's contracts are a few index lookups, not a pass over the table)."""
+    everything: dict[str, EntityIndicators] | None = cache.get(_indicators_key("*"))
+    if everything is not None:
+        return everything.get(entity)
+    key = _indicators_key(hashlib.sha256(entity.encode()).hexdigest()[:32])
+    found: tuple[EntityIndicators | None] | None = cache.get(key)
+    if found is None:
+        found = (compute_indicators([entity]).get(entity),)
+        cache.set(key, found, 24 * 3600)
+    return found[0]
 
 
 # --- Evaluating one contract --------------------------------------------------------------------
@@ -752,8 +782,8 @@ def raised_codes(f: Facts, indicators: dict[str, EntityIndicators]) -> list[str]
 def contract_evaluations(contract: Contract) -> list[Evaluation]:
     """The three-outcome evaluation of a contract shown on its page."""
     key = entity_key(contract.buyer_nit, contract.buyer_name)
-    indicators = cached_indicators()
-    return evaluate(Facts.of(contract), {key: indicators[key]} if key in indicators else {})
+    indicators = cached_entity_indicators(key)
+    return evaluate(Facts.of(contract), {key: indicators} if indicators is not None else {})
 
 
 # --- Storing the raised flags -------------------------------------------------------------------

@@ -286,7 +286,7 @@ def contract_detail(request: HttpRequest, ocid: str) -> HttpResponse:
     links = WorkContract.objects.filter(contract=contract, work__is_published=True).select_related("work")
     evaluations = redflags.contract_evaluations(contract)
     key = redflags.entity_key(contract.buyer_nit, contract.buyer_name)
-    indicators = redflags.cached_indicators().get(key)
+    indicators = redflags.cached_entity_indicators(key)
     context = {
         "contract": contract,
         "story": _story(contract),
