@@ -87,7 +87,7 @@ def _format(key: str, value: Any) -> str:
     if key == "pct":
         return number_format((value * 100).quantize(Decimal("0.1"))) + " %"
     if key == "money":
-        return "$" + number_format(value.quantize(Decimal(1)), force_grouping=True)
+        return "$ " + number_format(value.quantize(Decimal(1)), force_grouping=True)
     if key == "election":
         return ", ".join(e.label for e in value)
     return str(value)
