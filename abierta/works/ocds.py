@@ -47,65 +47,82 @@ def _id_key(value: Any) -> str:
     return str(value)
 
 
-def _merge_object(target: dict[str, Any], source: dict[str, Any], rules: dict[str, Any]) -> bool:
+def _merge_object(target: dict[str, Any], source: dict[str, Any], rules: dict[str, Any], skip_id: bool = False) -> bool:
     """Merge ``source`` into ``target``; return whether a value (even null) was set at any depth."""
     wrote = False
     for key, value in source.items():
-        sub = rules.get(key, _NO_RULES) if rules else _NO_RULES
-        rule = sub.get("") if sub else None
-        if rule == _OMIT:
+        if skip_id and key == "id":
             continue
-        if value is None:
-            target.pop(key, None)
-            wrote = True
-        elif rule == _WHOLE or not isinstance(value, dict | list):
-            target[key] = value
-            wrote = True
-        elif isinstance(value, list):
+        sub = rules.get(key) if rules else None
+        if sub is None:
+            sub = _NO_RULES
+        else:
+            rule = sub.get("")
+            if rule is _OMIT:
+                continue
+            if rule is _WHOLE:
+                if value is None:
+                    target.pop(key, None)
+                else:
+                    target[key] = value
+                wrote = True
+                continue
+        kind = type(value)
+        if kind is dict:
             if not value:
                 continue
-            if not all(isinstance(item, dict) for item in value):
+            existing = target.get(key)
+            if type(existing) is dict:
+                if _merge_object(existing, value, sub):
+                    wrote = True
+            else:
+                node: dict[str, Any] = {}
+                if _merge_object(node, value, sub):
+                    target[key] = node
+                    wrote = True
+        elif kind is list:
+            if not value:
+                continue
+            if any(type(item) is not dict for item in value):
                 target[key] = value
                 wrote = True
                 continue
-            existing = target.get(key)
-            created = not isinstance(existing, list)
-            items: list[Any] = [] if created else existing  # type: ignore[assignment]
-            if _merge_array(items, value, sub):
-                wrote = True
-                if created:
+            existing_list = target.get(key)
+            if type(existing_list) is list:
+                if _merge_array(existing_list, value, sub):
+                    wrote = True
+            else:
+                items: list[Any] = []
+                if _merge_array(items, value, sub):
                     target[key] = items
+                    wrote = True
+        elif value is None:
+            target.pop(key, None)
+            wrote = True
         else:
-            if not value:
-                continue
-            existing = target.get(key)
-            created = not isinstance(existing, dict)
-            node: dict[str, Any] = {} if created else existing  # type: ignore[assignment]
-            if _merge_object(node, value, sub):
-                wrote = True
-                if created:
-                    target[key] = node
+            target[key] = value
+            wrote = True
     return wrote
 
 
 def _merge_array(target: list[Any], source: list[dict[str, Any]], rules: dict[str, Any]) -> bool:
     """Identifier merge: objects with the same ``id`` are merged, others appended (in order)."""
     wrote = False
-    index = {_id_key(item["id"]): item for item in target if isinstance(item, dict) and "id" in item}
+    index = {str(item["id"]): item for item in target if type(item) is dict and "id" in item}
     for value in source:
         if not value:
             continue
         if "id" in value:
-            key = _id_key(value["id"])
+            identifier = value["id"]
+            key = str(identifier)  # ocdsmerge compares ids as strings: 1 and "1" are the same object
             existing = index.get(key)
             if existing is not None:
                 # The first id seen stays (as in ocdsmerge); the other fields are merged.
-                rest = {k: v for k, v in value.items() if k != "id"}
-                if _merge_object(existing, rest, rules):
+                if _merge_object(existing, value, rules, True):
                     wrote = True
                 continue
-            node: dict[str, Any] = {"id": value["id"]} if value["id"] is not None else {}
-            _merge_object(node, {k: v for k, v in value.items() if k != "id"}, rules)
+            node: dict[str, Any] = {"id": identifier} if identifier is not None else {}
+            _merge_object(node, value, rules, True)
             index[key] = node
             target.append(node)
             wrote = True
@@ -276,7 +293,7 @@ def _repair(node: Any, closed: dict[str, Any], dates: dict[str, Any]) -> None:
 
 
 def canonical_json(release: Release) -> str:
-    return json.dumps(release, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(release, sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
 def release_hash(release: Release) -> str:
@@ -352,8 +369,11 @@ def _digits_nit(value: str) -> str:
     return digits or value
 
 
-def contract_columns(release: Release) -> dict[str, Any]:
-    """The Contract columns of a compiled release (any publisher), keyed by field name."""
+def contract_columns(release: Release, *, canonical: str | None = None) -> dict[str, Any]:
+    """The Contract columns of a compiled release (any publisher), keyed by field name.
+
+    ``canonical`` is ``canonical_json(release)`` when the caller already has it (for the hash).
+    """
     tender = _obj(release, "tender")
     planning = _obj(release, "planning")
     contracts = _dicts(release.get("contracts"))
@@ -499,6 +519,6 @@ def contract_columns(release: Release) -> dict[str, Any]:
         "tender_period_days": tender_period_days,
         "url": url if url.startswith(("http://", "https://")) else "",
         "search_document": search_document(title, supplier_name, buyer_name),
-        "release_hash": release_hash(release),
+        "release_hash": hashlib.sha256((canonical or canonical_json(release)).encode()).hexdigest(),
         "release_date": release_date,
     }
