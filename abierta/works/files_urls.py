@@ -2,12 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-# The open datasets register on import. WorksConfig.ready() should import them; until it does, the
-# URLconf (loaded before any catalog page is served) does.
-from abierta.works import (
-    datasets,  # noqa: F401
-    views_files,
-)
+from abierta.works import views_files
 
 app_name = "works_files"
 urlpatterns: list[URLPattern | URLResolver] = [

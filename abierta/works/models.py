@@ -85,9 +85,12 @@ class Contract(models.Model):
         ordering = ["-signed_on", "-pk"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
+        # The list's sorts by contractor and entity, with the id as tie-breaker (decision 0008).
+        # Sorting by date and value, and the year filter, need NULLS LAST indexes, which SQLite
+        # cannot declare: migration 0003 creates them (and a GIN index on ``flags``) on PostgreSQL.
         indexes = [
-            models.Index(fields=["-signed_on", "-id"], name="works_contract_signed"),
-            models.Index(fields=["value"], name="works_contract_value"),
+            models.Index(fields=["supplier_name", "id"], name="works_contract_supplier"),
+            models.Index(fields=["buyer_name", "id"], name="works_contract_buyer"),
         ]
 
     def __str__(self) -> str:

@@ -63,7 +63,8 @@ def test_demo_contents() -> None:
         ("COCDI0001", Commitment.Completion.COMPLETE),
         ("COCDI0002", Commitment.Completion.SUBSTANTIAL),
     ]
-    assert Institution.objects.filter(kind=Institution.Kind.GOVERNMENT).count() == 7
+    # The plan's seven offices, and the five that carry out the demo's public works.
+    assert Institution.objects.filter(kind=Institution.Kind.GOVERNMENT).count() == 7 + 5
     assert plan.lead_institutions.count() == 7
     assert plan.working_tables.count() == 23
     assert list(plan.working_tables.values_list("number", flat=True)) == list(range(1, 24))
