@@ -82,6 +82,9 @@ TARGET_P99_MS = 50.0
 LOCMEM_MODE = "gunicorn, page cache on, in each worker's memory (default without REDIS_URL)"
 REDIS_MODE = "gunicorn, page cache on, in Redis shared by the workers (REDIS_URL)"
 NGINX_MODE = "nginx, the same HTML as a static file"
+BEACON_MODE = "gunicorn, the visit beacon `/o/<code>/v.gif` (counts the visit; never cached)"
+OFF_MODE = "gunicorn, page cache off (every request rendered)"
+PROXY_MODE = "nginx caching gunicorn's answers (`proxy_cache`, as a CDN in front would), Redis behind"
 TARGET_SHARE = 0.25
 TARGET_BYTES = 50_000  # "50 KB", read as 50,000 bytes (the stricter reading)
 GZIP_LEVEL = 6
@@ -147,6 +150,37 @@ http {{
     default_type "text/html; charset=utf-8";
     location = /healthz {{ return 200 "ok"; }}
     location / {{ try_files /work.html =404; }}
+  }}
+}}
+"""
+
+
+NGINX_PROXY_CONF = """worker_processes 2;
+{user}
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  proxy_cache_path {dir}/cache levels=1:2 keys_zone=pages:20m max_size=500m inactive=10m use_temp_path=off;
+  upstream app {{ server {host}:{app_port}; keepalive 16; }}
+  server {{
+    listen {host}:{port};
+    location = /healthz {{ return 200 "ok"; }}
+    location / {{
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_cache pages;
+      proxy_cache_lock on;
+    }}
   }}
 }}
 """
@@ -249,15 +283,19 @@ def start_gunicorn(env: dict[str, str], data_dir: Path) -> subprocess.Popen[byte
     return gunicorn
 
 
-def start_nginx(page: bytes, data_dir: Path) -> subprocess.Popen[bytes]:
-    ngx = data_dir / "nginx"
-    for sub in ("www", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
+def start_nginx(page: bytes | None, data_dir: Path) -> subprocess.Popen[bytes]:
+    """nginx serving ``page`` as a static file, or (``page`` None) caching gunicorn as a CDN would."""
+    ngx = data_dir / ("nginx" if page is not None else "nginx-proxy")
+    for sub in ("www", "body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
         (ngx / sub).mkdir(parents=True, exist_ok=True)
-    (ngx / "www" / "work.html").write_bytes(page)
     # As root, nginx's workers would switch to "nobody", who cannot read a private temporary folder.
     user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.geteuid() == 0 else ""
     conf = ngx / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(user=user, dir=ngx, host=HOST, port=NGINX_PORT))
+    if page is not None:
+        (ngx / "www" / "work.html").write_bytes(page)
+        conf.write_text(NGINX_CONF.format(user=user, dir=ngx, host=HOST, port=NGINX_PORT))
+    else:
+        conf.write_text(NGINX_PROXY_CONF.format(user=user, dir=ngx, host=HOST, port=NGINX_PORT, app_port=PORT))
     proc = subprocess.Popen(
         ["nginx", "-c", str(conf), "-p", str(ngx)],
         stdout=(ngx / "stdout.log").open("ab"),
@@ -297,7 +335,7 @@ def table(rows: list[dict[str, Any]], nginx_rps: float) -> str:
     ]
     for r in rows:
         share = r["rps"] / nginx_rps if nginx_rps else float("nan")
-        is_nginx = r["server"] == NGINX_MODE
+        is_nginx = r["server"] not in (LOCMEM_MODE, REDIS_MODE, OFF_MODE)
         lines.append(
             f"| {r['server']} | {r['requests']} | {r['rps']:.0f} | {share:.1%} | {r['p50']:.1f} | {r['p90']:.1f} "
             f"| {r['p99']:.1f} | {r['max']:.1f} | {r['non2xx']} | {r['errors']} | {r['bytes_per_request']:,.0f} "
@@ -345,6 +383,8 @@ def main() -> int:
         run([abierta, "collectstatic", "--noinput", "-v0"], env)
         paths_file = data_dir / "paths.txt"
         paths_file.write_text("".join(f"/o/{c}\n" for c in codes))
+        beacons_file = data_dir / "beacons.txt"
+        beacons_file.write_text("".join(f"/o/{c}/v.gif\n" for c in codes))
         first = f"/o/{codes[0]}"
         script = data_dir / "bench.lua"
         script.write_text(WRK_LUA)
@@ -357,7 +397,7 @@ def main() -> int:
         ]
         if REDIS_URL and redis_reachable():
             modes.append((REDIS_MODE, {"ABIERTA_PAGE_CACHE_SECONDS": "600", "REDIS_URL": REDIS_URL}, True))
-        modes.append(("gunicorn, page cache off (every request rendered)", {"ABIERTA_PAGE_CACHE_SECONDS": "0"}, False))
+        modes.append((OFF_MODE, {"ABIERTA_PAGE_CACHE_SECONDS": "0"}, False))
         for mode, mode_env, warm_all in modes:
             if "REDIS_URL" in mode_env:
                 flush_redis()
@@ -384,6 +424,24 @@ def main() -> int:
             log(f"measuring {DURATION} s at {CONNECTIONS} connections ({mode})")
             measured = wrk(BASE, paths_file, first, DURATION, script, data_dir / "o.json")
             rows.append(summarize(mode, measured))
+            if mode == REDIS_MODE:
+                # Every visit also loads the beacon that counts it; it is never cached.
+                log(f"the visit beacon: warm-up {WARMUP} s, then {DURATION} s")
+                wrk(BASE, beacons_file, f"{first}/v.gif", WARMUP, script, data_dir / "warmup.json")
+                measured = wrk(BASE, beacons_file, f"{first}/v.gif", DURATION, script, data_dir / "o.json")
+                rows.append(summarize(BEACON_MODE, measured))
+                # What a CDN in front gives (docs/deploy.md): nginx caching gunicorn's answers.
+                log("nginx caching gunicorn's answers (as a CDN would): every page once, then wrk")
+                nginx = start_nginx(None, data_dir)
+                with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                    statuses = set(pool.map(lambda c: get(f"{NGINX_BASE}/o/{c}")[0], codes))
+                if statuses != {200}:
+                    raise SystemExit(f"proxy warm pass: statuses {statuses}")
+                wrk(NGINX_BASE, paths_file, first, WARMUP, script, data_dir / "warmup.json")
+                measured = wrk(NGINX_BASE, paths_file, first, DURATION, script, data_dir / "o.json")
+                rows.append(summarize(PROXY_MODE, measured))
+                stop_nginx(nginx)
+                nginx = None
             stop(server)
             server = None
             if mode == LOCMEM_MODE:
