@@ -262,6 +262,11 @@ class _ContractWriter:
         # A resumed run did not see the rows of the earlier attempt: recompute every contract's flags.
         complete = self.converted == run.read
         redflags.refresh_flags(self.touched if complete else None)
+        if run.created or run.updated:
+            # Annual procurement plans imported earlier: which of their lines became contracts.
+            from abierta.procurement.services import plans_match_contracts
+
+            plans_match_contracts()
 
 
 class SecopContractsImporter(_ContractWriter):

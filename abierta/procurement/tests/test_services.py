@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.core.management import call_command
 
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_comparison, plan_match_contracts, unspsc_class
+from abierta.procurement.tests.factories import make_plan_line
 from abierta.works.models import Contract
 from abierta.works.tests.factories import make_contract
 
@@ -188,3 +191,32 @@ def test_matching_again_sends_no_delete_signal_per_link(plan: ProcurementPlan) -
         post_delete.disconnect(record)
     assert deleted == []
     assert PlanLine.contracts.through.objects.count() == 5
+
+
+def test_a_contracts_import_matches_plans_imported_before(tmp_path: Path) -> None:
+    """The SECOP II import links plan lines to the contracts it brings: no ``paa_match`` needed."""
+    line = make_plan_line(unspsc_codes="72141003", total_value=Decimal("1500000000"))
+    fixture = Path(__file__).resolve().parents[2] / "works" / "tests" / "data" / "secop_contratos.csv"
+    with fixture.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        row = next(reader)
+        header = reader.fieldnames
+    assert header
+    row.update(
+        {
+            "nit_entidad": "890480184",
+            "id_contrato": "CO1.PCCNTR.99999901",
+            "codigo_de_categoria_principal": "V1.72141003",
+            "valor_del_contrato": "1500000000",
+            "fecha_de_firma": "2024-03-20T00:00:00.000",
+            "fecha_de_inicio_del_contrato": "2024-04-01T00:00:00.000",
+        }
+    )
+    path = tmp_path / "secop.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(row)
+    call_command("import_secop_contratos", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    contract = Contract.objects.get(contract_id="CO1.PCCNTR.99999901")
+    assert list(line.contracts.all()) == [contract]
