@@ -20,7 +20,10 @@ End to end, with no manual step:
    BENCH_DURATION seconds: requests/s, p50/p90/p99, non-2xx answers (3xx included), socket errors;
 4. writes one rendered page to a folder and serves it with nginx (2 worker processes, a minimal
    configuration in a temporary folder, ``daemon off``, access log off) for every ``/o/<code>``,
-   and loads it with the same wrk settings, in the same run: the static baseline;
+   and loads it with the same wrk settings, in the same run: the static baseline. Two more rows,
+   for reading the figures (no target of their own): the visit beacon ``/o/<code>/v.gif`` that
+   every visit also loads (never cached), and nginx caching gunicorn's answers (``proxy_cache``,
+   what a CDN in front does, docs/deploy.md) with the Redis-cached gunicorn behind it;
 5. measures what a visitor downloads: the page's HTML and its stylesheets, gzip-compressed
    (level 6, as a CDN or nginx ``gzip_comp_level 6`` sends them), against the 50 KB target;
 6. prints a table and writes it into docs/benchmarks.md between the ``bench:works`` markers.
