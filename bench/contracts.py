@@ -614,7 +614,8 @@ def main() -> int:
         *facts_extra,
         f"- Command: `{os.path.relpath(sys.executable, ROOT)} bench/contracts.py`, settings BENCH_ROWS={ROWS} "
         f"BENCH_SEED={SEED} BENCH_WORKERS={WORKERS} BENCH_SEARCH_ROUNDS={ROUNDS} BENCH_SEARCH_CLIENTS={CLIENTS}"
-        + (f" BENCH_SKIP={','.join(sorted(SKIP))}" if SKIP else ""),
+        + (f" BENCH_SKIP={','.join(sorted(SKIP))}" if SKIP else "")
+        + (" BENCH_KEEP_FILES=<folder> (files written by an earlier run with the same seed)" if KEEP_FILES else ""),
         "- Targets: " + "; ".join(f"{k}: **{'met' if v else 'MISSED'}**" for k, v in verdicts.items()),
     ]
     parts.append("\n".join(facts))
