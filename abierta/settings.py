@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "abierta.complaints.middleware.ReporterPrivacyMiddleware",
+    "abierta.core.cache.EdgeCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -318,3 +319,5 @@ ABIERTA_MAP_ATTRIBUTION = env(
 )
 # Seconds a CDN or browser may keep the page behind a work's QR code.
 ABIERTA_WORK_PAGE_MAX_AGE = int(env("ABIERTA_WORK_PAGE_MAX_AGE", "300"))
+# Paths answered from the page cache before the middleware stack (abierta.core.cache.EdgeCacheMiddleware).
+ABIERTA_EDGE_CACHE_PATHS = [r"^/(en/)?o/[0-9A-Z]{8}$"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,7 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.translation import get_language
 
 from abierta.core.models import ContentVersion
@@ -76,7 +77,10 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"page:{current_version()}:{get_language()}:{path}"
+        version = getattr(request, "abierta_content_version", None)
+        if version is None:
+            version = current_version()
+        key = f"page:{version}:{get_language()}:{path}"
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit
@@ -95,3 +99,63 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapper
+
+
+class EdgeCacheMiddleware:
+    """The anonymous page cache in front of the whole middleware stack, for the hottest pages.
+
+    For paths matching ``ABIERTA_EDGE_CACHE_PATHS`` (by default the page behind a work's QR code,
+    ``/o/<code>`` and ``/en/o/<code>``), a GET or HEAD without any cookie and without a query string
+    is answered from the cache with the exact status, headers and body that the full stack produced
+    the first time, under the same content version as :func:`public_page` (any save of public
+    content changes the key, so a change shows at once). Only answers the stack itself declared
+    shareable are kept: status 200, ``Cache-Control: public``, no cookie set, not streamed. A hit
+    costs one primary-key query and one cache read; it skips sessions, CSRF, authentication,
+    messages and the view. It sits right after the complaint channel's privacy middleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.paths = [re.compile(p) for p in settings.ABIERTA_EDGE_CACHE_PATHS]
+
+    def _eligible(self, request: HttpRequest) -> bool:
+        return (
+            settings.ABIERTA_PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and not request.META.get("HTTP_COOKIE")
+            and not request.META.get("QUERY_STRING")
+            and any(p.match(request.path_info) for p in self.paths)
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._eligible(request):
+            return self.get_response(request)
+        version = current_version()
+        request.abierta_content_version = version  # type: ignore[attr-defined]  # read by public_page
+        key = f"edge:{version}:{hashlib.sha256(request.path_info.encode()).hexdigest()[:32]}"
+        hit = cache.get(key)
+        if hit is not None:
+            status, headers, content = hit
+            etag = dict(headers).get("ETag")
+            if etag and etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+                not_modified = HttpResponseNotModified()
+                for name, value in headers:
+                    if name in ("ETag", "Cache-Control", "Vary", "Content-Language"):
+                        not_modified[name] = value
+                return not_modified
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "edge-hit"
+            return response
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+            and "public" in response.get("Cache-Control", "")
+            and request.method == "GET"
+        ):
+            headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
+            cache.set(key, (200, headers, response.content), settings.ABIERTA_PAGE_CACHE_SECONDS)
+        return response

@@ -1,0 +1,80 @@
+"""The page behind a work's QR code answered from the cache before the middleware stack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from abierta.works.models import Work
+from abierta.works.tests.factories import make_work
+
+
+@pytest.fixture
+def work(db: None) -> Work:
+    return make_work()
+
+
+@pytest.mark.django_db
+def test_second_anonymous_visit_is_an_identical_edge_hit(client: Client, work: Work) -> None:
+    first = client.get(f"/o/{work.code}")
+    second = client.get(f"/o/{work.code}")
+    assert first.status_code == second.status_code == 200
+    assert first.get("X-Page-Cache") != "edge-hit"
+    assert second["X-Page-Cache"] == "edge-hit"
+    assert second.content == first.content
+    for header in ("Content-Type", "Cache-Control", "ETag", "Content-Security-Policy", "Content-Language"):
+        assert second[header] == first[header], header
+    assert not second.cookies
+
+
+@pytest.mark.django_db
+def test_a_hit_costs_one_query(client: Client, work: Work, django_assert_num_queries: Any) -> None:
+    client.get(f"/o/{work.code}")
+    with django_assert_num_queries(1):  # the content version
+        assert client.get(f"/o/{work.code}")["X-Page-Cache"] == "edge-hit"
+
+
+@pytest.mark.django_db
+def test_a_change_of_the_work_shows_at_once(client: Client, work: Work) -> None:
+    client.get(f"/o/{work.code}")
+    work.name = "Nombre corregido de la obra"
+    work.save()
+    response = client.get(f"/o/{work.code}")
+    assert response.get("X-Page-Cache") != "edge-hit"
+    assert "Nombre corregido de la obra" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_if_none_match_gets_304_from_the_edge(client: Client, work: Work) -> None:
+    etag = client.get(f"/o/{work.code}")["ETag"]
+    client.get(f"/o/{work.code}")
+    response = client.get(f"/o/{work.code}", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"HTTP_COOKIE": "sessionid=x"}, {"QUERY_STRING": "a=1"}],
+    ids=["cookie", "query"],
+)
+def test_cookies_and_query_strings_bypass_it(client: Client, work: Work, kwargs: dict[str, Any]) -> None:
+    client.get(f"/o/{work.code}")
+    assert client.get(f"/o/{work.code}", **kwargs).get("X-Page-Cache") != "edge-hit"
+
+
+@pytest.mark.django_db
+def test_other_pages_and_unknown_codes_are_not_kept(client: Client, work: Work) -> None:
+    for _ in range(2):
+        assert client.get("/obras/").get("X-Page-Cache") != "edge-hit"
+        assert client.get("/o/ZZZZZZZZ").status_code == 404
+
+
+@pytest.mark.django_db
+@override_settings(ABIERTA_PAGE_CACHE_SECONDS=0)
+def test_off_when_the_page_cache_is_off(client: Client, work: Work) -> None:
+    client.get(f"/o/{work.code}")
+    assert client.get(f"/o/{work.code}").get("X-Page-Cache") != "edge-hit"
