@@ -59,5 +59,8 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
     from django.utils import translation
 
+    from abierta.core.cache import forget_edge_version
+
     cache.clear()
+    forget_edge_version()
     translation.activate("es-co")

@@ -321,3 +321,6 @@ ABIERTA_MAP_ATTRIBUTION = env(
 ABIERTA_WORK_PAGE_MAX_AGE = int(env("ABIERTA_WORK_PAGE_MAX_AGE", "300"))
 # Paths answered from the page cache before the middleware stack (abierta.core.cache.EdgeCacheMiddleware).
 ABIERTA_EDGE_CACHE_PATHS = [r"^/(en/)?o/[0-9A-Z]{8}$"]
+# How long an app process may answer those paths with the content version it last read: a change
+# saved on another app server shows there after at most this (0: read it on every request).
+ABIERTA_EDGE_VERSION_SECONDS = float(env("ABIERTA_EDGE_VERSION_SECONDS", "1"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -48,6 +49,25 @@ def current_version() -> int:
     return row or 0
 
 
+# The edge cache's copy of the version, read from the database at most once every
+# ABIERTA_EDGE_VERSION_SECONDS per process: [version, monotonic time it was read].
+_edge_version: list[float] = [0, float("-inf")]
+
+
+def edge_version() -> int:
+    """The content version as the edge cache sees it: a change made by another app server shows
+    after at most ``ABIERTA_EDGE_VERSION_SECONDS``; one made by this process, at once."""
+    ttl = settings.ABIERTA_EDGE_VERSION_SECONDS
+    now = time.monotonic()
+    if ttl <= 0 or now - _edge_version[1] >= ttl:
+        _edge_version[0], _edge_version[1] = current_version(), now
+    return int(_edge_version[0])
+
+
+def forget_edge_version() -> None:
+    _edge_version[1] = float("-inf")
+
+
 def bump_version(**kwargs: Any) -> None:
     sender = kwargs.get("sender")
     meta = getattr(sender, "_meta", None)
@@ -57,6 +77,7 @@ def bump_version(**kwargs: Any) -> None:
         return
     if kwargs.get("raw"):  # loading fixtures
         return
+    forget_edge_version()
     updated = ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1)
     if not updated:
         ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
@@ -110,8 +131,9 @@ class EdgeCacheMiddleware:
     the first time, under the same content version as :func:`public_page` (any save of public
     content changes the key, so a change shows at once). Only answers the stack itself declared
     shareable are kept: status 200, ``Cache-Control: public``, no cookie set, not streamed. A hit
-    costs one primary-key query and one cache read; it skips sessions, CSRF, authentication,
-    messages and the view. It sits right after the complaint channel's privacy middleware.
+    costs one cache read (and, at most once a second per process, one primary-key query for the
+    content version); it skips sessions, CSRF, authentication, messages and the view. It sits right
+    after the complaint channel's privacy middleware.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -130,7 +152,7 @@ class EdgeCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self._eligible(request):
             return self.get_response(request)
-        version = current_version()
+        version = edge_version()
         request.abierta_content_version = version  # type: ignore[attr-defined]  # read by public_page
         key = f"edge:{version}:{hashlib.sha256(request.path_info.encode()).hexdigest()[:32]}"
         hit = cache.get(key)

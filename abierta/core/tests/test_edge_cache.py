@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.db.models import F
 from django.test import Client, override_settings
 
+from abierta.core.models import ContentVersion
 from abierta.works.models import Work
 from abierta.works.tests.factories import make_work
 
@@ -30,10 +34,33 @@ def test_second_anonymous_visit_is_an_identical_edge_hit(client: Client, work: W
 
 
 @pytest.mark.django_db
-def test_a_hit_costs_one_query(client: Client, work: Work, django_assert_num_queries: Any) -> None:
+def test_a_hit_costs_no_query_within_the_version_ttl(
+    client: Client, work: Work, django_assert_num_queries: Any
+) -> None:
     client.get(f"/o/{work.code}")
-    with django_assert_num_queries(1):  # the content version
+    with django_assert_num_queries(0):
         assert client.get(f"/o/{work.code}")["X-Page-Cache"] == "edge-hit"
+
+
+@pytest.mark.django_db
+@override_settings(ABIERTA_EDGE_VERSION_SECONDS=0)
+def test_without_ttl_a_hit_reads_the_version(client: Client, work: Work, django_assert_num_queries: Any) -> None:
+    client.get(f"/o/{work.code}")
+    with django_assert_num_queries(1):
+        assert client.get(f"/o/{work.code}")["X-Page-Cache"] == "edge-hit"
+
+
+@pytest.mark.django_db
+def test_a_change_saved_by_another_server_shows_after_the_ttl(client: Client, work: Work) -> None:
+    """Another app server bumps the version in the database; this process sees it within the TTL."""
+    client.get(f"/o/{work.code}")
+    Work.objects.filter(pk=work.pk).update(name="Cambiado en otro servidor")  # no signal here
+    ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1)  # what the other server did
+    assert client.get(f"/o/{work.code}")["X-Page-Cache"] == "edge-hit"  # within the second
+    with mock.patch("abierta.core.cache.time.monotonic", return_value=time.monotonic() + 2):
+        response = client.get(f"/o/{work.code}")
+    assert response.get("X-Page-Cache") != "edge-hit"
+    assert "Cambiado en otro servidor" in response.content.decode()
 
 
 @pytest.mark.django_db

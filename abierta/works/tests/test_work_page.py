@@ -220,7 +220,7 @@ def test_html_and_css_weigh_less_than_50_kb_compressed(client: Client) -> None:
     assert html_gz + css_gz <= 15 * 1024, (html_gz, css_gz)
 
 
-def test_few_queries_and_one_on_a_cache_hit(client: Client) -> None:
+def test_few_queries_and_at_most_one_on_a_cache_hit(client: Client) -> None:
     work = full_work()
     current_version()
     with CaptureQueriesContext(connection) as miss:
@@ -229,7 +229,8 @@ def test_few_queries_and_one_on_a_cache_hit(client: Client) -> None:
     assert len(miss.captured_queries) <= 5, [q["sql"] for q in miss.captured_queries]
     with CaptureQueriesContext(connection) as hit:
         assert client.get(work.get_absolute_url())["X-Page-Cache"] in ("hit", "edge-hit")
-    assert len(hit.captured_queries) == 1  # the content version
+    # The content version, read at most once a second per process (ABIERTA_EDGE_VERSION_SECONDS).
+    assert len(hit.captured_queries) <= 1
 
 
 def test_a_change_to_the_work_shows_at_once(client: Client) -> None:
