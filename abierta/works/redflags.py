@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from abierta.core.cache import bump_version, current_version
 from abierta.works.models import Contract
@@ -586,9 +586,9 @@ class Facts(NamedTuple):
 
 def _competitive_gate(flag: Flag, method: Method) -> Evaluation | None:
     if method is Method.UNKNOWN:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The modality of the process is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The modality of the process is not known."))
     if method is not Method.COMPETITIVE:
-        return Evaluation(flag, Outcome.NOT_RAISED, N_("Does not apply: the process was not competitive."))
+        return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("Does not apply: the process was not competitive."))
     return None
 
 
@@ -597,10 +597,10 @@ def _single_bidder(f: Facts, method: Method) -> Evaluation:
     if gate := _competitive_gate(flag, method):
         return gate
     if f.bidders is None or f.bidders < 1:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The number of offers received is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The number of offers received is not known."))
     if f.bidders == 1:
-        return Evaluation(flag, Outcome.RAISED, N_("One offer received."))
-    return Evaluation(flag, Outcome.NOT_RAISED, N_("%(n)s offers received."), {"n": f.bidders})
+        return Evaluation(flag, Outcome.RAISED, gettext_noop("One offer received."))
+    return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("%(n)s offers received."), {"n": f.bidders})
 
 
 def _short_period(f: Facts, method: Method) -> Evaluation:
@@ -608,37 +608,37 @@ def _short_period(f: Facts, method: Method) -> Evaluation:
     if gate := _competitive_gate(flag, method):
         return gate
     if f.tender_period_days is None or f.tender_period_days < 0:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The submission period is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The submission period is not known."))
     minimum = tender_min_days(f.modality)
     context = {"days": f.tender_period_days, "min": minimum}
     if f.tender_period_days < minimum:
-        return Evaluation(flag, Outcome.RAISED, N_("%(days)s days to submit offers (fewer than %(min)s)."), context)
-    return Evaluation(flag, Outcome.NOT_RAISED, N_("%(days)s days to submit offers (%(min)s or more)."), context)
+        return Evaluation(flag, Outcome.RAISED, gettext_noop("%(days)s days to submit offers (fewer than %(min)s)."), context)
+    return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("%(days)s days to submit offers (%(min)s or more)."), context)
 
 
 def _value_additions(f: Facts) -> Evaluation:
     flag = VALUE_ADDITIONS
     if f.original_value is None or f.original_value <= 0:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The original value is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The original value is not known."))
     if f.value_added is None:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The additions in value are not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The additions in value are not known."))
     ratio = f.value_added / f.original_value
     outcome = Outcome.RAISED if ratio > VALUE_ADDITION_CAP else Outcome.NOT_RAISED
     return Evaluation(
-        flag, outcome, N_("%(money)s added: %(pct)s of the original value."), {"money": f.value_added, "pct": ratio}
+        flag, outcome, gettext_noop("%(money)s added: %(pct)s of the original value."), {"money": f.value_added, "pct": ratio}
     )
 
 
 def _time_additions(f: Facts) -> Evaluation:
     flag = TIME_ADDITIONS
     if f.original_term_days is None or f.original_term_days <= 0:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The original term is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The original term is not known."))
     if f.days_added is None:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The days added are not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The days added are not known."))
     ratio = Decimal(f.days_added) / Decimal(f.original_term_days)
     outcome = Outcome.RAISED if ratio > TIME_ADDITION_THRESHOLD else Outcome.NOT_RAISED
     context = {"days": f.days_added, "term": f.original_term_days, "pct": ratio}
-    return Evaluation(flag, outcome, N_("%(days)s days added to a term of %(term)s days (%(pct)s)."), context)
+    return Evaluation(flag, outcome, gettext_noop("%(days)s days added to a term of %(term)s days (%(pct)s)."), context)
 
 
 def _close_to_estimate(f: Facts, method: Method) -> Evaluation:
@@ -646,32 +646,32 @@ def _close_to_estimate(f: Facts, method: Method) -> Evaluation:
     if gate := _competitive_gate(flag, method):
         return gate
     if f.estimate_value is None or f.estimate_value <= 0:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The estimated value is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The estimated value is not known."))
     if f.original_value is None or f.original_value <= 0:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The awarded value is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The awarded value is not known."))
     ratio = f.original_value / f.estimate_value
     outcome = Outcome.RAISED if ratio >= ESTIMATE_RATIO else Outcome.NOT_RAISED
-    return Evaluation(flag, outcome, N_("Awarded at %(pct)s of the estimate."), {"pct": ratio})
+    return Evaluation(flag, outcome, gettext_noop("Awarded at %(pct)s of the estimate."), {"pct": ratio})
 
 
 def _direct_share(f: Facts, method: Method, ind: EntityIndicators | None) -> Evaluation:
     flag = DIRECT_SHARE
     if method is Method.UNKNOWN:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The modality of the process is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The modality of the process is not known."))
     if method is not Method.DIRECT:
-        return Evaluation(flag, Outcome.NOT_RAISED, N_("Does not apply: this contract was not a direct contract."))
+        return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("Does not apply: this contract was not a direct contract."))
     share = ind.direct.get(f.year) if (ind is not None and f.year is not None) else None
     if share is None or share.ratio is None:
         return Evaluation(
             flag,
             Outcome.NOT_EVALUABLE,
-            N_("Too few contracts of this entity with a known modality and value that year (fewer than %(n)s)."),
+            gettext_noop("Too few contracts of this entity with a known modality and value that year (fewer than %(n)s)."),
             {"n": MIN_CONTRACTS},
         )
     return Evaluation(
         flag,
         share.outcome(DIRECT_SHARE_THRESHOLD),
-        N_("Direct contracting was %(pct)s of the value this entity contracted in %(year)s."),
+        gettext_noop("Direct contracting was %(pct)s of the value this entity contracted in %(year)s."),
         {"pct": share.ratio, "year": f.year},
     )
 
@@ -679,23 +679,23 @@ def _direct_share(f: Facts, method: Method, ind: EntityIndicators | None) -> Eva
 def _december(f: Facts, ind: EntityIndicators | None) -> Evaluation:
     flag = DECEMBER
     if f.signed_on is None:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The signing date is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The signing date is not known."))
     if f.signed_on.month != 12:
-        return Evaluation(flag, Outcome.NOT_RAISED, N_("Not signed in December."))
+        return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("Not signed in December."))
     share = ind.december.get(f.signed_on.year) if ind is not None else None
     if share is not None and not share.evaluable:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The year is not over yet."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The year is not over yet."))
     if share is None or share.ratio is None:
         return Evaluation(
             flag,
             Outcome.NOT_EVALUABLE,
-            N_("Too few contracts of this entity with a date and value that year (fewer than %(n)s)."),
+            gettext_noop("Too few contracts of this entity with a date and value that year (fewer than %(n)s)."),
             {"n": MIN_CONTRACTS},
         )
     return Evaluation(
         flag,
         share.outcome(DECEMBER_SHARE_THRESHOLD),
-        N_("Signed in December, which held %(pct)s of the value this entity signed in %(year)s."),
+        gettext_noop("Signed in December, which held %(pct)s of the value this entity signed in %(year)s."),
         {"pct": share.ratio, "year": f.signed_on.year},
     )
 
@@ -703,7 +703,7 @@ def _december(f: Facts, ind: EntityIndicators | None) -> Evaluation:
 def _pre_election(f: Facts, method: Method, ind: EntityIndicators | None) -> Evaluation:
     flag = PRE_ELECTION
     if f.signed_on is None:
-        return Evaluation(flag, Outcome.NOT_EVALUABLE, N_("The signing date is not known."))
+        return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The signing date is not known."))
     signed = f.signed_on
     # The legal rule first: direct contracting before a presidential election (Ley 996, art. 33).
     for e in PRESIDENTIAL:
@@ -712,21 +712,21 @@ def _pre_election(f: Facts, method: Method, ind: EntityIndicators | None) -> Eva
                 return Evaluation(
                     flag,
                     Outcome.RAISED,
-                    N_("A direct contract signed in the restricted period before the %(election)s."),
+                    gettext_noop("A direct contract signed in the restricted period before the %(election)s."),
                     {"election": [e]},
                 )
             if method is Method.UNKNOWN:
                 return Evaluation(
                     flag,
                     Outcome.NOT_EVALUABLE,
-                    N_("Signed in the restricted period before the %(election)s; the modality is not known."),
+                    gettext_noop("Signed in the restricted period before the %(election)s; the modality is not known."),
                     {"election": [e]},
                 )
     if not FIRST_WINDOW <= signed < LAST_ELECTION:
-        return Evaluation(flag, Outcome.NOT_RAISED, N_("Not signed in the four months before an election."))
+        return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("Not signed in the four months before an election."))
     windows = [e for e in ELECTIONS if e.window_start <= signed < e.day]
     if not windows:
-        return Evaluation(flag, Outcome.NOT_RAISED, N_("Not signed in the four months before an election."))
+        return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("Not signed in the four months before an election."))
     not_evaluable: list[Election] = []
     compared: Evaluation | None = None
     for e in windows:
@@ -737,7 +737,7 @@ def _pre_election(f: Facts, method: Method, ind: EntityIndicators | None) -> Eva
         compared = Evaluation(
             flag,
             share.outcome(PRE_ELECTION_SHARE_THRESHOLD),
-            N_(
+            gettext_noop(
                 "Signed in the four months before the %(election)s, which held %(pct)s of the value this "
                 "entity signed in the twelve months before it."
             ),
@@ -749,7 +749,7 @@ def _pre_election(f: Facts, method: Method, ind: EntityIndicators | None) -> Eva
         return Evaluation(
             flag,
             Outcome.NOT_EVALUABLE,
-            N_(
+            gettext_noop(
                 "Signed in the four months before the %(election)s: too few contracts of this entity to "
                 "compare, or the election has not happened yet."
             ),
