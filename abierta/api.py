@@ -29,6 +29,7 @@ from abierta.plans.models import (
     MonitoringReport,
     ProgressUpdate,
 )
+from abierta.works.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
 from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
 from abierta.works.publish import ROLE_ORDER, project_id
 from abierta.works.search import ContractFilters, contracts_search, ordered
@@ -968,36 +969,7 @@ class ContractSort(StrEnum):
     RELEVANCE = "relevancia"
 
 
-CONTRACT_COLUMNS = (
-    "ocid",
-    "contract_id",
-    "process_id",
-    "buyer_name",
-    "buyer_nit",
-    "supplier_name",
-    "supplier_doc_type",
-    "supplier_doc",
-    "title",
-    "modality",
-    "contract_type",
-    "status",
-    "procurement_method",
-    "signed_on",
-    "start_on",
-    "end_on",
-    "year",
-    "value",
-    "original_value",
-    "value_added",
-    "estimate_value",
-    "paid",
-    "days_added",
-    "original_term_days",
-    "bidders",
-    "tender_period_days",
-    "url",
-    "flags",
-)
+CONTRACT_COLUMNS = ("ocid", *PUBLIC_CONTRACT_COLUMNS, "flags")
 
 
 class ContractOut(Schema):

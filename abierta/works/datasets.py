@@ -28,40 +28,11 @@ from abierta.datos.registry import (
     absolute,
     register,
 )
+from abierta.works.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
 from abierta.works.models import Contract, Work, WorkContract
 from abierta.works.publish import project_id
 
-CONTRACT_COLUMNS = (
-    "ocid",
-    "contract_id",
-    "process_id",
-    "buyer_name",
-    "buyer_nit",
-    "supplier_name",
-    "supplier_doc_type",
-    "supplier_doc",
-    "title",
-    "category_code",
-    "modality",
-    "contract_type",
-    "status",
-    "procurement_method",
-    "signed_on",
-    "start_on",
-    "end_on",
-    "year",
-    "value",
-    "original_value",
-    "value_added",
-    "estimate_value",
-    "paid",
-    "days_added",
-    "original_term_days",
-    "bidders",
-    "tender_period_days",
-    "url",
-    "flags",
-)
+CONTRACT_COLUMNS = ("ocid", *PUBLIC_CONTRACT_COLUMNS, "flags")
 
 
 def _contracts() -> QuerySet[Contract]:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from abierta.core.importing import BatchResult, FormatError, RowRejected
 from abierta.core.models import ImportRun
 from abierta.works import redflags
-from abierta.works.models import Contract
+from abierta.works.models import CONTRACT_COLUMNS, Contract
 from abierta.works.ocds import (
     Release,
     canonical_json,
@@ -48,38 +48,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 UTF8_BOM = codecs.BOM_UTF8
 
 # The columns written from a compiled release (everything but ocid, source and the flags).
-COLUMN_FIELDS = [
-    "contract_id",
-    "process_id",
-    "buyer_name",
-    "buyer_nit",
-    "supplier_name",
-    "supplier_doc_type",
-    "supplier_doc",
-    "title",
-    "category_code",
-    "modality",
-    "contract_type",
-    "status",
-    "procurement_method",
-    "signed_on",
-    "start_on",
-    "end_on",
-    "year",
-    "value",
-    "original_value",
-    "value_added",
-    "estimate_value",
-    "paid",
-    "days_added",
-    "original_term_days",
-    "bidders",
-    "tender_period_days",
-    "url",
-    "search_document",
-    "release_hash",
-    "release_date",
-]
+COLUMN_FIELDS = [*CONTRACT_COLUMNS, "search_document", "release_hash", "release_date"]
 UPDATE_FIELDS = [*COLUMN_FIELDS, "source", "release", "imported_at"]
 
 

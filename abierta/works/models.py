@@ -28,6 +28,40 @@ def new_work_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+# The columns copied out of a contract's compiled release (by ``abierta.works.ocds.contract_columns``)
+# that anyone may read in lists, downloads and the API: not the release itself, its hash, the
+# search document nor the flags.
+CONTRACT_COLUMNS = (
+    "contract_id",
+    "process_id",
+    "buyer_name",
+    "buyer_nit",
+    "supplier_name",
+    "supplier_doc_type",
+    "supplier_doc",
+    "title",
+    "category_code",
+    "modality",
+    "contract_type",
+    "status",
+    "procurement_method",
+    "signed_on",
+    "start_on",
+    "end_on",
+    "year",
+    "value",
+    "original_value",
+    "value_added",
+    "estimate_value",
+    "paid",
+    "days_added",
+    "original_term_days",
+    "bidders",
+    "tender_period_days",
+    "url",
+)
+
+
 class Contract(models.Model):
     """One contracting process as an OCDS compiled release, with searchable columns copied out."""
 

@@ -612,8 +612,12 @@ def _short_period(f: Facts, method: Method) -> Evaluation:
     minimum = tender_min_days(f.modality)
     context = {"days": f.tender_period_days, "min": minimum}
     if f.tender_period_days < minimum:
-        return Evaluation(flag, Outcome.RAISED, gettext_noop("%(days)s days to submit offers (fewer than %(min)s)."), context)
-    return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("%(days)s days to submit offers (%(min)s or more)."), context)
+        return Evaluation(
+            flag, Outcome.RAISED, gettext_noop("%(days)s days to submit offers (fewer than %(min)s)."), context
+        )
+    return Evaluation(
+        flag, Outcome.NOT_RAISED, gettext_noop("%(days)s days to submit offers (%(min)s or more)."), context
+    )
 
 
 def _value_additions(f: Facts) -> Evaluation:
@@ -625,7 +629,10 @@ def _value_additions(f: Facts) -> Evaluation:
     ratio = f.value_added / f.original_value
     outcome = Outcome.RAISED if ratio > VALUE_ADDITION_CAP else Outcome.NOT_RAISED
     return Evaluation(
-        flag, outcome, gettext_noop("%(money)s added: %(pct)s of the original value."), {"money": f.value_added, "pct": ratio}
+        flag,
+        outcome,
+        gettext_noop("%(money)s added: %(pct)s of the original value."),
+        {"money": f.value_added, "pct": ratio},
     )
 
 
@@ -659,13 +666,17 @@ def _direct_share(f: Facts, method: Method, ind: EntityIndicators | None) -> Eva
     if method is Method.UNKNOWN:
         return Evaluation(flag, Outcome.NOT_EVALUABLE, gettext_noop("The modality of the process is not known."))
     if method is not Method.DIRECT:
-        return Evaluation(flag, Outcome.NOT_RAISED, gettext_noop("Does not apply: this contract was not a direct contract."))
+        return Evaluation(
+            flag, Outcome.NOT_RAISED, gettext_noop("Does not apply: this contract was not a direct contract.")
+        )
     share = ind.direct.get(f.year) if (ind is not None and f.year is not None) else None
     if share is None or share.ratio is None:
         return Evaluation(
             flag,
             Outcome.NOT_EVALUABLE,
-            gettext_noop("Too few contracts of this entity with a known modality and value that year (fewer than %(n)s)."),
+            gettext_noop(
+                "Too few contracts of this entity with a known modality and value that year (fewer than %(n)s)."
+            ),
             {"n": MIN_CONTRACTS},
         )
     return Evaluation(
