@@ -55,8 +55,10 @@ _edge_version: list[float] = [0, float("-inf")]
 
 
 def edge_version() -> int:
-    """The content version as the edge cache sees it: a change made by another app server shows
-    after at most ``ABIERTA_EDGE_VERSION_SECONDS``; one made by this process, at once."""
+    """The content version, read from the database at most once every ``ABIERTA_EDGE_VERSION_SECONDS``
+    per process: a change made by another app server shows after at most that; one made by this
+    process, at once. For the edge cache and for data derived from content that a page reads several
+    times (the contract search's menus and indicators)."""
     ttl = settings.ABIERTA_EDGE_VERSION_SECONDS
     now = time.monotonic()
     if ttl <= 0 or now - _edge_version[1] >= ttl:

@@ -10,7 +10,7 @@ from django import forms
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from abierta.core.cache import current_version
+from abierta.core.cache import edge_version
 from abierta.works import redflags
 from abierta.works.search import DEFAULT_SORT, RELEVANCE, SORTS, ContractFilters, distinct_values
 
@@ -50,7 +50,7 @@ class MoneyField(forms.DecimalField):
 
 def _facet(column: str) -> list[tuple[str, Any]]:
     """The values of a column as menu choices, read once per content version."""
-    key = f"works:facet:{column}:{current_version()}"
+    key = f"works:facet:{column}:{edge_version()}"
     values: list[str] | None = cache.get(key)
     if values is None:
         values = distinct_values(column)

@@ -236,6 +236,10 @@ class _ContractWriter:
             from abierta.procurement.services import plans_match_contracts
 
             plans_match_contracts()
+            # Fresh planner statistics for the search (autovacuum would get there later).
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE works_contract")
 
 
 class SecopContractsImporter(_ContractWriter):

@@ -125,6 +125,9 @@ class Contract(models.Model):
         indexes = [
             models.Index(fields=["supplier_name", "id"], name="works_contract_supplier"),
             models.Index(fields=["buyer_name", "id"], name="works_contract_buyer"),
+            # Oldest and lowest first (ascending puts empty values last on PostgreSQL by default).
+            models.Index(fields=["signed_on", "id"], name="works_contract_signed_asc"),
+            models.Index(fields=["value", "id"], name="works_contract_value_asc"),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, FloatField
 from django.db.models.sql.compiler import SQLCompiler
 
-from abierta.core.cache import current_version
+from abierta.core.cache import edge_version
 from abierta.works.models import Contract
 from abierta.works.text import normalize
 
@@ -365,7 +365,7 @@ def entities() -> list[Entity]:
 
     A city has tens of them, not thousands: one GROUP BY, kept in the cache until content changes.
     """
-    key = f"works:entities:{current_version()}"
+    key = f"works:entities:{edge_version()}"
     found: list[Entity] | None = cache.get(key)
     if found is None:
         rows = (

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from abierta.core.cache import current_version, public_page
+from abierta.core.cache import edge_version, public_page
 from abierta.core.csvexport import safe_cell
 from abierta.works import redflags, search
 from abierta.works.forms_contracts import ContractSearchForm
@@ -307,7 +307,7 @@ def contract_detail(request: HttpRequest, ocid: str) -> HttpResponse:
 
 
 def _flag_counts() -> dict[str, int]:
-    key = f"works:flag-counts:{current_version()}"
+    key = f"works:flag-counts:{edge_version()}"
     counts: dict[str, int] | None = cache.get(key)
     if counts is None:
         counts = {code: Contract.objects.filter(search.flag_condition(code)).count() for code in redflags.FLAG_CODES}
