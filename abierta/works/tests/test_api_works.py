@@ -82,8 +82,8 @@ def test_contracts_filters(client: Client) -> None:
     assert ocids(value_min=100000000) == ["ocds-k50g02-F1"]
     assert ocids(value_max=100000000) == ["ocds-k50g02-F2"]
     assert ocids(entity="890480184") == ["ocds-k50g02-F1", "ocds-k50g02-F2"]
-    Contract.objects.filter(ocid="ocds-k50g02-F1").update(flags=["additions_value"])
-    assert ocids(flag="additions_value") == ["ocds-k50g02-F1"]
+    Contract.objects.filter(ocid="ocds-k50g02-F1").update(flags=["adiciones_valor"])
+    assert ocids(flag="adiciones_valor") == ["ocds-k50g02-F1"]
     assert ocids(flagged="true") == ["ocds-k50g02-F1"]
     assert ocids(flagged="false") == ["ocds-k50g02-F1", "ocds-k50g02-F2"]
     assert [c["ocid"] for c in items(client, "/contracts", sort="valor")] == ["ocds-k50g02-F2", "ocds-k50g02-F1"]
