@@ -8,6 +8,8 @@ export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
 
+# QR codes and email links point at the port actually served (unless SITE_URL is set).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/abierta migrate --noinput
 	$(BIN)/abierta demo
