@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.history import scope_of
 from abierta.core.models import Institution
 
 # Crockford's base32 without I, L, O, U: no letters that read as digits when typed from a billboard.
@@ -219,8 +220,32 @@ class Work(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # The public history (abierta.core.history): a work's page shows the changes to the work, its
+    # contracts and its progress updates.
+    history_fields = (
+        "name",
+        "description",
+        "sector",
+        "status",
+        "office",
+        "address",
+        "localidad",
+        "ucg",
+        "latitude",
+        "longitude",
+        "budget",
+        "physical_progress",
+        "financial_progress",
+        "start_on",
+        "end_on",
+        "is_published",
+    )
+
     def get_absolute_url(self) -> str:
         return reverse("works:work", args=[self.code])
+
+    def history_scope(self) -> str:
+        return scope_of(self)
 
 
 class WorkContract(models.Model):
@@ -244,6 +269,11 @@ class WorkContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work} – {self.contract} ({self.get_role_display()})"
+
+    history_fields = ("contract", "role")
+
+    def history_scope(self) -> str:
+        return self.work.history_scope()
 
 
 class WorkUpdate(models.Model):
@@ -277,6 +307,11 @@ class WorkUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work} {self.date}"
+
+    history_fields = ("date", "physical_progress", "financial_progress", "text")
+
+    def history_scope(self) -> str:
+        return self.work.history_scope()
 
 
 class WorkPhoto(models.Model):

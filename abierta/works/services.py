@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -51,57 +51,14 @@ GPS_IFD = 0x8825
 
 # ---------------------------------------------------------------- public history
 
-# The Work model does not declare what its public history shows; these are the fields, kept here
-# until the model carries them (``history_fields`` / ``history_scope``, as plans' models do).
-WORK_HISTORY_FIELDS = (
-    "name",
-    "description",
-    "sector",
-    "status",
-    "office",
-    "address",
-    "localidad",
-    "ucg",
-    "latitude",
-    "longitude",
-    "budget",
-    "physical_progress",
-    "financial_progress",
-    "start_on",
-    "end_on",
-    "is_published",
-)
-WORK_CONTRACT_HISTORY_FIELDS = ("contract", "role")
-WORK_UPDATE_HISTORY_FIELDS = ("date", "physical_progress", "financial_progress", "text")
-_HISTORY_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
-    Work: WORK_HISTORY_FIELDS,
-    WorkContract: WORK_CONTRACT_HISTORY_FIELDS,
-    WorkUpdate: WORK_UPDATE_HISTORY_FIELDS,
-}
-
-
-def work_history_scope(work: Work) -> str:
-    """The scope of a work's public history: the work, its contracts and its progress updates."""
-    return history.scope_of(work)
-
-
-def _tracked(obj: Work | WorkContract | WorkUpdate) -> Work | WorkContract | WorkUpdate:
-    """Give the object what ``history`` reads, unless its model already declares it."""
-    if not hasattr(type(obj), "history_fields"):
-        setattr(obj, "history_fields", _HISTORY_FIELDS[type(obj)])  # noqa: B010
-        work = obj if isinstance(obj, Work) else obj.work
-        setattr(obj, "history_scope", lambda: work_history_scope(work))  # noqa: B010
-    return obj
-
-
 def _snapshot(obj: Work | WorkContract | WorkUpdate) -> dict[str, Any]:
-    return history.snapshot(_tracked(obj))
+    return history.snapshot(obj)
 
 
 def _record(
     obj: Work | WorkContract | WorkUpdate, *, actor: User | None, before: dict[str, Any] | None, **kw: Any
 ) -> None:
-    history.record(_tracked(obj), actor=actor, before=before, **kw)
+    history.record(obj, actor=actor, before=before, **kw)
 
 
 # ---------------------------------------------------------------- links and mail

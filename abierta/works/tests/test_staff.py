@@ -159,7 +159,7 @@ def test_an_editor_registers_a_work_for_their_office(persona_client: ClientFor, 
     work = Work.objects.get(name="Puente peatonal de Bocagrande")
     assert response["Location"] == reverse("works:staff_work", args=[work.code])
     assert work.office == world.own_office and work.ucg == 1 and work.latitude == Decimal("10.398300")
-    record = ChangeRecord.objects.get(scope=services.work_history_scope(work))
+    record = ChangeRecord.objects.get(scope=work.history_scope())
     assert record.action == ChangeRecord.Action.CREATED and record.changes["name"] == [None, work.name]
     # Another office is not among the choices of an editor.
     refused = client.post(reverse("works:staff_work_create"), _work_data(office=world.other_office.pk, name="Otra"))
@@ -202,7 +202,7 @@ def test_editing_a_work_keeps_its_public_history(persona_client: ClientFor, work
     assert response.status_code == 302
     work.refresh_from_db()
     assert work.name == "Parque de Olaya, etapa 2" and work.physical_progress == Decimal("35")
-    record = ChangeRecord.objects.get(scope=services.work_history_scope(work))
+    record = ChangeRecord.objects.get(scope=work.history_scope())
     assert record.changes["name"] == ["Parque de Olaya", "Parque de Olaya, etapa 2"]
     assert record.actor_name and record.actor_institution == world.own_office.name
     bad = client.post(reverse("works:staff_work", args=[work.code]), {**data, "ucg": "99"})
@@ -221,7 +221,7 @@ def test_publish_and_unpublish(persona_client: ClientFor, work: Work) -> None:
     work.refresh_from_db()
     assert work.is_published
     changes = [
-        r.changes.get("is_published") for r in ChangeRecord.objects.filter(scope=services.work_history_scope(work))
+        r.changes.get("is_published") for r in ChangeRecord.objects.filter(scope=work.history_scope())
     ]
     assert [True, False] in changes and [False, True] in changes
     assert client.get(reverse("works:staff_work_publish", args=[work.code])).status_code == 405
@@ -254,7 +254,7 @@ def test_link_a_contract_by_number_or_ocid_and_unlink_it(persona_client: ClientF
     assert client.post(reverse("works:staff_contract_unlink", args=[work.code, link.pk])).status_code == 302
     assert not work.work_contracts.filter(contract=by_number).exists()
     actions = list(
-        ChangeRecord.objects.filter(scope=services.work_history_scope(work)).values_list("action", flat=True)
+        ChangeRecord.objects.filter(scope=work.history_scope()).values_list("action", flat=True)
     )
     assert actions.count("created") == 2 and actions.count("deleted") == 1
     # A link of another work is not reachable through this one.
@@ -304,7 +304,7 @@ def test_a_progress_update_with_photos_notifies_followers(
         assert dict(exif) == {} and exif.get_ifd(0x8825) == {}
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert "Se fundió la placa del puente" in mail.outbox[0].body
-    scopes = ChangeRecord.objects.filter(scope=services.work_history_scope(work))
+    scopes = ChangeRecord.objects.filter(scope=work.history_scope())
     assert scopes.filter(content_type__model="workupdate").exists()
     assert scopes.filter(content_type__model="work", changes__has_key="physical_progress").exists()
 
