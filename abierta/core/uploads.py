@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -80,15 +81,27 @@ def validate_upload(upload: UploadedFile, allowed: frozenset[str]) -> str:
     return kind
 
 
-def clean_file(upload: UploadedFile, kind: str) -> ContentFile[bytes]:
-    """The file to store, under a random name; images lose their metadata."""
+# The EXIF block that holds a photo's location.
+GPS_IFD = 0x8825
+
+
+def clean_file(upload: UploadedFile, kind: str, *, keep_location: bool = False) -> ContentFile[bytes]:
+    """The file to store, under a random name. Images are re-encoded without their metadata (EXIF
+    camera, dates and author, XMP, JPEG and PNG comments), orientation applied to the pixels; the
+    location (the EXIF GPS block) is kept only if ``keep_location`` (a reporter who asks for it)."""
     upload.seek(0)
     if kind in IMAGES:
         with Image.open(upload) as original:
+            gps = dict(original.getexif().get_ifd(GPS_IFD)) if keep_location else {}
             image = ImageOps.exif_transpose(original)
+            image.info = {}  # what Pillow would otherwise write back: comments, XMP, ICC notes
             out = io.BytesIO()
             fmt = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}[kind]
-            params = {"quality": 90} if kind != PNG else {}
+            params: dict[str, Any] = {"quality": 90} if kind != PNG else {}
+            if gps:
+                exif = Image.Exif()
+                exif[GPS_IFD] = gps
+                params["exif"] = exif.tobytes()
             image.save(out, format=fmt, **params)
         data = out.getvalue()
     else:

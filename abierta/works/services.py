@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -27,11 +24,10 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from abierta.accounts.models import User
-from abierta.core import history
-from abierta.core.uploads import EXTENSIONS, JPEG, PNG, WEBP
+from abierta.core import history, uploads
+from abierta.core.uploads import JPEG
 from abierta.works.models import (
     Contract,
     IrregularityPhoto,
@@ -47,9 +43,9 @@ from abierta.works.models import (
 FOLLOW_CONFIRM_DAYS = 7
 # At most this many emails an hour to one address about one work, whatever is typed in the form.
 FOLLOW_MAILS_PER_HOUR = 3
-GPS_IFD = 0x8825
 
 # ---------------------------------------------------------------- public history
+
 
 def _snapshot(obj: Work | WorkContract | WorkUpdate) -> dict[str, Any]:
     return history.snapshot(obj)
@@ -239,7 +235,7 @@ def work_update_add(
         author=author,
     )
     for photo in photos:
-        content = photo_strip(photo.upload, photo.kind, keep_location=False)
+        content = uploads.clean_file(photo.upload, photo.kind)
         item = WorkPhoto(update=update, caption=photo.caption)
         item.image.save(content.name or "foto.jpg", content, save=False)
         item.save()
@@ -287,28 +283,6 @@ class ReportPhoto:
     kind: str
 
 
-def photo_strip(upload: UploadedFile, kind: str, *, keep_location: bool) -> ContentFile[bytes]:
-    """The photo re-encoded without its metadata (EXIF camera, dates and author, XMP, JPEG and PNG
-    comments); its location (the EXIF GPS block) is kept only if ``keep_location``. Orientation is
-    applied to the pixels. Stricter than ``uploads.clean_file``, which keeps a JPEG's comment."""
-    upload.seek(0)
-    fmt = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}[kind]
-    with Image.open(upload) as original:
-        gps = dict(original.getexif().get_ifd(GPS_IFD)) if keep_location else {}
-        image = ImageOps.exif_transpose(original)
-        image.info = {}
-        exif = Image.Exif()
-        if gps:
-            exif[GPS_IFD] = gps
-        out = io.BytesIO()
-        params: dict[str, Any] = {"quality": 90} if kind != PNG else {}
-        if gps:
-            params["exif"] = exif.tobytes()
-        image.save(out, format=fmt, **params)
-    upload.seek(0)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}")
-
-
 def _office_recipients(work: Work) -> list[str]:
     """Where the office is told: its public email; without one, its active editors."""
     if work.office.email:
@@ -336,7 +310,7 @@ def report_submit(
         work=work, text=text, contact_name=contact_name.strip(), contact=contact.strip()
     )
     for photo in photos:
-        content = photo_strip(photo.upload, photo.kind, keep_location=keep_location)
+        content = uploads.clean_file(photo.upload, photo.kind, keep_location=keep_location)
         item = IrregularityPhoto(report=report, kept_location=keep_location)
         item.image.save(content.name or "foto.jpg", content, save=False)
         item.save()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from abierta.accounts.models import User
+from abierta.core import uploads
 from abierta.core.uploads import JPEG, PNG, WEBP
 from abierta.works import services, views_citizen
 from abierta.works.models import IrregularityPhoto, IrregularityReport, Work
@@ -160,10 +161,10 @@ def test_the_reporter_may_keep_the_location_and_nothing_else(
 
 @pytest.mark.parametrize(("fmt", "kind"), [("JPEG", JPEG), ("PNG", PNG), ("WEBP", WEBP)])
 @pytest.mark.parametrize("keep", [False, True])
-def test_photo_strip_in_every_format(fmt: str, kind: str, keep: bool) -> None:
+def test_clean_file_strips_photos_in_every_format(fmt: str, kind: str, keep: bool) -> None:
     original = photo_with_exif(fmt)
     assert fmt != "JPEG" or b"Ana Perez" in original.read()
-    cleaned = services.photo_strip(original, kind, keep_location=keep)
+    cleaned = uploads.clean_file(original, kind, keep_location=keep)
     data = cleaned.read()
     assert b"Ana Perez" not in data  # nor a JPEG comment
     with Image.open(io.BytesIO(data)) as image:
