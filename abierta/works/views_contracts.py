@@ -6,14 +6,13 @@ All public. The list reads only the columns it shows (never the OCDS release) an
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -22,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from abierta.core.cache import edge_version, public_page
-from abierta.core.csvexport import safe_cell
+from abierta.core.csvexport import streaming_csv
 from abierta.works import redflags, search
 from abierta.works.forms_contracts import ContractSearchForm
 from abierta.works.models import Contract, WorkContract
@@ -119,13 +118,6 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
@@ -135,16 +127,14 @@ def _csv_value(value: Any) -> Any:
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return safe_cell(value)
+    return value
 
 
-def _csv_rows(filters: search.ContractFilters) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([name for name, _column in CSV_COLUMNS])
+def _csv_rows(filters: search.ContractFilters) -> Iterator[list[Any]]:
     qs = search.ordered(search.contracts_search(filters), filters, rank=False)
     columns = [column for _name, column in CSV_COLUMNS]
     for row in qs.values_list(*columns).iterator(chunk_size=2000):
-        yield writer.writerow([_csv_value(v) for v in row])
+        yield [_csv_value(v) for v in row]
 
 
 def contract_csv(request: HttpRequest) -> HttpResponseBase:
@@ -153,9 +143,9 @@ def contract_csv(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return _list_page(request, form, None, status=400)
     filters = form.filters()
-    response = StreamingHttpResponse(_csv_rows(filters), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="contratos-{stamp}.csv"'
+    header = [name for name, _column in CSV_COLUMNS]
+    response = streaming_csv(f"contratos-{stamp}.csv", header, _csv_rows(filters))
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
