@@ -220,9 +220,7 @@ def test_publish_and_unpublish(persona_client: ClientFor, work: Work) -> None:
     assert client.post(reverse("works:staff_work_publish", args=[work.code]), {"published": "1"}).status_code == 302
     work.refresh_from_db()
     assert work.is_published
-    changes = [
-        r.changes.get("is_published") for r in ChangeRecord.objects.filter(scope=work.history_scope())
-    ]
+    changes = [r.changes.get("is_published") for r in ChangeRecord.objects.filter(scope=work.history_scope())]
     assert [True, False] in changes and [False, True] in changes
     assert client.get(reverse("works:staff_work_publish", args=[work.code])).status_code == 405
 
@@ -253,9 +251,7 @@ def test_link_a_contract_by_number_or_ocid_and_unlink_it(persona_client: ClientF
     link = work.work_contracts.get(contract=by_number)
     assert client.post(reverse("works:staff_contract_unlink", args=[work.code, link.pk])).status_code == 302
     assert not work.work_contracts.filter(contract=by_number).exists()
-    actions = list(
-        ChangeRecord.objects.filter(scope=work.history_scope()).values_list("action", flat=True)
-    )
+    actions = list(ChangeRecord.objects.filter(scope=work.history_scope()).values_list("action", flat=True))
     assert actions.count("created") == 2 and actions.count("deleted") == 1
     # A link of another work is not reachable through this one.
     other = make_work(work.office)
