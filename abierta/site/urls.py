@@ -1,8 +1,8 @@
 from django.urls import path
 
-from abierta.core import views
+from abierta.site import views
 
-app_name = "core"
+app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("buscar/", views.search, name="search"),
