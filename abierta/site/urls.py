@@ -1,6 +1,6 @@
 from django.urls import path
 
-from abierta.site import views
+from abierta.site import staff, views
 
 app_name = "site"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("privacidad/", views.privacy, name="privacy"),
     path("terminos/", views.terms, name="terms"),
     path("accesibilidad/", views.accessibility, name="accessibility"),
+    path("gestion/", staff.home, name="staff_home"),
 ]

@@ -290,7 +290,7 @@ ENGLISH_CHECK_PAGES = [
     ("anonymous", "plans:cocreation", {"slug": "plan-prueba"}),
     ("citizen", "accounts:account", {}),
     ("citizen", "plans:commitment", {"slug": "plan-prueba", "code": "TEST0001"}),
-    ("admin", "plans:dashboard", {}),
+    ("admin", "site:staff_home", {}),
     ("admin", "plans:moderation", {}),
 ]
 

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from abierta.plans.models import ActionPlan, Commitment
 from abierta.site import search
 from abierta.site.search import site_search
-from abierta.plans.models import ActionPlan, Commitment
 from factories import World
 
 
