@@ -9,6 +9,6 @@ class GestionConfig(AppConfig):
 
     def ready(self) -> None:
         from abierta.core import staffhome
-        from abierta.gestion import access
+        from abierta.gestion import access, datasets  # noqa: F401  (datasets registers the open datasets)
 
         staffhome.register(access.staff_links)

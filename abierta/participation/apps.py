@@ -9,6 +9,6 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         from abierta.core import staffhome
-        from abierta.participation import access
+        from abierta.participation import access, datasets  # noqa: F401  (datasets registers the open datasets)
 
         staffhome.register(access.staff_links)

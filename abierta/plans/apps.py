@@ -9,6 +9,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from abierta.core import staffhome
-        from abierta.plans import access
+        from abierta.plans import access, datasets  # noqa: F401  (datasets registers the open datasets)
 
         staffhome.register(access.staff_links)
