@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "abierta.complaints",
     "abierta.works",
     "abierta.procurement",
+    "abierta.site",
 ]
 
 MIDDLEWARE = [
@@ -144,8 +145,8 @@ SESSION_ENGINE = (
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

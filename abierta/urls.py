@@ -4,7 +4,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from abierta.api import api
-from abierta.core.views import healthz
+from abierta.site.views import healthz
 
 # The Django admin is for platform administrators, with their second factor.
 admin.site.__class__ = OTPAdminSite
@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("abierta.works.files_urls")),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("abierta.core.urls")),
+    path("", include("abierta.site.urls")),
     path("", include("abierta.plans.urls")),
     path("", include("abierta.gestion.urls")),
     path("", include("abierta.datos.urls")),

@@ -30,8 +30,8 @@ from django.db import transaction  # noqa: E402
 
 from abierta.accounts.models import User  # noqa: E402
 from abierta.core import history  # noqa: E402
+from abierta.core.demo import OFFICES as DEMO_OFFICES  # noqa: E402
 from abierta.core.models import Institution  # noqa: E402
-from abierta.plans.management.commands.demo import OFFICES as DEMO_OFFICES  # noqa: E402
 from abierta.plans.models import (  # noqa: E402
     ActionPlan,
     Commitment,

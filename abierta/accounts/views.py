@@ -167,7 +167,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponseRedirect:
     logout(request)
-    return redirect("core:home")
+    return redirect("site:home")
 
 
 @login_required

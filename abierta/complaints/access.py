@@ -17,12 +17,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role, staff_user
 from abierta.complaints import keyring, services
 from abierta.complaints.models import Case
+from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
 
 R = User.Role
 
@@ -103,3 +105,14 @@ def handler_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return response
 
     return wrapper
+
+
+def staff_links(user: Any) -> list[StaffGroup]:
+    """The staff home's links: the inbox for handlers, the audit log for those who may read it."""
+    audit = StaffLink(_("Complaints audit log"), reverse("complaints:audit"))
+    if may_handle(user):
+        inbox = StaffLink(_("Complaints inbox"), reverse("complaints:inbox"))
+        return [StaffGroup(_("Complaints"), (StaffLine((inbox, audit)),))]
+    if may_read_audit(user):
+        return [StaffGroup("", (StaffLine((audit,)),))]
+    return []

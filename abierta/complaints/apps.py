@@ -10,4 +10,8 @@ class ComplaintsConfig(AppConfig):
     public_content = False
 
     def ready(self) -> None:
+        from abierta.complaints import access
+        from abierta.core import staffhome
+
+        staffhome.register(access.staff_links)
         from abierta.complaints import checks  # noqa: F401  (registers the system checks)

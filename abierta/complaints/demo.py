@@ -1,25 +1,33 @@
 """Demo complaints for `abierta demo`: the demo transparency officer gets a handler key (with the
 demo password) and, on an empty inbox, two cases arrive: one anonymous with a question from the
-office, one identified and forwarded. The receipt of the first is printed so it can be tried."""
+office, one identified and forwarded. The receipt of the first is told to the ``abierta.demo``
+logger (which ``abierta demo`` prints) so it can be tried."""
 
 from __future__ import annotations
 
+import logging
+
+from abierta.accounts.demo import PASSWORD
 from abierta.accounts.models import User
 from abierta.complaints import services
 from abierta.complaints.models import Case, HandlerKey
+from abierta.core.models import Institution
 
 DEMO_HANDLER = "transparencia@demo.abierta.local"
 
 
-def load(*, password: str) -> str | None:
-    """Returns the receipt of the anonymous demo case when it is created now."""
-    handler = User.objects.filter(email=DEMO_HANDLER).first()
+logger = logging.getLogger("abierta.demo")
+
+
+def load(*, offices: dict[str, Institution], users: dict[str, User]) -> None:
+    """Nothing without the demo accounts: the cases need their handler."""
+    handler = users.get(DEMO_HANDLER)
     if handler is None:
-        return None
+        return
     if not HandlerKey.objects.filter(user=handler).exists():
-        services.handler_key_create(user=handler, password=password)
+        services.handler_key_create(user=handler, password=PASSWORD)
     if Case.objects.exists():
-        return None
+        return
     case, receipt = services.complaint_submit(
         report=services.ReportData(
             category=Case.Category.BRIBERY,
@@ -34,7 +42,7 @@ def load(*, password: str) -> str | None:
         ),
         files=[],
     )
-    private = services.handler_key_unlock(user=handler, password=password)
+    private = services.handler_key_unlock(user=handler, password=PASSWORD)
     opened = services.case_open_as_handler(case=case, user=handler, private_key=private)
     if opened is not None:
         services.case_transition(case=case, actor=handler, status=Case.Status.TRIAGE)
@@ -58,4 +66,4 @@ def load(*, password: str) -> str | None:
         files=[],
     )
     services.case_transition(case=other, actor=handler, status=Case.Status.FORWARDED, authority="contraloria")
-    return receipt
+    logger.info("Demo complaint: follow it up at /denuncias/seguimiento/ with the receipt %s", receipt)

@@ -6,8 +6,3 @@ class DatosConfig(AppConfig):
     name = "abierta.datos"
     label = "datos"
     verbose_name = _("Open data")
-
-    def ready(self) -> None:
-        # The datasets of the modules that exist today; other modules register theirs in their
-        # own AppConfig.ready() with abierta.datos.registry.register().
-        from abierta.datos import datasets  # noqa: F401

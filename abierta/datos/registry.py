@@ -5,8 +5,8 @@ A dataset says what it is (title, description, keywords), which rows it has (a q
 that, abierta/datos/views.py serves its CSV and JSON downloads, its documentation page and its
 entry in the DCAT-AP catalog (/datos/catalog.jsonld).
 
-Adding a dataset is a few lines in the module that owns the data, usually in its
-AppConfig.ready()::
+Adding a dataset is a few lines in the ``datasets.py`` of the app that owns the data, imported
+by its AppConfig.ready()::
 
     from abierta.datos.registry import Column, Dataset, register
 
@@ -104,6 +104,8 @@ class Dataset:
     links: Callable[[], Sequence[Link]] = field(default=lambda: ())
     # Rows prefetched in chunks of this size (prefetch_related works with iterator(chunk_size)).
     chunk_size: int = 500
+    # Place in the catalog: lower first; datasets of equal order keep their registration order.
+    order: int = 1000
 
     @property
     def headers(self) -> list[str]:
@@ -159,6 +161,17 @@ def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
 
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value
+
+
+def example_column() -> Column:
+    """Whether the row is demonstration data (the model's ``is_example``)."""
+    return Column(
+        "ejemplo",
+        "Dato de ejemplo",
+        BOOLEAN,
+        _("Invented for the demonstration; not in the source."),
+        lambda obj: obj.is_example,
+    )
 
 
 # Value conversions ------------------------------------------------------------------------
@@ -217,7 +230,8 @@ def register(dataset: Dataset) -> Dataset:
 
 
 def all_datasets() -> list[Dataset]:
-    return list(_REGISTRY.values())
+    """Every dataset, in catalog order."""
+    return sorted(_REGISTRY.values(), key=lambda d: d.order)
 
 
 def get(slug: str) -> Dataset | None:

@@ -7,10 +7,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
 from abierta.accounts.roles import staff_user
-from abierta.gestion.models import Goal
+from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
+from abierta.gestion.models import DevelopmentPlan, Goal
 
 R = User.Role
 
@@ -51,3 +54,35 @@ def goals_to_measure(user: Any) -> list[Goal]:
     if staff.role == R.EDITOR and staff.institution_id is not None:
         return list(goals.filter(responsible_id=staff.institution_id))
     return []
+
+
+def staff_links(user: Any) -> list[StaffGroup]:
+    """The staff home's links: the goals the user measures, and the plans they may import into."""
+    goals = [
+        StaffLine(
+            (
+                StaffLink(g.code, g.get_absolute_url(), note=f"{g.title} ({g.plan.title})"),
+                StaffLink(
+                    _("record a measurement"), reverse("gestion:measurement_new", args=[g.pk]), hidden=f": {g.code}"
+                ),
+            )
+        )
+        for g in goals_to_measure(user)
+    ]
+    imports = []
+    if can_import(user):
+        imports = [
+            StaffLine(
+                (
+                    StaffLink(
+                        _("Import goals or measurements into %(title)s") % {"title": p.title},
+                        reverse("gestion:plan_import", args=[p.slug]),
+                    ),
+                )
+            )
+            for p in DevelopmentPlan.objects.order_by("-period_start", "slug")
+        ]
+    return [
+        StaffGroup(_("Development plan goals you measure"), tuple(goals)),
+        StaffGroup(_("Import a development plan from a file"), tuple(imports)),
+    ]

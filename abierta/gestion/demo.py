@@ -5,10 +5,10 @@ The plan ("Salvemos Juntos a Cartagena, por una Cartagena libre y resiliente") a
 baselines, targets, yearly targets, budgets, measurements and their sources — is illustrative,
 written to show the platform, and marked ``is_example``.
 
-Loaded by ``abierta demo`` (abierta/plans/management/commands/demo.py) after the offices and the
-OGP commitments exist. Idempotent: the plan's structure is updated in place by natural keys; goals
-and measurements, whose changes the public history shows, are created once (with a history entry)
-and never silently rewritten.
+Loaded by ``abierta demo`` (abierta/site/management/commands/demo.py) after the offices and the
+OGP commitments (abierta/plans/demo.py) exist. Idempotent: the plan's structure is updated in
+place by natural keys; goals and measurements, whose changes the public history shows, are created
+once (with a history entry) and never silently rewritten.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from abierta.accounts.models import User
 from abierta.core import history
 from abierta.core.models import Institution
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
@@ -335,8 +336,8 @@ PROGRAMMES: tuple[P, ...] = (
 )
 
 
-def load(*, offices: dict[str, Institution]) -> DevelopmentPlan:
-    """Create or update the example development plan; returns it."""
+def load(*, offices: dict[str, Institution], users: dict[str, User]) -> None:
+    """Create or update the example development plan."""
     plan = DevelopmentPlan.objects.update_or_create(
         slug=PLAN_SLUG,
         defaults={
@@ -360,7 +361,6 @@ def load(*, offices: dict[str, Institution]) -> DevelopmentPlan:
         )[0]
         for g_order, g in enumerate(p.goals, start=1):
             _goal(plan, programme, g, g_order, offices)
-    return plan
 
 
 def _goal(plan: DevelopmentPlan, programme: Programme, g: G, order: int, offices: dict[str, Institution]) -> Goal:

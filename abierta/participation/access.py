@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role
+from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
 from abierta.participation.models import Consultation, DialogueSession, Process
 
 R = User.Role
@@ -101,3 +104,28 @@ def may_support_question(user: Any, session: DialogueSession) -> bool:
 def may_moderate(user: Any) -> bool:
     """Publish, shortlist, mark live and answer questions; publish minutes: the transparency office."""
     return has_role(user, R.TRANSPARENCY)
+
+
+def staff_links(user: Any) -> list[StaffGroup]:
+    """The staff home's links: each co-creation process the user organises, and the dialogue."""
+    lines = []
+    if is_organiser(user):
+        for p in Process.objects.select_related("plan", "consultation"):
+            links = [
+                StaffLink(
+                    _("Co-creation of %(title)s: tables, proposals, evaluation, elections") % {"title": p.plan.title},
+                    reverse("participation:staff_home", args=[p.plan.slug]),
+                )
+            ]
+            if hasattr(p, "consultation"):
+                links.append(
+                    StaffLink(
+                        _("enter in-person votes"),
+                        reverse("participation:consultation_table_entry", args=[p.plan.slug]),
+                    )
+                )
+            lines.append(StaffLine(tuple(links)))
+    if may_moderate(user):
+        text = _("Hablemos con Transparencia: sessions and questions to moderate")
+        lines.append(StaffLine((StaffLink(text, reverse("participation:dialogue_manage")),)))
+    return [StaffGroup(_("Co-creation and participation"), tuple(lines))]

@@ -6,3 +6,9 @@ class ParticipationConfig(AppConfig):
     name = "abierta.participation"
     label = "participation"
     verbose_name = _("Co-creation")
+
+    def ready(self) -> None:
+        from abierta.core import staffhome
+        from abierta.participation import access, datasets  # noqa: F401  (datasets registers the open datasets)
+
+        staffhome.register(access.staff_links)

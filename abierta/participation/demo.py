@@ -1,10 +1,12 @@
 """Demonstration data of the co-creation of Cartagena's 2022–2023 plan. Idempotent.
 
-Called by ``abierta demo`` once the 23 working tables and the 12 initiatives exist. The plan says
-when the phases happened (tables in September–October 2022, a one-week consultation in November
-2022); everything else here (attendance, proposals, answers, the ballots, the dialogue sessions) is
-invented to show the platform and marked as example data: ``is_example`` where the model has it,
-"(ejemplo)" in the text where it has not.
+Called by ``abierta demo`` once the action plan exists (abierta/plans/demo.py). The plan says
+that 23 working tables met and that the consultation chose among 12 initiatives, and when the
+phases happened (tables in September–October 2022, a one-week consultation in November 2022);
+everything else here (the tables' names and attendance, the initiatives, proposals, answers, the
+ballots, the dialogue sessions, which table elected each committee member) is invented to show the
+platform and marked as example data: ``is_example`` where the model has it, "(ejemplo)" in the
+text where it has not.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
+from abierta.accounts.models import User
+from abierta.core.models import Institution
 from abierta.participation.models import (
     Ballot,
     Consultation,
@@ -32,10 +36,48 @@ from abierta.participation.models import (
     Voter,
     WorkingTable,
 )
-from abierta.plans.models import ActionPlan, Commitment
+from abierta.plans import demo as plans_demo
+from abierta.plans.models import ActionPlan, Commitment, CommitteeMember
 
 BOGOTA = zoneinfo.ZoneInfo("America/Bogota")
 EXAMPLE = " (ejemplo)"
+
+S = WorkingTable.Sector
+# The seed gives 23 tables across these sectors; how they were split is an example.
+TABLES: list[tuple[str, str, str]] = [
+    ("Sociedad civil organizada", S.CIVIL_SOCIETY, ""),
+    ("Academia", S.ACADEMIA, ""),
+    ("Personas mayores", S.POPULATION, "Personas mayores"),
+    ("Juventudes", S.POPULATION, "Jóvenes"),
+    ("Mujeres", S.POPULATION, "Mujeres"),
+    ("Comunidades étnicas (afro, palenquera, raizal e indígena)", S.POPULATION, "Comunidades étnicas"),
+    ("Poblaciones de identidades diversas", S.POPULATION, "Identidades diversas"),
+    ("Personas con discapacidad", S.POPULATION, "Personas con discapacidad"),
+    ("Migrantes", S.POPULATION, "Migrantes"),
+    *[(f"Sector comunal – UCG {n}", S.COMMUNAL, f"Unidad Comunera de Gobierno {n}") for n in range(1, 11)],
+    ("Sector comunal – UCG 11 y 12", S.COMMUNAL, "Unidades Comuneras de Gobierno 11 y 12"),
+    ("Sector comunal – UCG 13, 14 y 15", S.COMMUNAL, "Unidades Comuneras de Gobierno 13 a 15"),
+    ("Sector comunal – zona rural e insular", S.COMMUNAL, "Área rural"),
+    ("Sector político", S.POLITICAL, "Concejo y partidos"),
+]
+
+INITIATIVES = [
+    "Fortalecer a las Juntas de Acción Comunal en el seguimiento a la contratación pública",
+    "Rendición de cuentas permanente por localidad",
+    "Datos abiertos de la contratación distrital en formato reutilizable",
+    "Escuela de veedurías ciudadanas",
+    "Mapa de obras públicas con seguimiento ciudadano",
+    "Canal de denuncias con protección al denunciante",
+    "Presupuestos participativos en las Unidades Comuneras de Gobierno",
+    "Lenguaje claro en los trámites de la Alcaldía",
+    "Gobierno abierto en las instituciones educativas",
+    "Información pública accesible para personas con discapacidad",
+    "Seguimiento ciudadano al Plan de Desarrollo",
+    "Alfabetización digital para el control social en la zona rural",
+]
+
+# The working table that elected each member of the plan's committee (plans_demo.COMMITTEE).
+COMMITTEE_TABLES = [1, 2, 4, 10]
 
 
 def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
@@ -143,13 +185,54 @@ SECTORS = ["civil_society", "academia", "population", "communal", "political"]
 
 
 @transaction.atomic
-def load(*, plan: ActionPlan) -> Process:
+def load(*, offices: dict[str, Institution], users: dict[str, User]) -> None:
+    plan = ActionPlan.objects.get(slug=plans_demo.PLAN_SLUG)
+    _working_tables(plan)
+    _initiatives(plan)
+    _committee(plan)
     process = _process(plan)
     _tables(plan)
     _proposals(plan, process)
     _consultation(plan, process)
     _dialogue(plan)
-    return process
+
+
+def _working_tables(plan: ActionPlan) -> None:
+    for number, (name, sector, group) in enumerate(TABLES, start=1):
+        WorkingTable.objects.update_or_create(
+            plan=plan,
+            number=number,
+            defaults={
+                "name": name,
+                "sector": sector,
+                "group": group,
+                "held_on": datetime.date(2022, 9, 5) + datetime.timedelta(days=2 * (number - 1)),
+                "place": "Cartagena de Indias",
+                "is_example": True,
+            },
+        )
+
+
+def _initiatives(plan: ActionPlan) -> None:
+    first = Commitment.objects.get(plan=plan, code="COCDI0001")
+    for number, title in enumerate(INITIATIVES, start=1):
+        Initiative.objects.update_or_create(
+            plan=plan,
+            number=number,
+            defaults={
+                "title": title,
+                "shortlisted": True,
+                "selected": number == 1,
+                "commitment": first if number == 1 else None,
+                "is_example": True,
+            },
+        )
+
+
+def _committee(plan: ActionPlan) -> None:
+    for (name, _sector), number in zip(plans_demo.COMMITTEE, COMMITTEE_TABLES, strict=True):
+        table = WorkingTable.objects.get(plan=plan, number=number)
+        CommitteeMember.objects.filter(plan=plan, name=name).update(working_table=table)
 
 
 def _process(plan: ActionPlan) -> Process:

@@ -10,9 +10,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role, staff_user
+from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
 from abierta.plans.models import ActionPlan, Comment, Commitment, Milestone
 
 R = User.Role
@@ -64,10 +68,6 @@ def can_comment(user: Any) -> bool:
     return not user.is_staff_role or staff_user(user) is not None
 
 
-def is_staff(user: Any) -> bool:
-    return staff_user(user) is not None
-
-
 def commitment_for_editor(user: Any, pk: int) -> Commitment:
     commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
     if not can_edit_commitment(user, commitment):
@@ -101,3 +101,72 @@ def comment_for_moderator(user: Any, pk: int) -> Comment:
     if not can_moderate(user):
         raise PermissionDenied
     return comment
+
+
+def staff_links(user: Any) -> list[StaffGroup]:
+    """The staff home's links to the action plans' staff pages that the user may open."""
+    commitments = [
+        c
+        for c in Commitment.objects.select_related("plan", "lead_institution").prefetch_related("milestones")
+        if can_edit_commitment(user, c)
+    ]
+    kept: list[StaffLine] = []
+    for c in commitments:
+        hidden = f": {c.code}"
+        kept.append(
+            StaffLine(
+                (
+                    StaffLink(c.code, c.get_absolute_url(), note=c.title),
+                    StaffLink(_("Update completion"), reverse("plans:assess", args=[c.pk]), hidden=hidden),
+                    StaffLink(_("Add a milestone"), reverse("plans:milestone_new", args=[c.pk]), hidden=hidden),
+                )
+            )
+        )
+        kept += [
+            StaffLine(
+                (StaffLink(_("report progress"), reverse("plans:progress_new", args=[m.pk]), hidden=f": {m.title}"),),
+                label=m.title,
+            )
+            for m in c.milestones.all()
+        ]
+    plans = list(ActionPlan.objects.all())
+    assess = []
+    if can_assess_opened_government(user):
+        assess = [
+            StaffLine((StaffLink(f"{c.code} {c.title}", reverse("plans:assess", args=[c.pk])),))
+            for c in Commitment.objects.select_related("plan")
+        ]
+    reports = [
+        StaffLine(
+            (
+                StaffLink(
+                    _("Publish a report on %(title)s") % {"title": p.title}, reverse("plans:report_new", args=[p.slug])
+                ),
+            )
+        )
+        for p in plans
+        if can_publish_report(user, p)
+    ]
+    committee = [
+        StaffLine((StaffLink(_("Add a committee member"), reverse("plans:member_new", args=[p.slug])),))
+        for p in plans
+        if can_manage_committee(user, p)
+    ] + [
+        StaffLine((StaffLink(_("Record a committee meeting"), reverse("plans:meeting_new", args=[p.slug])),))
+        for p in plans
+        if can_record_meeting(user, p)
+    ]
+    moderation = []
+    if can_moderate(user):
+        count = Comment.objects.filter(needs_review=True).count()
+        text = ngettext(
+            "Moderation queue (%(n)s comment to review)", "Moderation queue (%(n)s comments to review)", count
+        ) % {"n": count}
+        moderation = [StaffLine((StaffLink(text, reverse("plans:moderation")),))]
+    return [
+        StaffGroup(_("Commitments you keep up to date"), tuple(kept)),
+        StaffGroup(_("Assess commitments"), tuple(assess)),
+        StaffGroup(_("Monitoring reports"), tuple(reports)),
+        StaffGroup(_("Citizen Monitoring Committee"), tuple(committee)),
+        StaffGroup(_("Comments"), tuple(moderation)),
+    ]

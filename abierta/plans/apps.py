@@ -6,3 +6,9 @@ class PlansConfig(AppConfig):
     name = "abierta.plans"
     label = "plans"
     verbose_name = _("Action plans")
+
+    def ready(self) -> None:
+        from abierta.core import staffhome
+        from abierta.plans import access, datasets  # noqa: F401  (datasets registers the open datasets)
+
+        staffhome.register(access.staff_links)

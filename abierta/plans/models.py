@@ -155,19 +155,6 @@ class Commitment(models.Model):
     def history_scope(self) -> str:
         return scope_of(self)
 
-    # OGP's completion scale as a position from 0 to 4, for charts.
-    COMPLETION_LEVEL = {
-        Completion.NO_EVIDENCE: 0,
-        Completion.NOT_STARTED: 0,
-        Completion.LIMITED: 1,
-        Completion.SUBSTANTIAL: 3,
-        Completion.COMPLETE: 4,
-    }
-
-    @property
-    def completion_level(self) -> int:
-        return self.COMPLETION_LEVEL[self.Completion(self.completion)]
-
     def ogp_values(self) -> list[str]:
         pairs = [
             (self.value_access_to_information, _("Access to information")),

@@ -15,10 +15,6 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
-from abierta.gestion import access as gestion_access
-from abierta.gestion.models import DevelopmentPlan
-from abierta.participation import access as participation_access
-from abierta.participation.models import Process
 from abierta.plans import access, services
 from abierta.plans.forms import (
     AssessmentForm,
@@ -29,43 +25,13 @@ from abierta.plans.forms import (
     MonitoringReportForm,
     ProgressUpdateForm,
 )
-from abierta.plans.models import ActionPlan, Comment, Commitment, Milestone
+from abierta.plans.models import Comment, Commitment, Milestone
 
 
 def _user(request: HttpRequest) -> User:
     if not isinstance(request.user, User):  # staff_required let only signed-in staff through
         raise PermissionDenied
     return request.user
-
-
-@staff_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    commitments = [
-        c
-        for c in Commitment.objects.select_related("plan", "lead_institution").prefetch_related("milestones")
-        if access.can_edit_commitment(user, c)
-    ]
-    plans = list(ActionPlan.objects.all())
-    context: dict[str, Any] = {
-        "commitments": commitments,
-        "can_assess": access.can_assess_opened_government(user),
-        "report_plans": [p for p in plans if access.can_publish_report(user, p)],
-        "committee_plans": [p for p in plans if access.can_manage_committee(user, p)],
-        "meeting_plans": [p for p in plans if access.can_record_meeting(user, p)],
-        "can_moderate": access.can_moderate(user),
-        "review_count": Comment.objects.filter(needs_review=True).count() if access.can_moderate(user) else 0,
-        "all_commitments": Commitment.objects.select_related("plan")
-        if access.can_assess_opened_government(user)
-        else [],
-        "goals": gestion_access.goals_to_measure(user),
-        "processes": list(Process.objects.select_related("plan")) if participation_access.is_organiser(user) else [],
-        "can_moderate_dialogue": participation_access.may_moderate(user),
-        "import_plans": list(DevelopmentPlan.objects.order_by("-period_start", "slug"))
-        if gestion_access.can_import(user)
-        else [],
-    }
-    return render(request, "plans/staff/dashboard.html", context)
 
 
 @staff_required

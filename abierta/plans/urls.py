@@ -17,7 +17,6 @@ urlpatterns = [
     path("archivos/evidencia/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("archivos/informe/<int:pk>/", views.report_file, name="report_file"),
     path("archivos/acta/<int:pk>/", views.minutes_file, name="minutes_file"),
-    path("gestion/", staff_views.dashboard, name="dashboard"),
     path("gestion/compromisos/<int:pk>/hitos/nuevo/", staff_views.milestone_new, name="milestone_new"),
     path("gestion/hitos/<int:pk>/editar/", staff_views.milestone_edit, name="milestone_edit"),
     path("gestion/hitos/<int:pk>/avance/", staff_views.progress_new, name="progress_new"),

@@ -8,4 +8,7 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from abierta.procurement import datasets  # noqa: F401  (registers the open dataset)
+        from abierta.core import staffhome
+        from abierta.procurement import access, datasets  # noqa: F401  (datasets registers the open dataset)
+
+        staffhome.register(access.staff_links)

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from abierta.accounts.models import User
 from abierta.core.models import Institution
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_match_contracts
@@ -264,7 +265,8 @@ def _line_fields(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_demo() -> ProcurementPlan:
+def load(*, offices: dict[str, Institution], users: dict[str, User]) -> None:
+    """Create or update the demonstration procurement plan and its fair, matched with the contracts."""
     entity: dict[str, str] = settings.ABIERTA_ENTITY
     plan, _ = ProcurementPlan.objects.get_or_create(
         entity_name=entity["name"],
@@ -290,4 +292,3 @@ def load_demo() -> ProcurementPlan:
     if created:
         fair.offices.set(Institution.objects.filter(slug__in=FAIR_OFFICES))
         fair.plans.set([plan])
-    return plan

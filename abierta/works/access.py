@@ -13,9 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role, staff_user
+from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
 from abierta.works.models import IrregularityReport, Work
 
 R = User.Role
@@ -81,3 +84,19 @@ def report_for_user(request: HttpRequest, pk: int) -> IrregularityReport:
     if not may_read_reports(request.user, report.work):
         raise PermissionDenied
     return report
+
+
+def may_use_staff_pages(user: Any) -> bool:
+    """Open the staff pages of works and contracts: office editors, transparency, administrators."""
+    return has_role(user, R.EDITOR, R.TRANSPARENCY, R.ADMIN)
+
+
+def staff_links(user: Any) -> list[StaffGroup]:
+    """The staff home's links to the works' staff pages."""
+    if not may_use_staff_pages(user):
+        return []
+    links = (
+        StaffLink(_("Works, their progress, QR codes and billboards"), reverse("works:staff_works")),
+        StaffLink(_("Irregularity reports on works"), reverse("works:staff_reports")),
+    )
+    return [StaffGroup(_("Public works"), (StaffLine(links),))]

@@ -8,4 +8,7 @@ class WorksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from abierta.works import datasets  # noqa: F401  (registers the open datasets)
+        from abierta.core import staffhome
+        from abierta.works import access, datasets  # noqa: F401  (datasets registers the open datasets)
+
+        staffhome.register(access.staff_links)

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from abierta.accounts.models import User
 from abierta.core.models import Institution
 from abierta.works import redflags
 from abierta.works.importers import COLUMN_FIELDS
@@ -628,15 +629,14 @@ def _work(spec: DemoWork, office: Institution) -> Work:
 
 
 @transaction.atomic
-def load_demo() -> list[Work]:
+def load(*, offices: dict[str, Institution], users: dict[str, User]) -> None:
     """Create (or leave as they are) the demonstration works, contracts and progress reports."""
-    offices = {
+    offices = offices | {
         slug: Institution.objects.get_or_create(
             slug=slug, defaults={"name": name, "short_name": short, "kind": Institution.Kind.GOVERNMENT}
         )[0]
         for slug, name, short in OFFICES
     }
-    works = []
     contract_ids = []
     for spec in WORKS:
         work = _work(spec, offices[spec.office])
@@ -656,6 +656,4 @@ def load_demo() -> list[Work]:
                     "notified_at": datetime.datetime.combine(day, datetime.time(18), tzinfo=datetime.UTC),
                 },
             )
-        works.append(work)
     redflags.refresh_flags(contract_ids)
-    return works

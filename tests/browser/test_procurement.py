@@ -18,11 +18,12 @@ def test_browse_a_plan_filter_by_unspsc_and_open_a_fair(
     axe: Callable[[Any], None],
 ) -> None:
     from abierta.procurement import demo as procurement_demo
-    from abierta.procurement.models import Fair
+    from abierta.procurement.models import Fair, ProcurementPlan
     from abierta.works import demo as works_demo
 
-    works_demo.load_demo()
-    plan = procurement_demo.load_demo()
+    works_demo.load(offices={}, users={})
+    procurement_demo.load(offices={}, users={})
+    plan = ProcurementPlan.objects.get()
     fair = Fair.objects.get()
     base = live_server.url
     page = new_context().new_page()

@@ -260,7 +260,7 @@ def test_demo_plan_pages_are_accessible(
     evidence, reports, committee members and meetings, working tables and initiatives."""
     from django.core.management import call_command
 
-    from abierta.plans.management.commands.demo import PLAN_SLUG
+    from abierta.plans.demo import PLAN_SLUG
     from abierta.plans.models import Commitment
 
     call_command("demo", "--no-users", verbosity=0)

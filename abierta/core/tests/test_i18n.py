@@ -276,11 +276,11 @@ def test_home_page_is_english_under_en(db: None, client: Client) -> None:
 
 
 ENGLISH_CHECK_PAGES = [
-    ("anonymous", "core:home", {}),
-    ("anonymous", "core:transparency", {}),
-    ("anonymous", "core:privacy", {}),
-    ("anonymous", "core:terms", {}),
-    ("anonymous", "core:accessibility", {}),
+    ("anonymous", "site:home", {}),
+    ("anonymous", "site:transparency", {}),
+    ("anonymous", "site:privacy", {}),
+    ("anonymous", "site:terms", {}),
+    ("anonymous", "site:accessibility", {}),
     ("anonymous", "accounts:login", {}),
     ("anonymous", "accounts:register", {}),
     ("anonymous", "plans:plan", {"slug": "plan-prueba"}),
@@ -290,7 +290,7 @@ ENGLISH_CHECK_PAGES = [
     ("anonymous", "plans:cocreation", {"slug": "plan-prueba"}),
     ("citizen", "accounts:account", {}),
     ("citizen", "plans:commitment", {"slug": "plan-prueba", "code": "TEST0001"}),
-    ("admin", "plans:dashboard", {}),
+    ("admin", "site:staff_home", {}),
     ("admin", "plans:moderation", {}),
 ]
 

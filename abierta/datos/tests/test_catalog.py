@@ -162,6 +162,25 @@ def test_the_registry_has_the_datasets_of_todays_modules() -> None:
     } <= slugs
 
 
+def test_the_catalog_opens_with_the_plans_co_creation_and_development_plan_datasets() -> None:
+    """Each app registers its own datasets; their order in the catalog is the one it always had."""
+    assert [d.slug for d in all_datasets()][:13] == [
+        "planes-de-accion",
+        "compromisos",
+        "hitos",
+        "avances",
+        "informes-de-seguimiento",
+        "comite-de-seguimiento",
+        "reuniones-del-comite",
+        "respaldos",
+        "mesas-de-trabajo",
+        "iniciativas",
+        "metas-plan-de-desarrollo",
+        "mediciones",
+        "propuestas-de-cocreacion",
+    ]
+
+
 def test_every_csv_has_a_bom_the_documented_header_and_one_row_per_object(client: Client, data: World) -> None:
     for dataset in all_datasets():
         raw, rows = _csv(client, dataset)

@@ -1,22 +1,24 @@
-"""Gestión Abierta's demo data (``abierta demo``) and its JSON API (/api/v1/development-plans, goals,
-measurements): idempotence, contents, filters, pagination, 404s, and numbers equal to progress.py's."""
+"""Gestión Abierta's demo data (gestion.demo.load, on the plans demo) and its JSON API
+(/api/v1/development-plans, goals, measurements): idempotence, contents, filters, pagination, 404s,
+and numbers equal to progress.py's."""
 
 from __future__ import annotations
 
-import io
 import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
 
+from abierta.core import demo as core_demo
 from abierta.core.models import ChangeRecord
+from abierta.gestion import demo as gestion_demo
 from abierta.gestion import progress as gp
 from abierta.gestion.demo import PLAN_SLUG
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
+from abierta.plans import demo as plans_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +26,9 @@ MODELS: list[type[Model]] = [DevelopmentPlan, Pillar, Programme, Goal, YearTarge
 
 
 def load() -> None:
-    call_command("demo", "--no-users", stdout=io.StringIO())
+    offices = core_demo.offices()
+    plans_demo.load(offices=offices, users={})
+    gestion_demo.load(offices=offices, users={})
 
 
 def state() -> dict[str, Any]:

@@ -181,10 +181,14 @@ def test_csv_export_has_a_bom_and_protects_formulas(plan: DevelopmentPlan) -> No
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_demo_plan_round_trips_unchanged(db: None, fmt: str) -> None:
-    from abierta.gestion.demo import PLAN_SLUG
+    from abierta.core import demo as core_demo
+    from abierta.gestion import demo as gestion_demo
+    from abierta.plans import demo as plans_demo
 
-    call_command("demo", "--no-users", stdout=io.StringIO())
-    demo = DevelopmentPlan.objects.get(slug=PLAN_SLUG)
+    offices = core_demo.offices()
+    plans_demo.load(offices=offices, users={})
+    gestion_demo.load(offices=offices, users={})
+    demo = DevelopmentPlan.objects.get(slug=gestion_demo.PLAN_SLUG)
     before = database()
     report = plan_import(plan=demo, rows_file=plan_export(plan=demo, fmt=fmt), filename=f"plan.{fmt}")
     assert report.ok, report.lines()

@@ -71,7 +71,7 @@ def test_index_lists_published_plans_only(client: Client, dev: DevPlan) -> None:
 
 
 def test_transparency_page_links_the_index(client: Client, dev: DevPlan) -> None:
-    response = client.get(reverse("core:transparency"))
+    response = client.get(reverse("site:transparency"))
     assert f'href="{reverse("gestion:index")}"' in response.content.decode()
 
 

@@ -143,7 +143,7 @@ def test_dashboard_lists_the_goals_each_persona_measures(dev: DevPlan, persona_c
         "admin": {dev.g1, dev.g2, dev.g3, dev.g4, dev.g5},
     }
     for persona, goals in expected.items():
-        html = persona_client(persona).get(reverse("plans:dashboard")).content.decode()
+        html = persona_client(persona).get(reverse("site:staff_home")).content.decode()
         for g in (dev.g1, dev.g2, dev.g3, dev.g4, dev.g5):
             link = f'href="{reverse("gestion:measurement_new", args=[g.pk])}"'
             assert (link in html) == (g in goals), (persona, g.code)

@@ -1,16 +1,17 @@
-"""The co-creation part of ``abierta demo``: loaded twice, nothing is duplicated or changed."""
+"""The co-creation demo (participation.demo.load, on the plans demo): loaded twice, nothing is
+duplicated or changed."""
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from abierta.core import demo as core_demo
+from abierta.participation import demo
 from abierta.participation.models import (
     Ballot,
     Consultation,
@@ -24,6 +25,8 @@ from abierta.participation.models import (
     Voter,
     WorkingTable,
 )
+from abierta.plans import demo as plans_demo
+from abierta.plans.models import CommitteeMember
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,9 @@ MODELS: list[type[Model]] = [
 
 
 def load() -> None:
-    call_command("demo", "--no-users", stdout=io.StringIO())
+    offices = core_demo.offices()
+    plans_demo.load(offices=offices, users={})
+    demo.load(offices=offices, users={})
 
 
 def snapshot() -> dict[str, object]:
@@ -97,3 +102,9 @@ def test_demo_cocreation_contents() -> None:
     assert [s.slug for s in response.context["upcoming"]] == [upcoming.slug]
     assert [s.slug for s in response.context["past"]] == [past.slug]
     assert Client().get(reverse("participation:dialogue_session", args=[past.slug])).status_code == 200
+
+
+def test_demo_links_each_committee_member_to_the_table_that_elected_them() -> None:
+    load()
+    members = CommitteeMember.objects.filter(name__in=[name for name, _sector in plans_demo.COMMITTEE])
+    assert sorted(m.working_table.number for m in members if m.working_table) == demo.COMMITTEE_TABLES

@@ -100,7 +100,7 @@ def url_for(name: str, world: World, comment: Comment) -> str:
     other_milestone = world.other_commitment.milestones.get()
     slug = world.plan.slug
     urls = {
-        "dashboard": reverse("plans:dashboard"),
+        "dashboard": reverse("site:staff_home"),
         "progress_own": reverse("plans:progress_new", args=[world.milestone.pk]),
         "progress_other": reverse("plans:progress_new", args=[other_milestone.pk]),
         "milestone_new_own": reverse("plans:milestone_new", args=[world.commitment.pk]),

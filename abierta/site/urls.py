@@ -1,8 +1,8 @@
 from django.urls import path
 
-from abierta.core import views
+from abierta.site import staff, views
 
-app_name = "core"
+app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("buscar/", views.search, name="search"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("privacidad/", views.privacy, name="privacy"),
     path("terminos/", views.terms, name="terms"),
     path("accesibilidad/", views.accessibility, name="accessibility"),
+    path("gestion/", staff.home, name="staff_home"),
 ]

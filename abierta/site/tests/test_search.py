@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from abierta.core import search
-from abierta.core.search import site_search
 from abierta.plans.models import ActionPlan, Commitment
+from abierta.site import search
+from abierta.site.search import site_search
 from factories import World
 
 
@@ -57,13 +57,13 @@ def test_site_search_on_current_database(world: World, hidden_plan: ActionPlan) 
 
 
 def test_search_page(world: World, client: Client) -> None:
-    response = client.get(reverse("core:search"), {"q": "ajeno"})
+    response = client.get(reverse("site:search"), {"q": "ajeno"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Compromiso ajeno" in html
     assert world.other_commitment.get_absolute_url() in html
     # The query is echoed as text, never as markup.
-    response = client.get(reverse("core:search"), {"q": "<script>x</script>"})
+    response = client.get(reverse("site:search"), {"q": "<script>x</script>"})
     assert response.status_code == 200
     assert "<script>x</script>" not in response.content.decode()
 

@@ -3,19 +3,18 @@ from __future__ import annotations
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from abierta.core.cache import public_page
-from abierta.core.search import site_search
 from abierta.gestion.models import DevelopmentPlan
 from abierta.plans.models import ActionPlan
+from abierta.site.search import site_search
 
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     plans = ActionPlan.objects.filter(is_published=True).prefetch_related("lead_institutions")
-    return render(request, "core/home.html", {"plans": plans, "plan": plans.first()})
+    return render(request, "site/home.html", {"plans": plans, "plan": plans.first()})
 
 
 @never_cache
@@ -33,15 +32,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     hits = site_search(query)
-    return render(request, "core/search.html", {"query": query, "hits": hits})
-
-
-def _open_data_catalog_url() -> str | None:
-    """The /datos/ catalog's address, or None while the datos app is not installed (never a dead link)."""
-    try:
-        return reverse("datos:catalog")
-    except NoReverseMatch:
-        return None
+    return render(request, "site/search.html", {"query": query, "hits": hits})
 
 
 @public_page
@@ -53,18 +44,17 @@ def transparency(request: HttpRequest) -> HttpResponse:
     context = {
         "plans": ActionPlan.objects.filter(is_published=True),
         "dev_plans": DevelopmentPlan.objects.filter(is_published=True),
-        "open_data_catalog_url": _open_data_catalog_url(),
     }
-    return render(request, "core/transparency.html", context)
+    return render(request, "site/transparency.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    return render(request, "site/privacy.html")
 
 
 def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/terms.html")
+    return render(request, "site/terms.html")
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    return render(request, "site/accessibility.html")
