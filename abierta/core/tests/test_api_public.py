@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from abierta import api
+from abierta.core.api import InstitutionKind
 from abierta.core.models import Institution
 from abierta.participation.models import Initiative, WorkingTable
+from abierta.plans.api import ReportKind
 from abierta.plans.models import (
     ActionPlan,
     Commitment,
@@ -73,8 +74,8 @@ def hidden(world: World) -> ActionPlan:
 
 
 def test_the_api_enums_are_the_models_choices() -> None:
-    assert {k.value for k in api.InstitutionKind} == set(Institution.Kind.values)
-    assert {k.value for k in api.ReportKind} == set(MonitoringReport.Kind.values)
+    assert {k.value for k in InstitutionKind} == set(Institution.Kind.values)
+    assert {k.value for k in ReportKind} == set(MonitoringReport.Kind.values)
 
 
 def test_institutions(world: World, client: Client) -> None:
