@@ -25,9 +25,9 @@ CONTRACT_NUMBERS = (
 router = Router()
 
 
-# The role a contract plays in a public work: the values of works' WorkContract.Role, which the
-# contracts do not import (works' tests check that the two agree). Named apart from the models'
-# choices, all called Role, Status…: two enums of one name would share one OpenAPI component.
+# The role a contract plays in a public work: works' WorkContract.Role, written out so that the
+# contracts do not import works (works' tests check that the two agree). Named apart from the
+# models' choices, all called Role, Status…: two enums of one name would share one OpenAPI component.
 class WorkContractRole(StrEnum):
     WORKS = "works"
     SUPERVISION = "supervision"

@@ -45,3 +45,39 @@ def test_every_operation_declares_its_422(client: Client) -> None:
         for operation in operations.values():
             if operation.get("parameters"):
                 assert "422" in operation["responses"], path
+
+
+def test_operation_ids_are_the_published_ones(client: Client) -> None:
+    """Clients generated from the document name their calls by these ids: an app's router keeps them."""
+    schema = client.get("/api/v1/openapi.json").json()
+    ids = {operation["operationId"] for operations in schema["paths"].values() for operation in operations.values()}
+    assert ids == {
+        "abierta_api_" + view
+        for view in (
+            "plans_list",
+            "plan_get",
+            "commitments_list",
+            "commitment_get",
+            "milestones_list",
+            "development_plans_list",
+            "development_plan_get",
+            "goals_list",
+            "goal_get",
+            "measurements_list",
+            "institutions_list",
+            "institution_get",
+            "progress_updates_list",
+            "progress_update_get",
+            "monitoring_reports_list",
+            "monitoring_report_get",
+            "committee_members_list",
+            "committee_meetings_list",
+            "endorsements_list",
+            "working_tables_list",
+            "initiatives_list",
+            "contracts_list",
+            "contract_get",
+            "works_list",
+            "work_get",
+        )
+    }
