@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -19,7 +20,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
 from abierta.core.models import Institution
-from abierta.plans.models import ActionPlan, Commitment, Milestone
+from abierta.participation.models import Initiative, WorkingTable
+from abierta.plans.models import (
+    ActionPlan,
+    Commitment,
+    CommitteeMeeting,
+    CommitteeMember,
+    Endorsement,
+    Milestone,
+    MonitoringReport,
+    ProgressUpdate,
+)
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -109,3 +120,47 @@ def make_world() -> World:
 
 
 PERSONAS = ["anonymous", "citizen", "editor_own", "editor_other", "monitor", "transparency", "committee", "admin"]
+
+
+def make_hidden_plan(world: World) -> ActionPlan:
+    """An unpublished plan with one object of every kind."""
+    plan = ActionPlan.objects.create(
+        slug="oculto", title="Oculto", jurisdiction="X", period_start=2024, period_end=2025, is_published=False
+    )
+    commitment = Commitment.objects.create(
+        plan=plan,
+        code="OCULTO01",
+        title="Oculto",
+        lead_institution=world.own_office,
+        start_month=datetime.date(2024, 1, 1),
+        end_month=datetime.date(2024, 6, 1),
+    )
+    milestone = Milestone.objects.create(
+        commitment=commitment,
+        title="Oculto",
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2024, 6, 1),
+        responsible=world.own_office,
+    )
+    ProgressUpdate.objects.create(milestone=milestone, date=datetime.date(2024, 2, 1), text="Oculto")
+    MonitoringReport.objects.create(
+        plan=plan,
+        kind=MonitoringReport.Kind.INITIAL,
+        title="Oculto",
+        published_on=datetime.date(2024, 3, 1),
+        file="reports/oculto.pdf",
+        institution=world.monitoring_body,
+    )
+    table = WorkingTable.objects.create(plan=plan, number=1, name="Oculta", sector=WorkingTable.Sector.ACADEMIA)
+    CommitteeMember.objects.create(plan=plan, name="Oculto", sector="X", working_table=table, start_date="2024-01-01")
+    CommitteeMeeting.objects.create(plan=plan, date=datetime.date(2024, 4, 1), summary="Oculta")
+    Endorsement.objects.create(plan=plan, name="Oculto", sector="X")
+    Initiative.objects.create(plan=plan, number=1, title="Oculta", commitment=commitment)
+    return plan
+
+
+def api_items(client: Client, path: str, **params: Any) -> list[dict[str, Any]]:
+    """The items of one page of an API list, ``path`` relative to /api/v1/ ("works" or "/works")."""
+    response = client.get("/api/v1/" + path.lstrip("/"), params)
+    assert response.status_code == 200, response.content
+    return response.json()["items"]  # type: ignore[no-any-return]

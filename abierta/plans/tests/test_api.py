@@ -1,4 +1,6 @@
-"""The public JSON API (/api/v1/) and the CSV export of commitments in OGP's columns."""
+"""The public JSON API of the action plans (/api/v1/): plans, commitments, milestones, progress updates,
+monitoring reports, the committee, endorsements; fields, filters, pagination, 404s, and nothing of an
+unpublished plan. And the CSV export of commitments in OGP's columns."""
 
 from __future__ import annotations
 
@@ -12,9 +14,20 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.core.models import Institution
-from abierta.plans.models import ActionPlan, Commitment, Milestone, ProgressUpdate
+from abierta.participation.models import WorkingTable
+from abierta.plans.api import ReportKind
+from abierta.plans.models import (
+    ActionPlan,
+    Commitment,
+    CommitteeMeeting,
+    CommitteeMember,
+    Endorsement,
+    Milestone,
+    MonitoringReport,
+    ProgressUpdate,
+)
 from abierta.plans.views import OGP_COLUMNS
-from factories import World
+from factories import World, api_items, make_hidden_plan
 
 
 @pytest.fixture
@@ -47,6 +60,11 @@ def more(world: World) -> ActionPlan:
     )
     Commitment.objects.filter(code="TEST0001").update(completion=Commitment.Completion.COMPLETE)
     return second
+
+
+@pytest.fixture
+def hidden(world: World) -> ActionPlan:
+    return make_hidden_plan(world)
 
 
 def codes(response: object) -> list[str]:
@@ -146,6 +164,157 @@ def test_openapi_document(db: None, client: Client) -> None:
         assert "get" in document["paths"][path], path
     params = {p["name"] for p in document["paths"]["/api/v1/commitments"]["get"]["parameters"]}
     assert {"plan", "completion", "limit", "offset"} <= params
+
+
+def test_the_api_enums_are_the_models_choices() -> None:
+    assert {k.value for k in ReportKind} == set(MonitoringReport.Kind.values)
+
+
+def test_progress_updates(world: World, hidden: ActionPlan, client: Client) -> None:
+    with_file = ProgressUpdate.objects.create(
+        milestone=world.milestone,
+        date=datetime.date(2023, 3, 1),
+        text="Con archivo",
+        evidence_file="evidence/a.pdf",
+        evidence_kind="pdf",
+        evidence_name="a.pdf",
+        institution=world.own_office,
+    )
+    other = Milestone.objects.get(commitment=world.other_commitment)
+    link = ProgressUpdate.objects.create(
+        milestone=other, date=datetime.date(2023, 5, 1), text="Con enlace", evidence_url="https://example.org/e"
+    )
+    data = client.get("/api/v1/progress-updates").json()
+    assert data["count"] == 2
+    assert [u["id"] for u in data["items"]] == [link.pk, with_file.pk]  # newest first; the hidden plan's is absent
+    first = data["items"][1]
+    assert first == {
+        "id": with_file.pk,
+        "plan": "plan-prueba",
+        "commitment": "TEST0001",
+        "milestone": world.milestone.pk,
+        "date": "2023-03-01",
+        "text": "Con archivo",
+        "evidence_file_url": reverse("plans:evidence_file", kwargs={"pk": with_file.pk}),
+        "evidence_name": "a.pdf",
+        "evidence_kind": "pdf",
+        "evidence_link": "",
+        "institution": {"name": "Oficina Propia", "slug": "propia", "kind": "government"},
+        "is_example": False,
+    }
+    second = data["items"][0]
+    assert second["evidence_file_url"] is None and second["evidence_link"] == "https://example.org/e"
+    assert second["institution"] is None
+    assert [u["id"] for u in api_items(client, "progress-updates", commitment="TEST0002")] == [link.pk]
+    assert [u["id"] for u in api_items(client, "progress-updates", milestone=world.milestone.pk)] == [with_file.pk]
+    assert [u["id"] for u in api_items(client, "progress-updates", date_from="2023-04-01")] == [link.pk]
+    assert [u["id"] for u in api_items(client, "progress-updates", date_to="2023-04-01")] == [with_file.pk]
+    assert api_items(client, "progress-updates", date_from="2023-03-02", date_to="2023-04-30") == []
+    assert api_items(client, "progress-updates", commitment="OCULTO01") == []
+    page = client.get("/api/v1/progress-updates", {"limit": 1, "offset": 1}).json()
+    assert page["count"] == 2 and [u["id"] for u in page["items"]] == [with_file.pk]
+    assert client.get(f"/api/v1/progress-updates/{with_file.pk}").json()["text"] == "Con archivo"
+    hidden_update = ProgressUpdate.objects.get(text="Oculto")
+    assert client.get(f"/api/v1/progress-updates/{hidden_update.pk}").status_code == 404
+    assert client.get("/api/v1/progress-updates/999999").status_code == 404
+    for bad in ({"date_to": "0"}, {"date_from": "2023-02-30"}, {"milestone": "x"}, {"offset": -1}, {"limit": 0}):
+        assert client.get("/api/v1/progress-updates", bad).status_code == 422, bad
+    assert client.get("/api/v1/progress-updates", {"offset": 10**30}).status_code == 422
+
+
+def test_monitoring_reports(world: World, hidden: ActionPlan, client: Client) -> None:
+    report = MonitoringReport.objects.create(
+        plan=world.plan,
+        kind=MonitoringReport.Kind.COMMITMENT,
+        commitment=world.commitment,
+        title="Evaluación",
+        summary="Bien",
+        published_on=datetime.date(2024, 1, 31),
+        file="reports/evaluacion.pdf",
+        institution=world.monitoring_body,
+    )
+    learning = MonitoringReport.objects.create(
+        plan=world.plan,
+        kind=MonitoringReport.Kind.LEARNING,
+        title="Aprendizajes",
+        published_on=datetime.date(2024, 6, 30),
+        file="reports/aprendizajes.pdf",
+        institution=world.monitoring_body,
+    )
+    data = api_items(client, "monitoring-reports")
+    assert [r["id"] for r in data] == [learning.pk, report.pk]
+    assert data[1] == {
+        "id": report.pk,
+        "plan": "plan-prueba",
+        "kind": "commitment",
+        "commitment": "TEST0001",
+        "title": "Evaluación",
+        "summary": "Bien",
+        "published_on": "2024-01-31",
+        "file_url": reverse("plans:report_file", kwargs={"pk": report.pk}),
+        "institution": {"name": "Universidad Monitora", "slug": "monitora", "kind": "monitoring"},
+    }
+    assert data[0]["commitment"] is None
+    assert [r["id"] for r in api_items(client, "monitoring-reports", kind="learning")] == [learning.pk]
+    assert [r["id"] for r in api_items(client, "monitoring-reports", plan="plan-prueba", kind="commitment")] == [
+        report.pk
+    ]
+    assert api_items(client, "monitoring-reports", plan="oculto") == []
+    assert client.get(f"/api/v1/monitoring-reports/{report.pk}").json()["title"] == "Evaluación"
+    hidden_report = MonitoringReport.objects.get(plan=hidden)
+    assert client.get(f"/api/v1/monitoring-reports/{hidden_report.pk}").status_code == 404
+    assert client.get("/api/v1/monitoring-reports", {"kind": "government"}).status_code == 422
+
+
+def test_committee(world: World, hidden: ActionPlan, client: Client) -> None:
+    table = WorkingTable.objects.create(
+        plan=world.plan, number=3, name="Jóvenes", sector=WorkingTable.Sector.POPULATION
+    )
+    CommitteeMember.objects.create(
+        plan=world.plan, name="Beatriz", sector="Jóvenes", working_table=table, start_date=datetime.date(2023, 1, 1)
+    )
+    CommitteeMember.objects.create(
+        plan=world.plan,
+        name="Ana",
+        sector="Academia",
+        start_date=datetime.date(2023, 1, 1),
+        end_date=datetime.date(2023, 12, 31),
+    )
+    members = api_items(client, "committee-members")
+    assert [m["name"] for m in members] == ["Ana", "Beatriz"]
+    assert members[0]["working_table"] is None and members[0]["end_date"] == "2023-12-31"
+    assert members[1]["working_table"] == 3 and members[1]["end_date"] is None
+    assert "user" not in members[1] and "email" not in members[1]
+    assert api_items(client, "committee-members", plan="oculto") == []
+    assert len(api_items(client, "committee-members", plan="plan-prueba")) == 2
+
+    with_minutes = CommitteeMeeting.objects.create(
+        plan=world.plan, date=datetime.date(2023, 2, 1), place="Alcaldía", summary="Primera", minutes="minutes/a.pdf"
+    )
+    without = CommitteeMeeting.objects.create(plan=world.plan, date=datetime.date(2023, 5, 1), summary="Segunda")
+    meetings = api_items(client, "committee-meetings")
+    assert [m["id"] for m in meetings] == [without.pk, with_minutes.pk]
+    assert meetings[0]["minutes_url"] is None
+    assert meetings[1] == {
+        "id": with_minutes.pk,
+        "plan": "plan-prueba",
+        "date": "2023-02-01",
+        "place": "Alcaldía",
+        "summary": "Primera",
+        "minutes_url": reverse("plans:minutes_file", kwargs={"pk": with_minutes.pk}),
+        "is_example": False,
+    }
+    assert api_items(client, "committee-meetings", plan="oculto") == []
+
+
+def test_endorsements(world: World, hidden: ActionPlan, client: Client) -> None:
+    Endorsement.objects.create(plan=world.plan, name="Fundación", sector="Sociedad civil", order=2)
+    Endorsement.objects.create(plan=world.plan, name="Universidad", sector="Academia", order=1)
+    assert api_items(client, "endorsements") == [
+        {"plan": "plan-prueba", "name": "Universidad", "sector": "Academia"},
+        {"plan": "plan-prueba", "name": "Fundación", "sector": "Sociedad civil"},
+    ]
+    assert api_items(client, "endorsements", plan="oculto") == []
 
 
 # --- CSV export --------------------------------------------------------------------------------
