@@ -2,7 +2,8 @@
 
 from django.urls import URLPattern, URLResolver
 
-from abierta.participation import urls_cocreation, urls_consultation, urls_dialogue
+from abierta.participation import urls_consultation, urls_dialogue
+from abierta.participation.cocreation import urls as urls_cocreation
 
 app_name = "participation"
 

@@ -19,7 +19,7 @@ from abierta.core.csvexport import CsvResponse
 from abierta.core.models import ChangeRecord
 from abierta.gestion.models import Goal
 from abierta.participation.models import Process
-from abierta.participation.views import phases
+from abierta.participation.cocreation.views import phases
 from abierta.plans import access, services
 from abierta.plans.forms import CommentForm, CommentReportForm
 from abierta.plans.models import (

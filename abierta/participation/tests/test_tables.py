@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from abierta.participation import services
+from abierta.participation.cocreation import services
 from abierta.participation.models import Population, TablePhoto, Territory, WorkingTable
-from abierta.participation.tests.test_proposals import make_process, make_table
+from abierta.participation.tests.factories import make_process, make_table
 from factories import World
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.participation import staff_views, views
+from abierta.participation.cocreation import staff_views, views
 
 P = "plan/<slug:slug>/cocreacion/"
 G = "gestion/cocreacion/<slug:slug>/"

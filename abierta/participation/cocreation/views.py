@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
-from abierta.participation import access, services
-from abierta.participation.forms import ProposalFilterForm, ProposalForm
+from abierta.participation import access
+from abierta.participation.cocreation import services
+from abierta.participation.cocreation.forms import ProposalFilterForm, ProposalForm
 from abierta.participation.models import (
     Population,
     Process,

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
-from abierta.participation import access, services
-from abierta.participation.forms import (
+from abierta.participation import access
+from abierta.participation.cocreation import services
+from abierta.participation.cocreation.forms import (
     AnswerForm,
     CandidateFormSet,
     CloseElectionForm,
