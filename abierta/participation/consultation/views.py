@@ -28,9 +28,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from abierta.accounts.decorators import staff_required
 from abierta.core.csvexport import CsvResponse
-from abierta.participation import access, otp
-from abierta.participation import consultation as svc
-from abierta.participation.consultation_forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
+from abierta.participation import access
+from abierta.participation.consultation import otp
+from abierta.participation.consultation import services as svc
+from abierta.participation.consultation.forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
 from abierta.participation.models import Ballot, Consultation, Territory
 
 TOKEN_SALT = "abierta.participation.vote"  # noqa: S105 (a signing namespace, not a secret)
