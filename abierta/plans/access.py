@@ -18,7 +18,7 @@ from abierta.plans.models import ActionPlan, Comment, Commitment, Milestone
 R = User.Role
 
 
-def can_edit_commitment(user: Any, commitment: Commitment) -> bool:
+def may_edit_commitment(user: Any, commitment: Commitment) -> bool:
     """Post progress, change milestone status and self-assess completion."""
     staff = staff_user(user)
     if staff is None:
@@ -32,12 +32,12 @@ def can_edit_commitment(user: Any, commitment: Commitment) -> bool:
     return commitment.supporting_institutions.filter(pk=staff.institution_id).exists()
 
 
-def can_assess_opened_government(user: Any) -> bool:
+def may_assess_opened_government(user: Any) -> bool:
     """Rate "did it open government?": an assessment the independent monitors make."""
     return has_role(user, R.MONITOR, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_publish_report(user: Any, plan: ActionPlan) -> bool:
+def may_publish_report(user: Any, plan: ActionPlan) -> bool:
     """Only the monitoring body (or a platform admin on its behalf) publishes its reports.
 
     A report is published under the account's institution, so an account without one cannot.
@@ -45,19 +45,19 @@ def can_publish_report(user: Any, plan: ActionPlan) -> bool:
     return has_role(user, R.MONITOR, R.ADMIN) and user.institution_id is not None
 
 
-def can_manage_committee(user: Any, plan: ActionPlan) -> bool:
+def may_manage_committee(user: Any, plan: ActionPlan) -> bool:
     return has_role(user, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_record_meeting(user: Any, plan: ActionPlan) -> bool:
+def may_record_meeting(user: Any, plan: ActionPlan) -> bool:
     return has_role(user, R.COMMITTEE, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_moderate(user: Any) -> bool:
+def may_moderate(user: Any) -> bool:
     return has_role(user, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_comment(user: Any) -> bool:
+def may_comment(user: Any) -> bool:
     """Any signed-in person with a confirmed email; staff only with their second factor."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "email_verified", False):
         return False
@@ -70,21 +70,21 @@ def is_staff(user: Any) -> bool:
 
 def commitment_for_editor(user: Any, pk: int) -> Commitment:
     commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
-    if not can_edit_commitment(user, commitment):
+    if not may_edit_commitment(user, commitment):
         raise PermissionDenied
     return commitment
 
 
 def milestone_for_editor(user: Any, pk: int) -> Milestone:
     milestone = get_object_or_404(Milestone.objects.select_related("commitment__plan"), pk=pk)
-    if not can_edit_commitment(user, milestone.commitment):
+    if not may_edit_commitment(user, milestone.commitment):
         raise PermissionDenied
     return milestone
 
 
 def commitment_for_assessor(user: Any, pk: int) -> Commitment:
     commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
-    if not (can_edit_commitment(user, commitment) or can_assess_opened_government(user)):
+    if not (may_edit_commitment(user, commitment) or may_assess_opened_government(user)):
         raise PermissionDenied
     return commitment
 
@@ -98,6 +98,6 @@ def plan_for(user: Any, slug: str, predicate: Any) -> ActionPlan:
 
 def comment_for_moderator(user: Any, pk: int) -> Comment:
     comment = get_object_or_404(Comment, pk=pk)
-    if not can_moderate(user):
+    if not may_moderate(user):
         raise PermissionDenied
     return comment

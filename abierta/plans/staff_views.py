@@ -44,25 +44,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     commitments = [
         c
         for c in Commitment.objects.select_related("plan", "lead_institution").prefetch_related("milestones")
-        if access.can_edit_commitment(user, c)
+        if access.may_edit_commitment(user, c)
     ]
     plans = list(ActionPlan.objects.all())
     context: dict[str, Any] = {
         "commitments": commitments,
-        "can_assess": access.can_assess_opened_government(user),
-        "report_plans": [p for p in plans if access.can_publish_report(user, p)],
-        "committee_plans": [p for p in plans if access.can_manage_committee(user, p)],
-        "meeting_plans": [p for p in plans if access.can_record_meeting(user, p)],
-        "can_moderate": access.can_moderate(user),
-        "review_count": Comment.objects.filter(needs_review=True).count() if access.can_moderate(user) else 0,
+        "can_assess": access.may_assess_opened_government(user),
+        "report_plans": [p for p in plans if access.may_publish_report(user, p)],
+        "committee_plans": [p for p in plans if access.may_manage_committee(user, p)],
+        "meeting_plans": [p for p in plans if access.may_record_meeting(user, p)],
+        "can_moderate": access.may_moderate(user),
+        "review_count": Comment.objects.filter(needs_review=True).count() if access.may_moderate(user) else 0,
         "all_commitments": Commitment.objects.select_related("plan")
-        if access.can_assess_opened_government(user)
+        if access.may_assess_opened_government(user)
         else [],
         "goals": gestion_access.goals_to_measure(user),
         "processes": list(Process.objects.select_related("plan")) if participation_access.is_organiser(user) else [],
         "can_moderate_dialogue": participation_access.may_moderate(user),
         "import_plans": list(DevelopmentPlan.objects.order_by("-period_start", "slug"))
-        if gestion_access.can_import(user)
+        if gestion_access.may_import(user)
         else [],
     }
     return render(request, "plans/staff/dashboard.html", context)
@@ -115,9 +115,9 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _assessment_fields(user: Any, commitment: Commitment) -> tuple[str, ...]:
     fields: tuple[str, ...] = ()
-    if access.can_edit_commitment(user, commitment) or access.can_assess_opened_government(user):
+    if access.may_edit_commitment(user, commitment) or access.may_assess_opened_government(user):
         fields += ("completion",)
-    if access.can_assess_opened_government(user):
+    if access.may_assess_opened_government(user):
         fields += ("opened_government",)
     return fields
 
@@ -140,7 +140,7 @@ def commitment_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def report_new(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = access.plan_for(request.user, slug, access.can_publish_report)
+    plan = access.plan_for(request.user, slug, access.may_publish_report)
     form = MonitoringReportForm(request.POST or None, request.FILES or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -163,7 +163,7 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def committee_member_new(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = access.plan_for(request.user, slug, access.can_manage_committee)
+    plan = access.plan_for(request.user, slug, access.may_manage_committee)
     form = CommitteeMemberForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         services.committee_member_add(plan=plan, actor=_user(request), **form.cleaned_data)
@@ -175,7 +175,7 @@ def committee_member_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def committee_meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = access.plan_for(request.user, slug, access.can_record_meeting)
+    plan = access.plan_for(request.user, slug, access.may_record_meeting)
     form = CommitteeMeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -196,7 +196,7 @@ def committee_meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    if not access.can_moderate(request.user):
+    if not access.may_moderate(request.user):
         raise PermissionDenied
     comments = (
         Comment.objects.filter(Q(needs_review=True) | Q(status=Comment.Status.HIDDEN))

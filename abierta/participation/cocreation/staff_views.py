@@ -188,7 +188,7 @@ def shortlist(request: HttpRequest, slug: str) -> HttpResponse:
             plan=process.plan, proposals=data["proposals"], title=data["title"], summary=data["summary"]
         )
         messages.success(request, _("The initiative is shortlisted for the consultation."))
-        return redirect("plans:cocreation", slug=slug)
+        return redirect("participation:cocreation", slug=slug)
     status = 400 if request.method == "POST" else 200
     context = {"plan": process.plan, "process": process, "form": form}
     return render(request, "participation/cocreation/staff/shortlist.html", context, status=status)

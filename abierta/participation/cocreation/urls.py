@@ -9,6 +9,7 @@ P = "plan/<slug:slug>/cocreacion/"
 G = "gestion/cocreacion/<slug:slug>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path(P, views.plan_cocreation, name="cocreation"),
     path(P + "proceso/", views.process_detail, name="process"),
     path(P + "mesas/", views.table_list, name="tables"),
     path(P + "mesas/<int:number>/", views.table_detail, name="table"),

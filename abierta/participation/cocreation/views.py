@@ -58,6 +58,24 @@ def phases(process: Process, now: Any = None) -> list[dict[str, Any]]:
     return rows
 
 
+@public_page
+def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
+    """The co-creation of a plan at a glance: its tables, the initiatives they produced, the phases."""
+    plan = _plan(slug)
+    process = Process.objects.filter(plan=plan).first()
+    return render(
+        request,
+        "participation/cocreation/overview.html",
+        {
+            "plan": plan,
+            "tables": plan.working_tables.all(),
+            "initiatives": plan.initiatives.select_related("commitment"),
+            "process": process,
+            "phases": phases(process) if process else [],
+        },
+    )
+
+
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Not cached: the current phase depends on the hour."""
     process = _process(slug)

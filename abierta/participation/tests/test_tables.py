@@ -139,7 +139,7 @@ def test_diversity_dashboard_shows_a_missing_population(world: World) -> None:
 
 def test_cocreation_page_links_the_process(world: World) -> None:
     make_process(world.plan, "analysis")
-    page = Client().get(reverse("plans:cocreation", args=[world.plan.slug])).content.decode()
+    page = Client().get(reverse("participation:cocreation", args=[world.plan.slug])).content.decode()
     assert reverse("participation:process", args=[world.plan.slug]) in page
     assert 'aria-current="step"' in page
     page = Client().get(reverse("participation:process", args=[world.plan.slug])).content.decode()
