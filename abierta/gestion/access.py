@@ -18,7 +18,7 @@ from abierta.gestion.models import DevelopmentPlan, Goal
 R = User.Role
 
 
-def can_measure(user: Any, goal: Goal) -> bool:
+def may_measure(user: Any, goal: Goal) -> bool:
     """Record a measurement of the goal's indicator: an editor of the goal's responsible office,
     the transparency officer or a platform admin."""
     staff = staff_user(user)
@@ -29,7 +29,7 @@ def can_measure(user: Any, goal: Goal) -> bool:
     return staff.role == R.EDITOR and staff.institution_id is not None and staff.institution_id == goal.responsible_id
 
 
-def can_import(user: Any) -> bool:
+def may_import(user: Any) -> bool:
     """Import a development plan (its goals) or its measurements from a file: the transparency
     officer or a platform admin."""
     staff = staff_user(user)
@@ -38,7 +38,7 @@ def can_import(user: Any) -> bool:
 
 def goal_for_measurer(user: Any, pk: int) -> Goal:
     goal = get_object_or_404(Goal.objects.select_related("plan", "programme__pillar", "responsible"), pk=pk)
-    if not can_measure(user, goal):
+    if not may_measure(user, goal):
         raise PermissionDenied
     return goal
 
@@ -70,7 +70,7 @@ def staff_links(user: Any) -> list[StaffGroup]:
         for g in goals_to_measure(user)
     ]
     imports = []
-    if can_import(user):
+    if may_import(user):
         imports = [
             StaffLine(
                 (

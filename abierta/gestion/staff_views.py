@@ -40,7 +40,7 @@ def measurement_new(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_import_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload the plan (its goals) or its measurements; all or nothing, and every rejected line is
     shown with its number and reason."""
-    if not access.can_import(request.user) or not isinstance(request.user, User):
+    if not access.may_import(request.user) or not isinstance(request.user, User):
         raise PermissionDenied
     plan = get_object_or_404(DevelopmentPlan, slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)

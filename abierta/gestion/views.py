@@ -89,7 +89,7 @@ def goal_detail(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "chart": display.chart(ind, points, plan.period_start, plan.period_end),
         "commitments": Commitment.objects.filter(goals=goal, plan__is_published=True).select_related("plan"),
         "history": history[:HISTORY_SHOWN],
-        "can_measure": access.can_measure(request.user, goal),
+        "can_measure": access.may_measure(request.user, goal),
     }
     return render(request, "gestion/goal_detail.html", context)
 

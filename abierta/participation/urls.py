@@ -2,7 +2,9 @@
 
 from django.urls import URLPattern, URLResolver
 
-from abierta.participation import urls_cocreation, urls_consultation, urls_dialogue
+from abierta.participation.cocreation import urls as urls_cocreation
+from abierta.participation.consultation import urls as urls_consultation
+from abierta.participation.dialogue import urls as urls_dialogue
 
 app_name = "participation"
 

@@ -22,7 +22,7 @@ from abierta.plans.models import ActionPlan, Comment, Commitment, Milestone
 R = User.Role
 
 
-def can_edit_commitment(user: Any, commitment: Commitment) -> bool:
+def may_edit_commitment(user: Any, commitment: Commitment) -> bool:
     """Post progress, change milestone status and self-assess completion."""
     staff = staff_user(user)
     if staff is None:
@@ -36,12 +36,12 @@ def can_edit_commitment(user: Any, commitment: Commitment) -> bool:
     return commitment.supporting_institutions.filter(pk=staff.institution_id).exists()
 
 
-def can_assess_opened_government(user: Any) -> bool:
+def may_assess_opened_government(user: Any) -> bool:
     """Rate "did it open government?": an assessment the independent monitors make."""
     return has_role(user, R.MONITOR, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_publish_report(user: Any, plan: ActionPlan) -> bool:
+def may_publish_report(user: Any, plan: ActionPlan) -> bool:
     """Only the monitoring body (or a platform admin on its behalf) publishes its reports.
 
     A report is published under the account's institution, so an account without one cannot.
@@ -49,19 +49,19 @@ def can_publish_report(user: Any, plan: ActionPlan) -> bool:
     return has_role(user, R.MONITOR, R.ADMIN) and user.institution_id is not None
 
 
-def can_manage_committee(user: Any, plan: ActionPlan) -> bool:
+def may_manage_committee(user: Any, plan: ActionPlan) -> bool:
     return has_role(user, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_record_meeting(user: Any, plan: ActionPlan) -> bool:
+def may_record_meeting(user: Any, plan: ActionPlan) -> bool:
     return has_role(user, R.COMMITTEE, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_moderate(user: Any) -> bool:
+def may_moderate(user: Any) -> bool:
     return has_role(user, R.TRANSPARENCY, R.ADMIN)
 
 
-def can_comment(user: Any) -> bool:
+def may_comment(user: Any) -> bool:
     """Any signed-in person with a confirmed email; staff only with their second factor."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "email_verified", False):
         return False
@@ -70,21 +70,21 @@ def can_comment(user: Any) -> bool:
 
 def commitment_for_editor(user: Any, pk: int) -> Commitment:
     commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
-    if not can_edit_commitment(user, commitment):
+    if not may_edit_commitment(user, commitment):
         raise PermissionDenied
     return commitment
 
 
 def milestone_for_editor(user: Any, pk: int) -> Milestone:
     milestone = get_object_or_404(Milestone.objects.select_related("commitment__plan"), pk=pk)
-    if not can_edit_commitment(user, milestone.commitment):
+    if not may_edit_commitment(user, milestone.commitment):
         raise PermissionDenied
     return milestone
 
 
 def commitment_for_assessor(user: Any, pk: int) -> Commitment:
     commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
-    if not (can_edit_commitment(user, commitment) or can_assess_opened_government(user)):
+    if not (may_edit_commitment(user, commitment) or may_assess_opened_government(user)):
         raise PermissionDenied
     return commitment
 
@@ -98,7 +98,7 @@ def plan_for(user: Any, slug: str, predicate: Any) -> ActionPlan:
 
 def comment_for_moderator(user: Any, pk: int) -> Comment:
     comment = get_object_or_404(Comment, pk=pk)
-    if not can_moderate(user):
+    if not may_moderate(user):
         raise PermissionDenied
     return comment
 
@@ -108,7 +108,7 @@ def staff_links(user: Any) -> list[StaffGroup]:
     commitments = [
         c
         for c in Commitment.objects.select_related("plan", "lead_institution").prefetch_related("milestones")
-        if can_edit_commitment(user, c)
+        if may_edit_commitment(user, c)
     ]
     kept: list[StaffLine] = []
     for c in commitments:
@@ -131,7 +131,7 @@ def staff_links(user: Any) -> list[StaffGroup]:
         ]
     plans = list(ActionPlan.objects.all())
     assess = []
-    if can_assess_opened_government(user):
+    if may_assess_opened_government(user):
         assess = [
             StaffLine((StaffLink(f"{c.code} {c.title}", reverse("plans:assess", args=[c.pk])),))
             for c in Commitment.objects.select_related("plan")
@@ -145,19 +145,19 @@ def staff_links(user: Any) -> list[StaffGroup]:
             )
         )
         for p in plans
-        if can_publish_report(user, p)
+        if may_publish_report(user, p)
     ]
     committee = [
         StaffLine((StaffLink(_("Add a committee member"), reverse("plans:member_new", args=[p.slug])),))
         for p in plans
-        if can_manage_committee(user, p)
+        if may_manage_committee(user, p)
     ] + [
         StaffLine((StaffLink(_("Record a committee meeting"), reverse("plans:meeting_new", args=[p.slug])),))
         for p in plans
-        if can_record_meeting(user, p)
+        if may_record_meeting(user, p)
     ]
     moderation = []
-    if can_moderate(user):
+    if may_moderate(user):
         count = Comment.objects.filter(needs_review=True).count()
         text = ngettext(
             "Moderation queue (%(n)s comment to review)", "Moderation queue (%(n)s comments to review)", count

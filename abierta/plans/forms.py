@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from abierta.core.models import Institution
 from abierta.core.uploads import DOCUMENTS, IMAGES, validate_upload
-from abierta.participation.models import WorkingTable
 from abierta.plans.models import (
     ActionPlan,
     CommentReport,
@@ -151,8 +150,9 @@ class MonitoringReportForm(UploadCheckMixin, forms.Form):
 class CommitteeMemberForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.CharField(label=_("Sector or population represented"), max_length=200)
-    working_table = forms.ModelChoiceField(
-        label=_("Working table that elected them"), queryset=WorkingTable.objects.none(), required=False
+    # The plan's own tables, set in __init__ from the plan's reverse accessor.
+    working_table: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Working table that elected them"), queryset=None, required=False
     )
     start_date = forms.DateField(label=_("Start date"), widget=DATE)
     end_date = forms.DateField(label=_("End date"), widget=DATE, required=False)

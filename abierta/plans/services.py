@@ -98,7 +98,7 @@ def report_publish(
     file_kind: str,
     commitment: Commitment | None = None,
 ) -> MonitoringReport:
-    if actor.institution is None:  # access.can_publish_report requires one
+    if actor.institution is None:  # access.may_publish_report requires one
         raise ValueError("A monitoring report is published on behalf of an institution.")
     report = MonitoringReport(
         plan=plan,

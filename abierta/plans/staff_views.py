@@ -81,9 +81,9 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _assessment_fields(user: Any, commitment: Commitment) -> tuple[str, ...]:
     fields: tuple[str, ...] = ()
-    if access.can_edit_commitment(user, commitment) or access.can_assess_opened_government(user):
+    if access.may_edit_commitment(user, commitment) or access.may_assess_opened_government(user):
         fields += ("completion",)
-    if access.can_assess_opened_government(user):
+    if access.may_assess_opened_government(user):
         fields += ("opened_government",)
     return fields
 
@@ -106,7 +106,7 @@ def commitment_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def report_new(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = access.plan_for(request.user, slug, access.can_publish_report)
+    plan = access.plan_for(request.user, slug, access.may_publish_report)
     form = MonitoringReportForm(request.POST or None, request.FILES or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -129,7 +129,7 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def committee_member_new(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = access.plan_for(request.user, slug, access.can_manage_committee)
+    plan = access.plan_for(request.user, slug, access.may_manage_committee)
     form = CommitteeMemberForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         services.committee_member_add(plan=plan, actor=_user(request), **form.cleaned_data)
@@ -141,7 +141,7 @@ def committee_member_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def committee_meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = access.plan_for(request.user, slug, access.can_record_meeting)
+    plan = access.plan_for(request.user, slug, access.may_record_meeting)
     form = CommitteeMeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,7 +162,7 @@ def committee_meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    if not access.can_moderate(request.user):
+    if not access.may_moderate(request.user):
         raise PermissionDenied
     comments = (
         Comment.objects.filter(Q(needs_review=True) | Q(status=Comment.Status.HIDDEN))

@@ -12,7 +12,6 @@ urlpatterns = [
     path("plan/<slug:slug>/compromisos/<str:code>/comentar/", views.comment_create, name="commitment_comment"),
     path("plan/<slug:slug>/comentar/", views.comment_create, name="plan_comment"),
     path("plan/<slug:slug>/comite/", views.plan_committee, name="committee"),
-    path("plan/<slug:slug>/cocreacion/", views.plan_cocreation, name="cocreation"),
     path("comentarios/<int:pk>/reportar/", views.comment_report, name="comment_report"),
     path("archivos/evidencia/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("archivos/informe/<int:pk>/", views.report_file, name="report_file"),

@@ -17,9 +17,6 @@ from django.views.decorators.http import require_POST
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
 from abierta.core.models import ChangeRecord
-from abierta.gestion.models import Goal
-from abierta.participation.models import Process
-from abierta.participation.views import phases
 from abierta.plans import access, services
 from abierta.plans.forms import CommentForm, CommentReportForm
 from abierta.plans.models import (
@@ -61,7 +58,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "tables_count": plan.working_tables.count(),
         "comments": comments,
         "comment_form": CommentForm(),
-        "can_comment": access.can_comment(request.user),
+        "can_comment": access.may_comment(request.user),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -94,9 +91,9 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         "history_more": history.count() > 20,
         "comments": commitment.comments.select_related("author"),
         "comment_form": CommentForm(),
-        "can_comment": access.can_comment(request.user),
-        "can_edit": access.can_edit_commitment(request.user, commitment),
-        "goals": Goal.objects.filter(commitments=commitment, plan__is_published=True)
+        "can_comment": access.may_comment(request.user),
+        "can_edit": access.may_edit_commitment(request.user, commitment),
+        "goals": commitment.goals.filter(plan__is_published=True)
         .select_related("plan")
         .order_by("plan__title", "code"),
     }
@@ -134,23 +131,6 @@ def plan_committee(request: HttpRequest, slug: str) -> HttpResponse:
             "plan": plan,
             "members": plan.committee_members.select_related("working_table"),
             "meetings": plan.committee_meetings.all(),
-        },
-    )
-
-
-@public_page
-def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _published_plan(slug)
-    process = Process.objects.filter(plan=plan).first()
-    return render(
-        request,
-        "plans/cocreation.html",
-        {
-            "plan": plan,
-            "tables": plan.working_tables.all(),
-            "initiatives": plan.initiatives.select_related("commitment"),
-            "process": process,
-            "phases": phases(process) if process else [],
         },
     )
 
@@ -255,7 +235,7 @@ def comment_create(request: HttpRequest, slug: str, code: str | None = None) -> 
     target = commitment.get_absolute_url() if commitment else plan.get_absolute_url()
     if not request.user.is_authenticated:
         return redirect_to_login(target)
-    if not access.can_comment(request.user):
+    if not access.may_comment(request.user):
         raise PermissionDenied
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -279,7 +259,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     target = comment.commitment.get_absolute_url() if comment.commitment else comment.plan.get_absolute_url()
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not access.can_comment(request.user):
+    if not access.may_comment(request.user):
         raise PermissionDenied
     form = CommentReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from abierta.accounts.models import User
-from abierta.participation import dialogue
+from abierta.participation.dialogue import services as dialogue
 from abierta.participation.models import Question
 from factories import World, make_user
 from tests.browser.test_walkthrough import sign_in_with_password

@@ -287,7 +287,7 @@ ENGLISH_CHECK_PAGES = [
     ("anonymous", "plans:commitment", {"slug": "plan-prueba", "code": "TEST0001"}),
     ("anonymous", "plans:commitment_history", {"slug": "plan-prueba", "code": "TEST0001"}),
     ("anonymous", "plans:committee", {"slug": "plan-prueba"}),
-    ("anonymous", "plans:cocreation", {"slug": "plan-prueba"}),
+    ("anonymous", "participation:cocreation", {"slug": "plan-prueba"}),
     ("citizen", "accounts:account", {}),
     ("citizen", "plans:commitment", {"slug": "plan-prueba", "code": "TEST0001"}),
     ("admin", "site:staff_home", {}),

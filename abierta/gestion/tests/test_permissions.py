@@ -1,6 +1,6 @@
 """The permission matrix of Gestión Abierta's staff page: recording a goal's measurement.
 
-Written out by hand from the rule in ``abierta.gestion.access.can_measure`` (an editor of the
+Written out by hand from the rule in ``abierta.gestion.access.may_measure`` (an editor of the
 goal's responsible office, the transparency officer or an admin), not computed from it.
 
 Legend: ``LOGIN`` = 302 to the sign-in page; ``DONE`` = 302 to the goal (the measurement was

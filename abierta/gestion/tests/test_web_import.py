@@ -1,7 +1,7 @@
 """Importing the development plan from the web, and the public downloads in the import template.
 
 The permission matrix of the import page is written out by hand from
-``abierta.gestion.access.can_import`` (the transparency officer or an admin), not computed from it.
+``abierta.gestion.access.may_import`` (the transparency officer or an admin), not computed from it.
 """
 
 from __future__ import annotations

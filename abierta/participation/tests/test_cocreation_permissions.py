@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from abierta.participation import services
+from abierta.participation.cocreation import services
 from abierta.participation.models import (
     Candidate,
     Initiative,
@@ -25,7 +25,7 @@ from abierta.participation.models import (
     TableAttendance,
     WorkingTable,
 )
-from abierta.participation.tests.test_proposals import make_process, make_table
+from abierta.participation.tests.factories import make_process, make_table
 from abierta.plans.models import CommitteeMember
 from factories import PERSONAS, World, make_user
 

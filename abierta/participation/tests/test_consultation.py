@@ -9,49 +9,18 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
-from abierta.participation import consultation as svc
-from abierta.participation import otp
+from abierta.participation.consultation import otp
+from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot, Consultation, Initiative, Process, VoteCode, Voter
-from abierta.plans.models import ActionPlan
+from abierta.participation.tests.factories import make_consultation, url
 from factories import World
-
-DAY = datetime.timedelta(days=1)
-
-
-def make_consultation(plan: ActionPlan, *, state: str = "open", max_choices: int = 1, n: int = 3) -> Consultation:
-    """A process in the consultation phase (``open``), before it (``before``) or after (``closed``)."""
-    now = timezone.now()
-    shift = {"open": 0, "before": -10, "closed": 10}[state] * DAY
-    process = Process.objects.create(
-        plan=plan,
-        title="Co-creación",
-        tables_from=now - 30 * DAY - shift,
-        analysis_from=now - 20 * DAY - shift,
-        consultation_from=now - 3 * DAY - shift,
-        results_from=now + 4 * DAY - shift,
-    )
-    for number in range(1, n + 1):
-        Initiative.objects.create(plan=plan, number=number, title=f"Iniciativa {number}", summary=f"Resumen {number}")
-    Initiative.objects.create(plan=plan, number=99, title="Descartada", shortlisted=False)
-    return Consultation.objects.create(
-        process=process,
-        question="¿Qué iniciativa prefiere?",
-        opens_at=now - 3 * DAY - shift,
-        closes_at=now + 4 * DAY - shift,
-        max_choices=max_choices,
-    )
 
 
 @pytest.fixture
 def consultation(world: World) -> Consultation:
     return make_consultation(world.plan)
-
-
-def url(name: str, c: Consultation) -> str:
-    return reverse(f"participation:{name}", kwargs={"slug": c.process.plan.slug})
 
 
 # ---------------------------------------------------------------- services

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.participation.models import Initiative
-from abierta.participation.tests.test_consultation import make_consultation, url
+from abierta.participation.tests.factories import cast, make_consultation, url
 from abierta.plans.models import Commitment
 from factories import PERSONAS, World
 
@@ -34,8 +34,6 @@ def test_table_entry(persona: str, state: str, world: World, persona_client: Cal
 @pytest.mark.parametrize("state", ["open", "closed"])
 def test_adopt(persona: str, state: str, world: World, persona_client: Callable[[str], Client]) -> None:
     c = make_consultation(world.plan, state=state)
-    from abierta.participation.tests.test_results import cast
-
     if state == "open":
         cast(c, [[1]])
     response = persona_client(persona).post(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from abierta.accounts.models import User
-from abierta.participation import dialogue
+from abierta.participation.dialogue import services as dialogue
 from abierta.participation.models import DialogueSession, Question, QuestionSupport
 from factories import World, make_user, sign_in
 

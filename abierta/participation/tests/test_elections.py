@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from abierta.participation import services
+from abierta.participation.cocreation import services
 from abierta.participation.models import Candidate
-from abierta.participation.tests.test_proposals import make_process, make_table
+from abierta.participation.tests.factories import make_process, make_table
 from abierta.plans.models import CommitteeMember
 from factories import World
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.accounts.models import User
-from abierta.participation import services
+from abierta.participation.cocreation import services
 from abierta.participation.models import Criterion, Initiative, Process, Proposal, Score
-from abierta.participation.tests.test_proposals import make_process
+from abierta.participation.tests.factories import make_process
 from factories import World, make_user
 
 

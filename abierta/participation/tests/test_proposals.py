@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from abierta.accounts.models import User
-from abierta.participation import services
-from abierta.participation.models import Process, Proposal, ProposalSupport, WorkingTable
-from abierta.plans.models import ActionPlan
+from abierta.participation.cocreation import services
+from abierta.participation.models import Process, Proposal, ProposalSupport
+from abierta.participation.tests.factories import make_process, make_table
 from factories import World, make_user, sign_in
-
-DAY = datetime.timedelta(days=1)
-
-
-def make_process(plan: ActionPlan, phase: str) -> Process:
-    """A process whose current phase is ``phase`` (dates around now)."""
-    now = timezone.now()
-    offset = {"before": 1, "tables": 0, "analysis": -1, "consultation": -2, "results": -3}[phase]
-    start = now + (offset * DAY) - DAY / 2 if phase != "before" else now + DAY
-    return Process.objects.create(
-        plan=plan,
-        title="Cocreación de prueba",
-        tables_from=start,
-        analysis_from=start + DAY,
-        consultation_from=start + 2 * DAY,
-        results_from=start + 3 * DAY,
-    )
-
-
-def make_table(plan: ActionPlan, number: int = 1) -> WorkingTable:
-    return WorkingTable.objects.create(
-        plan=plan, number=number, name=f"Mesa {number}", sector=WorkingTable.Sector.ACADEMIA
-    )
 
 
 @pytest.fixture

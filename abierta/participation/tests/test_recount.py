@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from abierta.participation import consultation as svc
+from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot
-from abierta.participation.tests.test_consultation import make_consultation
-from abierta.participation.tests.test_results import cast
+from abierta.participation.tests.factories import cast, make_consultation
 from factories import World
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "recount.py"

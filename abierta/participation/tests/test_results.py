@@ -10,28 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from abierta.participation import consultation as svc
+from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot, Consultation, Initiative, Proposal
-from abierta.participation.tests.test_consultation import make_consultation, url
+from abierta.participation.tests.factories import cast, make_consultation, url
 from abierta.plans.models import Commitment
 from factories import World
-
-
-def cast(c: Consultation, votes: list[list[int]], channel: str = "web", **answers: str) -> list[str]:
-    receipts = []
-    for n, choices in enumerate(votes):
-        r = svc.vote_cast(
-            consultation=c,
-            document_hash=svc.voter_hash("CC", f"{channel}{n}{choices}"),
-            choices=choices,
-            channel=channel,
-            age_band=answers.get("age_band", ""),
-            sector=answers.get("sector", ""),
-            territory=answers.get("territory", ""),
-        )
-        assert r is not None
-        receipts.append(r)
-    return receipts
 
 
 @pytest.fixture

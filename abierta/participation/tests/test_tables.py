@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from abierta.participation import services
+from abierta.participation.cocreation import services
 from abierta.participation.models import Population, TablePhoto, Territory, WorkingTable
-from abierta.participation.tests.test_proposals import make_process, make_table
+from abierta.participation.tests.factories import make_process, make_table
 from factories import World
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -139,7 +139,7 @@ def test_diversity_dashboard_shows_a_missing_population(world: World) -> None:
 
 def test_cocreation_page_links_the_process(world: World) -> None:
     make_process(world.plan, "analysis")
-    page = Client().get(reverse("plans:cocreation", args=[world.plan.slug])).content.decode()
+    page = Client().get(reverse("participation:cocreation", args=[world.plan.slug])).content.decode()
     assert reverse("participation:process", args=[world.plan.slug]) in page
     assert 'aria-current="step"' in page
     page = Client().get(reverse("participation:process", args=[world.plan.slug])).content.decode()

@@ -12,9 +12,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from abierta.participation import consultation as svc
+from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot, Voter
-from abierta.participation.tests.test_consultation import make_consultation
+from abierta.participation.tests.factories import make_consultation
 from factories import make_world
 
 THREADS = 50

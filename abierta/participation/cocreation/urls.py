@@ -3,12 +3,13 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.participation import staff_views, views
+from abierta.participation.cocreation import staff_views, views
 
 P = "plan/<slug:slug>/cocreacion/"
 G = "gestion/cocreacion/<slug:slug>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path(P, views.plan_cocreation, name="cocreation"),
     path(P + "proceso/", views.process_detail, name="process"),
     path(P + "mesas/", views.table_list, name="tables"),
     path(P + "mesas/<int:number>/", views.table_detail, name="table"),

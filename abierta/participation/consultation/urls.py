@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.participation import consultation_views as views
+from abierta.participation.consultation import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("consulta/<slug:slug>/", views.consultation_detail, name="consultation"),

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
-from abierta.participation import access, dialogue
-from abierta.participation.dialogue_forms import (
+from abierta.participation import access
+from abierta.participation.dialogue import services as dialogue
+from abierta.participation.dialogue.forms import (
     AnswerForm,
     CommitmentLinkForm,
     MinutesForm,

@@ -1,6 +1,6 @@
 """Co-creation operations that span models: tables, proposals, evaluation, committee elections.
 
-Forms validate first (abierta/participation/forms.py); these functions assume valid input and
+Forms validate first (abierta/participation/cocreation/forms.py); these functions assume valid input and
 write in one transaction each.
 """
 

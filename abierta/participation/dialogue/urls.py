@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.participation import dialogue_views as views
+from abierta.participation.dialogue import views
 
 # The moderation actions, one URL each: (action, path segment).
 _ACTIONS = [

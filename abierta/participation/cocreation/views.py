@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
-from abierta.participation import access, services
-from abierta.participation.forms import ProposalFilterForm, ProposalForm
+from abierta.participation import access
+from abierta.participation.cocreation import services
+from abierta.participation.cocreation.forms import ProposalFilterForm, ProposalForm
 from abierta.participation.models import (
     Population,
     Process,
@@ -55,6 +56,24 @@ def phases(process: Process, now: Any = None) -> list[dict[str, Any]]:
         end = starts[i + 1][1] if i + 1 < len(starts) else None
         rows.append({"code": phase, "label": phase.label, "start": start, "end": end, "current": phase == current})
     return rows
+
+
+@public_page
+def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
+    """The co-creation of a plan at a glance: its tables, the initiatives they produced, the phases."""
+    plan = _plan(slug)
+    process = Process.objects.filter(plan=plan).first()
+    return render(
+        request,
+        "participation/cocreation/overview.html",
+        {
+            "plan": plan,
+            "tables": plan.working_tables.all(),
+            "initiatives": plan.initiatives.select_related("commitment"),
+            "process": process,
+            "phases": phases(process) if process else [],
+        },
+    )
 
 
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:

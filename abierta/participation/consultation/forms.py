@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from abierta.participation.consultation import AgeBand, ChoiceError, DocumentType, Sector, choices_check
+from abierta.participation.consultation.services import AgeBand, ChoiceError, DocumentType, Sector, choices_check
 from abierta.participation.models import Consultation, Initiative, Territory
 
 NUMBER = re.compile(r"[A-Za-z0-9]{3,20}")

@@ -19,6 +19,7 @@ import hmac
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from abierta.complaints.crypto import new_receipt, normalize_receipt
-from abierta.participation import otp
+from abierta.participation.consultation import otp
 from abierta.participation.models import Ballot, Consultation, Initiative, VoteCode, Voter
 from abierta.plans.models import Commitment
 
@@ -112,7 +113,7 @@ def code_request(*, consultation: Consultation, document_type: str, document_num
     recent = VoteCode.objects.filter(
         consultation=consultation,
         document_hash=document_hash,
-        expires_at__gt=now - datetime.timedelta(hours=1) + _code_lifetime(),
+        expires_at__gt=now - datetime.timedelta(hours=1) + code_lifetime(),
     ).count()
     if recent >= settings.ABIERTA_VOTE_CODES_PER_HOUR:
         return None
@@ -126,13 +127,14 @@ def code_request(*, consultation: Consultation, document_type: str, document_num
             consultation=consultation,
             document_hash=document_hash,
             code_hash=_code_hash(consultation.pk, document_hash, code),
-            expires_at=now + _code_lifetime(),
+            expires_at=now + code_lifetime(),
         )
     otp.send_code(contact, code, gateway)
     return document_hash
 
 
-def _code_lifetime() -> datetime.timedelta:
+def code_lifetime() -> datetime.timedelta:
+    """How long a voting code, and the signed step token that carries it, stay valid."""
     return datetime.timedelta(minutes=settings.ABIERTA_VOTE_CODE_MINUTES)
 
 
@@ -286,6 +288,18 @@ def tally(consultation: Consultation) -> Tally:
     )
 
 
+def ballot_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
+    """The published ballots in receipt-hash order: the rows of the ballot file and of its CSV."""
+    rows = (
+        Ballot.objects.filter(consultation=consultation)
+        .order_by("receipt_hash")
+        .values_list("receipt_hash", "choices", "channel", "cast_on")
+        .iterator(chunk_size=2000)
+    )
+    for h, c, ch, d in rows:
+        yield {"receipt_hash": h, "choices": c, "channel": ch, "day": d.isoformat()}
+
+
 def ballot_file(consultation: Consultation) -> bytes:
     """The published ballots as canonical JSON bytes (the digest is of exactly these bytes)."""
     process = consultation.process
@@ -298,14 +312,7 @@ def ballot_file(consultation: Consultation) -> bytes:
         "max_choices": consultation.max_choices,
         "initiatives": [{"number": i.number, "title": i.title} for i in eligible_initiatives(consultation)],
     }
-    ballots = [
-        {"receipt_hash": h, "choices": c, "channel": ch, "day": d.isoformat()}
-        for h, c, ch, d in Ballot.objects.filter(consultation=consultation)
-        .order_by("receipt_hash")
-        .values_list("receipt_hash", "choices", "channel", "cast_on")
-        .iterator(chunk_size=2000)
-    ]
-    document = {"consultation": header, "ballots": ballots}
+    document = {"consultation": header, "ballots": list(ballot_rows(consultation))}
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
 
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
-from abierta.participation import access, services
-from abierta.participation.forms import (
+from abierta.participation import access
+from abierta.participation.cocreation import services
+from abierta.participation.cocreation.forms import (
     AnswerForm,
     CandidateFormSet,
     CloseElectionForm,
@@ -187,7 +188,7 @@ def shortlist(request: HttpRequest, slug: str) -> HttpResponse:
             plan=process.plan, proposals=data["proposals"], title=data["title"], summary=data["summary"]
         )
         messages.success(request, _("The initiative is shortlisted for the consultation."))
-        return redirect("plans:cocreation", slug=slug)
+        return redirect("participation:cocreation", slug=slug)
     status = 400 if request.method == "POST" else 200
     context = {"plan": process.plan, "process": process, "form": form}
     return render(request, "participation/cocreation/staff/shortlist.html", context, status=status)

@@ -9,7 +9,6 @@ token, none of which a third-party site has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -28,9 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from abierta.accounts.decorators import staff_required
 from abierta.core.csvexport import CsvResponse
-from abierta.participation import access, otp
-from abierta.participation import consultation as svc
-from abierta.participation.consultation_forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
+from abierta.participation import access
+from abierta.participation.consultation import otp
+from abierta.participation.consultation import services as svc
+from abierta.participation.consultation.charts import bar_chart
+from abierta.participation.consultation.forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
 from abierta.participation.models import Ballot, Consultation, Territory
 
 TOKEN_SALT = "abierta.participation.vote"  # noqa: S105 (a signing namespace, not a secret)
@@ -130,7 +131,7 @@ def vote_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _confirm_page(request, consultation, form, status=400)
     try:
-        token = signing.loads(form.cleaned_data["token"], salt=TOKEN_SALT, max_age=svc._code_lifetime())
+        token = signing.loads(form.cleaned_data["token"], salt=TOKEN_SALT, max_age=svc.code_lifetime())
     except signing.BadSignature:
         token = None
     if not token or token.get("c") != consultation.pk:
@@ -198,40 +199,6 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------- results and the ballot file
 
 
-@dataclass
-class BarRow:
-    label: str
-    value: int
-    y: int
-    width: int
-
-    @property
-    def text_x(self) -> int:
-        return self.width + 6
-
-
-@dataclass
-class BarChart:
-    rows: list[BarRow]
-    height: int
-    width: int = 560
-
-
-BAR_SPACE = 380
-BAR_LEFT = 0
-
-
-def bar_chart(items: list[tuple[str, int]]) -> BarChart:
-    """A horizontal bar per item, label above its bar; geometry computed here, drawn by the template."""
-    top = max((v for _l, v in items), default=0) or 1
-    rows = []
-    y = 0
-    for label, value in items:
-        rows.append(BarRow(label=label, value=value, y=y, width=max(round(value * BAR_SPACE / top), 1 if value else 0)))
-        y += 40
-    return BarChart(rows=rows, height=max(y, 40))
-
-
 def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
     return {k: str(v) for k, v in choices}
 
@@ -292,12 +259,10 @@ def ballots_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if not access.may_see_results(consultation):
         raise PermissionDenied
     response = CsvResponse(f"consulta-{slug}-boletas.csv", ["receipt_hash", "choices", "channel", "day"])
-    for h, c, ch, d in (
-        Ballot.objects.filter(consultation=consultation)
-        .order_by("receipt_hash")
-        .values_list("receipt_hash", "choices", "channel", "cast_on")
-    ):
-        response.add_row([h, " ".join(str(n) for n in c), ch, d.isoformat()])
+    for ballot in svc.ballot_rows(consultation):
+        response.add_row(
+            [ballot["receipt_hash"], " ".join(str(n) for n in ballot["choices"]), ballot["channel"], ballot["day"]]
+        )
     return response
 
 

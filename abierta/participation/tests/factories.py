@@ -1,0 +1,80 @@
+"""Builders shared by the participation test modules."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from abierta.participation.consultation import services as consultation_services
+from abierta.participation.models import Consultation, Initiative, Process, WorkingTable
+from abierta.plans.models import ActionPlan
+
+DAY = datetime.timedelta(days=1)
+
+
+def make_process(plan: ActionPlan, phase: str) -> Process:
+    """A process whose current phase is ``phase`` (dates around now)."""
+    now = timezone.now()
+    offset = {"before": 1, "tables": 0, "analysis": -1, "consultation": -2, "results": -3}[phase]
+    start = now + (offset * DAY) - DAY / 2 if phase != "before" else now + DAY
+    return Process.objects.create(
+        plan=plan,
+        title="Cocreación de prueba",
+        tables_from=start,
+        analysis_from=start + DAY,
+        consultation_from=start + 2 * DAY,
+        results_from=start + 3 * DAY,
+    )
+
+
+def make_table(plan: ActionPlan, number: int = 1) -> WorkingTable:
+    return WorkingTable.objects.create(
+        plan=plan, number=number, name=f"Mesa {number}", sector=WorkingTable.Sector.ACADEMIA
+    )
+
+
+def make_consultation(plan: ActionPlan, *, state: str = "open", max_choices: int = 1, n: int = 3) -> Consultation:
+    """A process in the consultation phase (``open``), before it (``before``) or after (``closed``)."""
+    now = timezone.now()
+    shift = {"open": 0, "before": -10, "closed": 10}[state] * DAY
+    process = Process.objects.create(
+        plan=plan,
+        title="Co-creación",
+        tables_from=now - 30 * DAY - shift,
+        analysis_from=now - 20 * DAY - shift,
+        consultation_from=now - 3 * DAY - shift,
+        results_from=now + 4 * DAY - shift,
+    )
+    for number in range(1, n + 1):
+        Initiative.objects.create(plan=plan, number=number, title=f"Iniciativa {number}", summary=f"Resumen {number}")
+    Initiative.objects.create(plan=plan, number=99, title="Descartada", shortlisted=False)
+    return Consultation.objects.create(
+        process=process,
+        question="¿Qué iniciativa prefiere?",
+        opens_at=now - 3 * DAY - shift,
+        closes_at=now + 4 * DAY - shift,
+        max_choices=max_choices,
+    )
+
+
+def url(name: str, c: Consultation) -> str:
+    return reverse(f"participation:{name}", kwargs={"slug": c.process.plan.slug})
+
+
+def cast(c: Consultation, votes: list[list[int]], channel: str = "web", **answers: str) -> list[str]:
+    receipts = []
+    for n, choices in enumerate(votes):
+        r = consultation_services.vote_cast(
+            consultation=c,
+            document_hash=consultation_services.voter_hash("CC", f"{channel}{n}{choices}"),
+            choices=choices,
+            channel=channel,
+            age_band=answers.get("age_band", ""),
+            sector=answers.get("sector", ""),
+            territory=answers.get("territory", ""),
+        )
+        assert r is not None
+        receipts.append(r)
+    return receipts
