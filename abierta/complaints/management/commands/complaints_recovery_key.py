@@ -73,7 +73,7 @@ class Command(BaseCommand):
         )
         generate.add_argument("--replace", action="store_true", help="replace the active recovery key")
         install = sub.add_parser("install", help="install a public key made elsewhere (e.g. on an offline machine)")
-        install.add_argument("--public-key", required=True, help="the public key, URL-safe base64 (it may begin with -)")
+        install.add_argument("--public-key", required=True, help="the public key, URL-safe base64 (may begin with -)")
         install.add_argument("--replace", action="store_true", help="replace the active recovery key")
         sub.add_parser("show", help="print the active recovery key's fingerprint")
 
