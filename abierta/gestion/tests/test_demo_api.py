@@ -18,7 +18,7 @@ from abierta.gestion import progress as gp
 from abierta.gestion.demo import PLAN_SLUG
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MODELS: list[type[Model]] = [DevelopmentPlan, Pillar, Programme, Goal, YearTarget, Measurement, ChangeRecord]
 

@@ -25,7 +25,7 @@ from abierta.participation.models import (
     WorkingTable,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MODELS: list[type[Model]] = [
     Process,

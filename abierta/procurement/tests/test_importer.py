@@ -49,6 +49,7 @@ def cut(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @real_files
 def test_real_files_are_there() -> None:
     assert len(REAL) == 4, REAL
@@ -62,6 +63,7 @@ def entity_map() -> dict[str, tuple[str, str]]:
     return {str(f): (str(e), "" if n in (None, "NULL") else str(n)) for f, e, n, _d in rows}
 
 
+@pytest.mark.slow
 @real_files
 @pytest.mark.parametrize("path", REAL, ids=[p.name[:22] for p in REAL])
 def test_real_file_imports_every_row_and_twice_changes_nothing(path: Path) -> None:
@@ -80,6 +82,7 @@ def test_real_file_imports_every_row_and_twice_changes_nothing(path: Path) -> No
     assert plan.lines.count() == expected
 
 
+@pytest.mark.slow
 @real_files
 def test_largest_real_file_mapping() -> None:
     path = next(p for p in REAL if "305351" in p.name)
@@ -105,6 +108,7 @@ def test_largest_real_file_mapping() -> None:
     assert PlanLine.objects.filter(future_funds=True).count() == 6
 
 
+@pytest.mark.slow
 @real_files
 def test_cartagena_lines_and_long_code_lists() -> None:
     path = next(p for p in REAL if "300498" in p.name)
@@ -122,6 +126,7 @@ def test_cartagena_lines_and_long_code_lists() -> None:
     assert PlanLine.objects.get(line=5).modality == "Contratación directa (con ofertas)"
 
 
+@pytest.mark.slow
 @real_files
 def test_lines_without_code_are_kept() -> None:
     path = next(p for p in REAL if "304716" in p.name)
@@ -255,6 +260,7 @@ def test_wrong_file_stops_and_writes_nothing(tmp_path: Path, build: Any, message
     assert not PlanLine.objects.exists()
 
 
+@pytest.mark.slow
 @real_files
 def test_paa_mapping_file_is_refused() -> None:
     run = run_import(importer(), DATA / "paa.xlsx", progress=False)

@@ -271,6 +271,7 @@ def test_anonymous_pages_are_cached_and_refreshed_with_the_flags(client: Client)
     assert again["X-Page-Cache"] == "miss"
 
 
+@pytest.mark.slow
 def test_real_secop_releases_show_on_the_contract_page(client: Client) -> None:
     """Real releases, real-world quality (malformed dates, extra fields): the page never breaks."""
     sample = shared_data("ocds", "colombia-secop1-sample", "sample")

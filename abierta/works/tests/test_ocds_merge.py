@@ -27,6 +27,8 @@ RECORDS = sorted((SAMPLE / "records").glob("*.json"))
 SCHEMA_DICT: dict[str, Any] = json.loads(shared_data("ocds", "schema-1.1.5", "release-schema.json").read_text())
 MERGER = ocdsmerge.Merger(schema=SCHEMA_DICT)
 
+pytestmark = pytest.mark.slow
+
 
 def oracle(releases: list[dict[str, Any]]) -> dict[str, Any]:
     with warnings.catch_warnings():

@@ -403,6 +403,7 @@ def test_projects_paging(client: Client, monkeypatch: pytest.MonkeyPatch) -> Non
 # The real SECOP I data ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_real_secop1_records_round_trip_to_valid_ocds(client: Client) -> None:
     """21 real releases and 10 real records (malformed date-times, repeated awards, names in status
