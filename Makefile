@@ -77,8 +77,9 @@ unit: install-dev messages
 unit-fast: install-dev messages
 	$(BIN)/pytest -m "not browser and not slow" -n auto
 
+# Two processes, each with its own Chromium, live server (a free port) and test database.
 browser: install-dev system-deps node messages
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m browser -n 2
 
 # On PostgreSQL, also run the tests of the SQLite fallbacks on SQLite.
 fallback: install-dev messages
