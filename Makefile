@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev system-deps node lint typecheck checks unit browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
+.PHONY: run test install install-dev system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -69,11 +69,17 @@ checks: install-dev messages
 	$(BIN)/abierta makemigrations --check --dry-run
 	$(BIN)/abierta check
 
+# One test process per CPU (pytest-xdist); each gets its own test database.
 unit: install-dev messages
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser" -n auto
 
+# The daily loop: the unit tests without the slow ones (real files, hypothesis, schemathesis, demo).
+unit-fast: install-dev messages
+	$(BIN)/pytest -m "not browser and not slow" -n auto
+
+# Two processes, each with its own Chromium, live server (a free port) and test database.
 browser: install-dev system-deps node messages
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest -m browser -n 2
 
 # On PostgreSQL, also run the tests of the SQLite fallbacks on SQLite.
 fallback: install-dev messages

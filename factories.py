@@ -6,14 +6,20 @@ conftest.py would shadow ``import conftest``); the fixtures that use them are in
 Personas (as in healthchecks' hc/test.py): anonymous, citizen, editor of the owning office,
 editor of another office, monitoring body, transparency officer, committee member, admin.
 Staff personas sign in with a verified second factor, as the real login requires.
+
+Real files too big or not ours to commit (SECOP spreadsheets and releases, the official OCDS
+schemas) are the shared test data, a folder beside the repository: ``shared_data()``.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,6 +39,40 @@ from abierta.plans.models import (
 )
 
 PASSWORD = "correct-horse-battery-9"
+
+# The shared test data: ../shared/data beside the repository, or $ABIERTA_SHARED_DIR/data.
+SHARED_DATA = Path(os.environ.get("ABIERTA_SHARED_DIR") or Path(__file__).resolve().parent.parent / "shared") / "data"
+
+
+def _absent(path: Path) -> str | None:
+    """Why a test needing ``path`` cannot run, or None when it is there.
+
+    With ABIERTA_REQUIRE_SHARED=1 (CI) a missing file is an error: those tests never skip silently.
+    """
+    if path.exists():
+        return None
+    reason = (
+        f"needs {path}: the shared test data (../shared/data beside the repository, "
+        "or set ABIERTA_SHARED_DIR); CI has it"
+    )
+    if os.environ.get("ABIERTA_REQUIRE_SHARED") == "1":
+        pytest.fail(f"{reason}, and ABIERTA_REQUIRE_SHARED=1", pytrace=False)
+    return reason
+
+
+def shared_data(*parts: str) -> Path:
+    """A file of the shared test data; skips the calling test (or module, at import) when it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    reason = _absent(path)
+    if reason:
+        pytest.skip(reason, allow_module_level=True)
+    return path
+
+
+def needs_shared_data(*parts: str) -> pytest.MarkDecorator:
+    """Mark for tests collected from the shared test data (parametrized over its files): skip them when absent."""
+    reason = _absent(SHARED_DATA.joinpath(*parts))
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
 
 
 @dataclass

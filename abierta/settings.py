@@ -38,8 +38,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("ABIERTA_PRODUCTION")
-# Tests use plain static storage (no collectstatic manifest) and fast password hashing.
-TESTING = env_bool("ABIERTA_TESTING") or Path(sys.argv[0]).name in {"pytest", "py.test"}
+# Tests use plain static storage (no collectstatic manifest) and fast password hashing. Under pytest
+# however it was started: `pytest`, `python -m pytest`, or a pytest-xdist worker (`python -c`).
+TESTING = env_bool("ABIERTA_TESTING") or "pytest" in sys.modules
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = env("SECRET_KEY")

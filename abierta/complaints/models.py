@@ -6,7 +6,6 @@ reporter chose, the channel, whether they identified themselves, state and dates
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.conf import settings
@@ -91,9 +90,6 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in {self.Status.ANSWERED, self.Status.CLOSED, self.Status.DELETED}
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return self.is_open and self.due_on < today
 
 
 class HandlerKey(models.Model):

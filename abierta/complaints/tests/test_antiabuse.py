@@ -16,7 +16,7 @@ from django.utils import timezone
 from abierta.complaints import antiabuse, middleware
 from abierta.complaints.antiabuse import Verdict, challenge_check, challenge_consume, challenge_issue
 from abierta.complaints.models import Case
-from abierta.complaints.tests.test_reporter import FOLLOWUP, NEW, WHAT, challenge_in, report_data, solve, submit
+from abierta.complaints.tests.factories import FOLLOWUP, NEW, WHAT, challenge_in, report_data, solve, submit
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from abierta.complaints import services
 from abierta.complaints.models import AuditEntry, Case
-from abierta.complaints.tests.test_export import pdf_with_author
-from abierta.complaints.tests.test_staff import case_url, file_case, handler_client, make_handler
+from abierta.complaints.tests.factories import case_url, file_case, handler_client, make_handler, pdf_with_author
 
 pytestmark = pytest.mark.django_db
 

@@ -82,6 +82,19 @@ def test_install_a_public_key_made_elsewhere() -> None:
     assert key.fingerprint in run("complaints_recovery_key", "show")
 
 
+def test_install_a_public_key_that_begins_with_a_dash() -> None:
+    """URL-safe base64 begins with "-" one time in 64: it is the key, not an unknown option."""
+    public = bytes([0xF8]) + bytes(range(1, crypto.KEY_BYTES))
+    pasted = crypto.b64(public)
+    assert pasted.startswith("-")
+    output = run("complaints_recovery_key", "install", "--public-key", pasted)
+    key = RecoveryKey.objects.get(active=True)
+    assert bytes(key.public_key) == public
+    assert key.fingerprint in output
+    run("complaints_recovery_key", "install", "--replace", f"--public-key={pasted}")
+    assert RecoveryKey.objects.filter(public_key=public).count() == 2
+
+
 def test_install_refuses_a_bad_key() -> None:
     with pytest.raises(CommandError):
         run("complaints_recovery_key", "install", "--public-key", "not-a-key")

@@ -8,45 +8,20 @@ import io
 import pytest
 from django.urls import reverse
 from PIL import ExifTags, Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, StreamObject
+from pypdf import PdfReader
 
 from abierta.complaints import export, services
 from abierta.complaints.models import AuditEntry, Case
-from abierta.complaints.tests.test_staff import file_case, handler_client, make_handler
-
-ARTIST = "Ana Reportera Secreta"
-CAMERA = "PhoneMaker Z9"
-XMP_CREATOR = "xmp-creator-ana"
-
-
-def jpeg_with_exif() -> bytes:
-    image = Image.new("RGB", (40, 20), (200, 30, 30))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Artist] = ARTIST
-    exif[ExifTags.Base.Model] = CAMERA
-    exif[ExifTags.Base.Orientation] = 6  # taken sideways: shown rotated 90° clockwise
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (10.0, 25.0, 3.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
-    gps[ExifTags.GPS.GPSLongitude] = (75.0, 32.0, 7.0)
-    out = io.BytesIO()
-    image.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
-
-
-def pdf_with_author() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(200, 200)
-    writer.add_metadata({"/Author": ARTIST, "/Creator": CAMERA, "/Title": "Recibo de soborno"})
-    xmp = StreamObject()
-    xmp.set_data(f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>{XMP_CREATOR}</dc:creator></x:xmpmeta>'.encode())
-    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+from abierta.complaints.tests.factories import (
+    ARTIST,
+    CAMERA,
+    XMP_CREATOR,
+    file_case,
+    handler_client,
+    jpeg_with_exif,
+    make_handler,
+    pdf_with_author,
+)
 
 
 def test_the_samples_do_carry_the_metadata() -> None:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from abierta.accounts.models import User
 from abierta.complaints import services
 from abierta.complaints.models import Case
-from abierta.complaints.tests.test_staff import file_case, handler_client, make_handler
+from abierta.complaints.tests.factories import file_case, handler_client, make_handler
 from factories import PASSWORD, PERSONAS, make_user
 
 LOGIN = "login"

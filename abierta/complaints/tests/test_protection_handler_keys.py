@@ -19,7 +19,7 @@ from django.urls import reverse
 from abierta.accounts.models import User
 from abierta.complaints import crypto, keyring, services
 from abierta.complaints.models import Attachment, Case, CaseGrant, HandlerKey, Message
-from abierta.complaints.tests.test_staff import (
+from abierta.complaints.tests.factories import (
     SECRET,
     case_url,
     file_case,

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
 from abierta.complaints.middleware import POLICY, POLICY_WITH_SCRIPT, ReporterPrivacyMiddleware
-from abierta.complaints.tests.test_reporter import (
+from abierta.complaints.tests.factories import (
     FOLLOWUP,
     LEAVE,
     NEW,

@@ -18,7 +18,7 @@ from django.test import Client
 from django.views.debug import ExceptionReporter
 
 from abierta.complaints import services
-from abierta.complaints.tests.test_reporter import (
+from abierta.complaints.tests.factories import (
     FOLLOWUP,
     LEAVE,
     NEW,

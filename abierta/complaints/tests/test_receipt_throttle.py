@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from abierta.complaints import antiabuse, crypto, services
-from abierta.complaints.tests.test_reporter import FOLLOWUP, receipt_of, report_data, submit
+from abierta.complaints.tests.factories import FOLLOWUP, receipt_of, report_data, submit
 
 SOURCE_A = "203.0.113.10"
 SOURCE_B = "203.0.113.20"

@@ -1,100 +1,39 @@
 """The reporter's pages, driven as a person would: report, receipt, follow-up, reply, leave.
 
-The helpers at the top (``submit``, ``solve``, ``receipt_of`` …) are shared by the other reporter tests.
+The helpers (``submit``, ``solve``, ``receipt_of`` …) are in factories.py, shared by the other reporter tests.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
 
 from abierta.complaints import antiabuse, crypto, services
 from abierta.complaints.models import Attachment, Case, Message
-
-NEW = "/denuncias/nueva/"
-FOLLOWUP = "/denuncias/seguimiento/"
-REPLY = "/denuncias/seguimiento/responder/"
-LEAVE = "/denuncias/seguimiento/salir/"
-WHAT = "El interventor del contrato de la vía pidió un pago de dos millones para aprobar el acta de obra."
+from abierta.complaints.tests.factories import (
+    FOLLOWUP,
+    LEAVE,
+    NEW,
+    REPLY,
+    WHAT,
+    challenge_in,
+    open_followup,
+    pdf,
+    png,
+    receipt_of,
+    report_data,
+    submit,
+    token_in,
+)
 
 
 @pytest.fixture(autouse=True)
 def _light_pow(settings: Any) -> None:
     settings.ABIERTA_COMPLAINTS_POW_BITS = 8
-
-
-def pdf(name: str = "acta.pdf", body: bytes = b"acta de obra") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n" + body + b"\n%%EOF\n", content_type="application/pdf")
-
-
-def png(name: str = "foto.png") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(out, format="PNG")
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
-
-
-def challenge_in(html: str) -> str:
-    found = re.search(r'name="challenge" value="([^"]+)"', html)
-    assert found, "the form carries a challenge"
-    return found.group(1)
-
-
-def solve(challenge: str) -> str:
-    bits = int(challenge.split(".")[3])
-    n = 0
-    while antiabuse.leading_zero_bits(hashlib.sha256(f"{challenge}:{n}".encode()).digest()) < bits:
-        n += 1
-    return str(n)
-
-
-def report_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "category": Case.Category.BRIBERY,
-        "what": WHAT,
-        "who": "El interventor",
-        "where": "Obra de la avenida Pedro de Heredia",
-        "when": "Marzo de 2026",
-        "evidence": "Mensajes de WhatsApp",
-        "reference": "",
-        "identity": "anonymous",
-        "name": "",
-        "document_type": "",
-        "document_number": "",
-        "contact": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def submit(client: Client, data: dict[str, Any] | None = None, prefix: str = "", **extra: Any) -> Any:
-    """GET the form, solve its proof of work and POST the report (multipart)."""
-    page = client.get(f"{prefix}{NEW}", **extra)
-    challenge = challenge_in(page.content.decode())
-    payload = {**(data if data is not None else report_data()), "challenge": challenge, "pow": solve(challenge)}
-    return client.post(f"{prefix}{NEW}", payload, **extra)
-
-
-def receipt_of(response: Any) -> str:
-    found = re.search(r'id="receipt"[^>]*>\s*([0-9A-Z-]+)\s*<', response.content.decode())
-    assert found, "the receipt page shows the receipt"
-    return found.group(1)
-
-
-def open_followup(client: Client, receipt: str, **extra: Any) -> Any:
-    return client.post(FOLLOWUP, {"receipt": receipt}, **extra)
-
-
-def token_in(html: str) -> str:
-    found = re.search(r'name="token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 # ---------------------------------------------------------------- pages

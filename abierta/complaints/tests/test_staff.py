@@ -1,7 +1,8 @@
 """The handler's workflow through the pages: unlock, inbox, a case from receipt to closing,
 assignment, messages, the extension rules and the deadline filters.
 
-The helpers at the top are shared by the other handler-side test modules.
+The helpers (``make_handler``, ``handler_client``, ``file_case`` …) are in factories.py, shared by the
+other handler-side test modules.
 """
 
 from __future__ import annotations
@@ -17,40 +18,16 @@ from abierta.accounts.models import User
 from abierta.complaints import keyring, services
 from abierta.complaints.businessdays import add_business_days
 from abierta.complaints.models import AuditEntry, Case, CaseGrant, Message
+from abierta.complaints.tests.factories import (
+    SECRET,
+    WHO,
+    case_url,
+    file_case,
+    handler_client,
+    make_handler,
+    session_private_key,
+)
 from factories import PASSWORD, make_user, sign_in
-
-SECRET = "ZAFIRO-7781 the secretary asked for a bribe"
-WHO = "Funcionario Pérez"
-
-
-def make_handler(email: str = "handler@example.org", *, key: bool = True) -> User:
-    user = make_user(email, User.Role.TRANSPARENCY)
-    if key:
-        services.handler_key_create(user=user, password=PASSWORD)
-    return user
-
-
-def handler_client(user: User, *, unlock: bool = True) -> Client:
-    client = sign_in(Client(), user)
-    if unlock:
-        response = client.post(reverse("complaints:unlock"), {"password": PASSWORD})
-        assert response.status_code == 302, response.content
-        assert keyring.COOKIE_NAME in client.cookies
-    return client
-
-
-def file_case(
-    *, what: str = SECRET, identified: bool = False, files: list[services.Evidence] | None = None, **extra: str
-) -> Case:
-    report = services.ReportData(category=Case.Category.BRIBERY, what=what, who=WHO, identified=identified)
-    for name, value in extra.items():
-        setattr(report, name, value)
-    case, _receipt = services.complaint_submit(report=report, files=files or [])
-    return case
-
-
-def case_url(case: Case, name: str = "complaints:case") -> str:
-    return reverse(name, args=[case.number])
 
 
 def actions() -> list[str]:
@@ -332,18 +309,6 @@ def test_a_message_may_carry_a_file_and_a_bad_file_keeps_the_text() -> None:
     assert ok.status_code == 302
     message = Message.objects.get(case=case)
     assert message.attachments.count() == 1
-
-
-def session_private_key(client: Client) -> bytes:
-    """The private key the client's session and cookie hold (as the keyring reads it)."""
-    from django.test import RequestFactory
-
-    request = RequestFactory().get("/")
-    request.session = client.session
-    request.COOKIES[keyring.COOKIE_NAME] = client.cookies[keyring.COOKIE_NAME].value
-    key = keyring.private_key(request)
-    assert key is not None
-    return key
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ from abierta.core.models import Institution
 from abierta.plans.models import ActionPlan, Commitment, MonitoringReport
 
 # The mark also makes pytest-django create the test database when this module runs alone.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 

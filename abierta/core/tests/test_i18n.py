@@ -187,6 +187,7 @@ def test_compiled_catalog_matches_the_po_file() -> None:
     assert not stale, "the .mo is out of date; run compilemessages. Differs: " + repr(stale[:10])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed")
 def test_every_source_string_is_in_the_catalog(tmp_path: Path) -> None:
     """Extract the strings afresh from a copy of the source and compare with the committed catalog."""

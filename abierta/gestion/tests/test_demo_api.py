@@ -20,7 +20,7 @@ from abierta.gestion.demo import PLAN_SLUG
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
 from abierta.plans import demo as plans_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MODELS: list[type[Model]] = [DevelopmentPlan, Pillar, Programme, Goal, YearTarget, Measurement, ChangeRecord]
 

@@ -179,6 +179,7 @@ def test_csv_export_has_a_bom_and_protects_formulas(plan: DevelopmentPlan) -> No
     assert "'=1+1" in titles
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_demo_plan_round_trips_unchanged(db: None, fmt: str) -> None:
     from abierta.core import demo as core_demo

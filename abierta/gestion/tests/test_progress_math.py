@@ -124,6 +124,7 @@ def assert_shown_consistent(p: Progress) -> None:
 # Point-in-time, increasing ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @prop
 @given(ind=increasing(), points=points_lists(min_size=1), data=st.data())
 def test_point_level_is_the_latest_measurement_whatever_the_order(
@@ -139,6 +140,7 @@ def test_point_level_is_the_latest_measurement_whatever_the_order(
     assert p.as_of == newest.date
 
 
+@pytest.mark.slow
 @prop
 @given(ind=increasing(), points=points_lists(min_size=1))
 def test_point_ratio_is_level_minus_baseline_over_target_minus_baseline(ind: Indicator, points: list[Point]) -> None:
@@ -149,6 +151,7 @@ def test_point_ratio_is_level_minus_baseline_over_target_minus_baseline(ind: Ind
     assert_shown_consistent(p)
 
 
+@pytest.mark.slow
 @prop
 @given(ind=increasing(), a=values, b=values)
 def test_increasing_is_monotonic(ind: Indicator, a: Decimal, b: Decimal) -> None:
@@ -162,6 +165,7 @@ def test_increasing_is_monotonic(ind: Indicator, a: Decimal, b: Decimal) -> None
     assert p_low.shown <= p_high.shown
 
 
+@pytest.mark.slow
 @prop
 @given(ind=increasing(), value=values)
 def test_increasing_exceeded_above_target_worsened_below_baseline(ind: Indicator, value: Decimal) -> None:
@@ -173,6 +177,7 @@ def test_increasing_exceeded_above_target_worsened_below_baseline(ind: Indicator
     assert (p.shown == ZERO) == (value <= ind.baseline)
 
 
+@pytest.mark.slow
 @prop
 @given(ind=increasing())
 def test_increasing_endpoints(ind: Indicator) -> None:
@@ -185,6 +190,7 @@ def test_increasing_endpoints(ind: Indicator) -> None:
     assert not at_baseline.exceeded and not at_baseline.worsened
 
 
+@pytest.mark.slow
 @prop
 @given(ind=any_indicator, points=points_lists(min_size=1))
 def test_shown_is_always_between_0_and_1(ind: Indicator, points: list[Point]) -> None:
@@ -210,6 +216,7 @@ def test_increasing_worked_examples() -> None:
 # Point-in-time, decreasing ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @prop
 @given(ind=decreasing())
 def test_decreasing_reaching_target_is_100_staying_at_baseline_is_0(ind: Indicator) -> None:
@@ -220,6 +227,7 @@ def test_decreasing_reaching_target_is_100_staying_at_baseline_is_0(ind: Indicat
     assert at_baseline.ratio == ZERO and at_baseline.percent == 0 and not at_baseline.worsened
 
 
+@pytest.mark.slow
 @prop
 @given(ind=decreasing(), value=values)
 def test_decreasing_moving_away_is_worsened_going_past_is_exceeded(ind: Indicator, value: Decimal) -> None:
@@ -232,6 +240,7 @@ def test_decreasing_moving_away_is_worsened_going_past_is_exceeded(ind: Indicato
     assert (p.shown == ZERO) == (value >= ind.baseline)
 
 
+@pytest.mark.slow
 @prop
 @given(ind=decreasing(), a=values, b=values)
 def test_decreasing_is_monotonic_the_other_way(ind: Indicator, a: Decimal, b: Decimal) -> None:
@@ -241,6 +250,7 @@ def test_decreasing_is_monotonic_the_other_way(ind: Indicator, a: Decimal, b: De
     assert r_low >= r_high  # a lower level is at least as much progress
 
 
+@pytest.mark.slow
 @prop
 @given(ind=decreasing(), value=values)
 def test_decreasing_mirrors_increasing(ind: Indicator, value: Decimal) -> None:
@@ -264,6 +274,7 @@ def test_decreasing_worked_example_from_the_docstring() -> None:
 # Cumulative ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @prop
 @given(ind=cumulative(), points=points_lists(min_size=1), data=st.data())
 def test_cumulative_level_is_the_sum_in_any_order(ind: Indicator, points: list[Point], data: st.DataObject) -> None:
@@ -275,6 +286,7 @@ def test_cumulative_level_is_the_sum_in_any_order(ind: Indicator, points: list[P
     assert goal_progress(ind, points).as_of == latest(points).date
 
 
+@pytest.mark.slow
 @prop
 @given(ind=cumulative(), other_baseline=values, points=points_lists(min_size=1))
 def test_cumulative_ignores_the_baseline_and_divides_the_sum_by_the_target(
@@ -289,6 +301,7 @@ def test_cumulative_ignores_the_baseline_and_divides_the_sum_by_the_target(
     assert_shown_consistent(p)
 
 
+@pytest.mark.slow
 @prop
 @given(ind=cumulative(), extra=positive_values, points=points_lists(min_size=1))
 def test_cumulative_more_achieved_is_more_progress(ind: Indicator, extra: Decimal, points: list[Point]) -> None:
@@ -312,6 +325,7 @@ def test_cumulative_worked_example() -> None:
     assert goal_progress(same, points).ratio == Decimal("0.75")
 
 
+@pytest.mark.slow
 @prop
 @given(
     ind=cumulative(),
@@ -357,6 +371,7 @@ def test_cumulative_yearly_worked_example() -> None:
 # Point-in-time yearly rows ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @prop
 @given(
     ind=st.one_of(increasing(), decreasing()),
@@ -388,6 +403,7 @@ def test_point_yearly_is_the_end_of_year_level_against_that_years_target(
 # Target equal to the baseline: "keep it" --------------------------------------------------------
 
 
+@pytest.mark.slow
 @prop
 @given(value=values, level_=values, direction=st.sampled_from([INCREASE, DECREASE]))
 def test_keep_it_is_100_on_the_right_side_and_0_otherwise(value: Decimal, level_: Decimal, direction: str) -> None:
@@ -413,6 +429,7 @@ def test_keep_it_worked_examples() -> None:
 # Missing data ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @prop
 @given(ind=any_indicator)
 def test_no_measurement_is_no_data_never_zero(ind: Indicator) -> None:
@@ -424,6 +441,7 @@ def test_no_measurement_is_no_data_never_zero(ind: Indicator) -> None:
     assert ratio(ind, None) is None
 
 
+@pytest.mark.slow
 @prop
 @given(ind=any_indicator, points=points_lists(), later=points_lists(), as_of=dates)
 def test_as_of_ignores_later_measurements(
@@ -442,6 +460,7 @@ def test_as_of_ignores_later_measurements(
     assert goal_progress(ind, points + after, as_of) == p
 
 
+@pytest.mark.slow
 @prop
 @given(
     ind=any_indicator,
@@ -490,6 +509,7 @@ def effective(children: Children) -> Children:
     return children
 
 
+@pytest.mark.slow
 @prop
 @given(children=children_lists)
 def test_rollup_is_the_weighted_mean_of_the_children_with_data(children: Children) -> None:
@@ -508,6 +528,7 @@ def test_rollup_is_the_weighted_mean_of_the_children_with_data(children: Childre
     assert result.measured == len(measured)
 
 
+@pytest.mark.slow
 @prop
 @given(children=children_lists)
 def test_rollup_lies_between_the_smallest_and_largest_clamped_child(children: Children) -> None:
@@ -520,6 +541,7 @@ def test_rollup_lies_between_the_smallest_and_largest_clamped_child(children: Ch
     assert result.percent is not None and 0 <= result.percent <= 100
 
 
+@pytest.mark.slow
 @prop
 @given(ratios=st.lists(st.one_of(st.none(), child_ratios), min_size=1, max_size=10))
 def test_rollup_uses_equal_weights_when_all_weights_are_zero(ratios: list[Decimal | None]) -> None:
@@ -532,6 +554,7 @@ def test_rollup_uses_equal_weights_when_all_weights_are_zero(ratios: list[Decima
         assert close(zero.coverage, Fraction(len(present), len(ratios)))
 
 
+@pytest.mark.slow
 @prop
 @given(children=children_lists, missing=st.lists(positive_weights, min_size=1, max_size=5))
 def test_rollup_children_without_data_lower_coverage_not_progress(children: Children, missing: list[Decimal]) -> None:
@@ -545,6 +568,7 @@ def test_rollup_children_without_data_lower_coverage_not_progress(children: Chil
         assert after.coverage < before.coverage
 
 
+@pytest.mark.slow
 @prop
 @given(ws=st.lists(weights, max_size=10))
 def test_rollup_all_missing_is_no_data_with_zero_coverage(ws: list[Decimal]) -> None:
@@ -554,6 +578,7 @@ def test_rollup_all_missing_is_no_data_with_zero_coverage(ws: list[Decimal]) -> 
     assert result.measured == 0 and result.children == len(ws)
 
 
+@pytest.mark.slow
 @prop
 @given(
     children=children_lists,

@@ -28,7 +28,7 @@ from abierta.participation.models import (
 from abierta.plans import demo as plans_demo
 from abierta.plans.models import CommitteeMember
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MODELS: list[type[Model]] = [
     Process,

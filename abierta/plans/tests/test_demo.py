@@ -18,7 +18,7 @@ from abierta.plans.models import (
     ProgressUpdate,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MODELS: list[type[Model]] = [
     ActionPlan,

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -21,31 +18,10 @@ from PIL import Image
 from abierta.core.models import ChangeRecord
 from abierta.plans import services
 from abierta.plans.models import Commitment, Milestone, ProgressUpdate
+from abierta.plans.tests.factories import PDF, png_with_gps, stored_files
 from factories import World, make_user
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
 TEXT = "Se capacitaron 40 dignatarios de JAC en SECOP II en la localidad 1."
-GPS_IFD = 0x8825
-
-
-def png_with_gps() -> bytes:
-    exif = Image.Exif()
-    exif[0x010F] = "CamaraDeEjemplo"  # Make
-    exif[GPS_IFD] = {1: "N", 2: (10.0, 25.0, 0.0), 3: "W", 4: (75.0, 30.0, 0.0)}
-    out = io.BytesIO()
-    Image.new("RGB", (32, 24), (200, 30, 30)).save(out, format="PNG", exif=exif)
-    data = out.getvalue()
-    with Image.open(io.BytesIO(data)) as check:  # the fixture really carries GPS data
-        assert check.getexif().get_ifd(GPS_IFD)
-    return data
-
-
-def stored_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return [Path(d) / f for d, _dirs, files in os.walk(root) for f in files] if root.exists() else []
 
 
 def spanish(msgid: str, **params: Any) -> str:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from abierta.core.models import ChangeRecord
 from abierta.plans.models import ActionPlan, CommitteeMeeting, CommitteeMember, MonitoringReport
-from abierta.plans.tests.test_progress import PDF, png_with_gps, stored_files
+from abierta.plans.tests.factories import PDF, png_with_gps, stored_files
 from factories import World, make_user, sign_in
 
 

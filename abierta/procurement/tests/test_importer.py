@@ -16,11 +16,13 @@ from abierta.core.models import ImportRun, Institution
 from abierta.procurement.importer import MONTHS_UNIT, PaaImporter, parse_decimal
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.tests.helpers import make_paa, paa_row
+from factories import SHARED_DATA, needs_shared_data
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "secop" / "paa"
+DATA = SHARED_DATA / "secop" / "paa"
 REAL = sorted(DATA.glob("AdquisicionesPAA_*.xlsx"))
+real_files = needs_shared_data("secop", "paa")
 
 
 def importer(**kwargs: Any) -> PaaImporter:
@@ -47,6 +49,8 @@ def cut(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
+@real_files
 def test_real_files_are_there() -> None:
     assert len(REAL) == 4, REAL
 
@@ -59,6 +63,8 @@ def entity_map() -> dict[str, tuple[str, str]]:
     return {str(f): (str(e), "" if n in (None, "NULL") else str(n)) for f, e, n, _d in rows}
 
 
+@pytest.mark.slow
+@real_files
 @pytest.mark.parametrize("path", REAL, ids=[p.name[:22] for p in REAL])
 def test_real_file_imports_every_row_and_twice_changes_nothing(path: Path) -> None:
     entity, nit = entity_map()[path.name]
@@ -76,6 +82,8 @@ def test_real_file_imports_every_row_and_twice_changes_nothing(path: Path) -> No
     assert plan.lines.count() == expected
 
 
+@pytest.mark.slow
+@real_files
 def test_largest_real_file_mapping() -> None:
     path = next(p for p in REAL if "305351" in p.name)
     run = run_import(importer(entity_name="AGENCIA NACIONAL DE TIERRAS", entity_nit="900948953"), path, progress=False)
@@ -100,6 +108,8 @@ def test_largest_real_file_mapping() -> None:
     assert PlanLine.objects.filter(future_funds=True).count() == 6
 
 
+@pytest.mark.slow
+@real_files
 def test_cartagena_lines_and_long_code_lists() -> None:
     path = next(p for p in REAL if "300498" in p.name)
     run_import(importer(), path, progress=False)
@@ -116,6 +126,8 @@ def test_cartagena_lines_and_long_code_lists() -> None:
     assert PlanLine.objects.get(line=5).modality == "Contratación directa (con ofertas)"
 
 
+@pytest.mark.slow
+@real_files
 def test_lines_without_code_are_kept() -> None:
     path = next(p for p in REAL if "304716" in p.name)
     run_import(importer(), path, progress=False)
@@ -248,6 +260,8 @@ def test_wrong_file_stops_and_writes_nothing(tmp_path: Path, build: Any, message
     assert not PlanLine.objects.exists()
 
 
+@pytest.mark.slow
+@real_files
 def test_paa_mapping_file_is_refused() -> None:
     run = run_import(importer(), DATA / "paa.xlsx", progress=False)
     assert run.status == ImportRun.Status.FAILED

@@ -8,7 +8,6 @@ import io
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from abierta.works.models import Contract, IrregularityReport, WorkContract
 from abierta.works.redflags import FLAGS, refresh_flags
 from abierta.works.tests.factories import make_contract, make_work, minimal_release
 from abierta.works.text import search_document
-from factories import PERSONAS, World
+from factories import PERSONAS, World, shared_data
 
 pytestmark = pytest.mark.django_db
 LIST = "/contratos/"
@@ -272,14 +271,12 @@ def test_anonymous_pages_are_cached_and_refreshed_with_the_flags(client: Client)
     assert again["X-Page-Cache"] == "miss"
 
 
-SAMPLE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ocds" / "colombia-secop1-sample" / "sample"
-
-
-@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared real data is not here")
+@pytest.mark.slow
 def test_real_secop_releases_show_on_the_contract_page(client: Client) -> None:
     """Real releases, real-world quality (malformed dates, extra fields): the page never breaks."""
+    sample = shared_data("ocds", "colombia-secop1-sample", "sample")
     pages = 0
-    for path in sorted((SAMPLE / "releases").glob("*.json")) + sorted((SAMPLE / "records").glob("*.json")):
+    for path in sorted((sample / "releases").glob("*.json")) + sorted((sample / "records").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         # A release, or a record (this sample's records are bare objects with a compiled release).
         records = data.get("records") or [data]

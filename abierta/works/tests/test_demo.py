@@ -14,7 +14,7 @@ from abierta.works import demo
 from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
 from abierta.works.tests.test_publish import assert_valid, get_json
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _state() -> dict[str, Any]:

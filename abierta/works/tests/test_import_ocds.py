@@ -22,7 +22,7 @@ from abierta.works.ocds import contract_columns, repair_release
 from abierta.works.tests.test_import_secop import CSV, assert_valid
 from abierta.works.tests.test_ocds_merge import RECORDS, RELEASES, _split, oracle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def run(path: Path, *, batch_size: int = 1000) -> ImportRun:

@@ -22,13 +22,13 @@ from abierta.works.importers import SecopContractsImporter
 from abierta.works.models import Contract
 from abierta.works.ocds import contract_columns, release_hash
 from abierta.works.secop import row_to_release
+from factories import shared_data
 
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).parent / "data"
 CSV = DATA / "secop_contratos.csv"
 JSON = DATA / "secop_contratos.json"
-SCHEMA = Path(__file__).resolve().parents[4] / "shared" / "data" / "ocds" / "schema-1.1.5" / "release-schema.json"
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", re.IGNORECASE)
 
@@ -49,7 +49,8 @@ def release_validator() -> Draft4Validator:
             return False
         return True
 
-    return Draft4Validator(json.loads(SCHEMA.read_text()), format_checker=checker)
+    schema = shared_data("ocds", "schema-1.1.5", "release-schema.json")
+    return Draft4Validator(json.loads(schema.read_text()), format_checker=checker)
 
 
 def assert_valid(release: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """OCDS 1.1.5 and OC4IDS 0.9.4 publication, validated against the official schemas.
 
-The schemas are read from ../shared/data (test data only) and their $refs resolved locally, never
+The schemas are read from the shared test data (``factories.shared_data``) and their $refs resolved locally, never
 on the network. They declare Draft 4; jsonschema's own format checker has no date-time or uri
 checks without optional packages, so this module adds strict ones (RFC 3339 date-times, absolute
 RFC 3986 URIs): a value that the official tools would reject is rejected here too.
@@ -28,10 +28,7 @@ from referencing.jsonschema import DRAFT4
 from abierta.works import publish
 from abierta.works.models import Work, WorkContract, WorkUpdate
 from abierta.works.tests.factories import make_contract, make_work, minimal_release
-
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
-OCDS = DATA / "ocds" / "schema-1.1.5"
-OC4IDS = DATA / "oc4ids"
+from factories import shared_data
 
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
@@ -67,11 +64,12 @@ def _load(path: Path) -> dict[str, Any]:
 @cache
 def validator(name: str) -> Draft4Validator:
     """Draft 4 validator of one package schema: release-package, record-package or project-package."""
-    schemas = [_load(OCDS / "release-schema.json"), _load(OC4IDS / "project-schema.json")]
+    ocds, oc4ids = shared_data("ocds", "schema-1.1.5"), shared_data("oc4ids")
+    schemas = [_load(ocds / "release-schema.json"), _load(oc4ids / "project-schema.json")]
     registry: Registry[Any] = Registry().with_resources(
         (s["id"], Resource.from_contents(s, default_specification=DRAFT4)) for s in schemas
     )
-    path = OC4IDS / f"{name}-schema.json" if name == "project-package" else OCDS / f"{name}-schema.json"
+    path = oc4ids / f"{name}-schema.json" if name == "project-package" else ocds / f"{name}-schema.json"
     schema = _load(path)
     Draft4Validator.check_schema(schema)
     return Draft4Validator(schema, registry=registry, format_checker=FORMATS)
@@ -404,9 +402,8 @@ def test_projects_paging(client: Client, monkeypatch: pytest.MonkeyPatch) -> Non
 
 # The real SECOP I data ---------------------------------------------------------------------------
 
-SECOP1 = DATA / "ocds" / "colombia-secop1-sample" / "sample"
 
-
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_real_secop1_records_round_trip_to_valid_ocds(client: Client) -> None:
     """21 real releases and 10 real records (malformed date-times, repeated awards, names in status
@@ -415,14 +412,15 @@ def test_the_real_secop1_records_round_trip_to_valid_ocds(client: Client) -> Non
 
     from abierta.works.models import Contract
 
-    files = sorted(str(p) for p in (SECOP1 / "releases").glob("*.json")) + sorted(
-        str(p) for p in (SECOP1 / "records").glob("*.json")
+    secop1 = shared_data("ocds", "colombia-secop1-sample", "sample")
+    files = sorted(str(p) for p in (secop1 / "releases").glob("*.json")) + sorted(
+        str(p) for p in (secop1 / "records").glob("*.json")
     )
     assert len(files) == 31
     call_command("import_ocds", *files, "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
     ocids = set(Contract.objects.values_list("ocid", flat=True))
-    expected = {p.name[: len("ocds-k50g02-11-11-452228")] for p in (SECOP1 / "releases").glob("ocds-k50g02-11-*")}
-    expected |= {p.stem for p in (SECOP1 / "records").glob("*.json")}
+    expected = {p.name[: len("ocds-k50g02-11-11-452228")] for p in (secop1 / "releases").glob("ocds-k50g02-11-*")}
+    expected |= {p.stem for p in (secop1 / "records").glob("*.json")}
     assert ocids == expected
     releases = get_json(client, reverse("works_files:releases"))
     assert_valid("release-package", releases)

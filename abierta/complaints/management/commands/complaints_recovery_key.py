@@ -7,7 +7,9 @@ it is kept offline (docs/security/complaints.md, "Key loss and recovery").
 
 from __future__ import annotations
 
+import argparse
 import binascii
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,17 +44,36 @@ def parse_public_key(value: str) -> bytes:
     return key
 
 
+class KeyArgumentParser(CommandParser):
+    """Reads ``--public-key KEY`` as the option and its value even when the key begins with "-".
+
+    URL-safe base64 begins with "-" one time in 64; argparse alone would take such a key for an
+    unknown option and report the value as missing.
+    """
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if args is not None:
+            args = list(args)
+            for i, arg in enumerate(args[:-1]):
+                if arg == "--public-key":
+                    args[i : i + 2] = [f"--public-key={args[i + 1]}"]
+                    break
+        return super().parse_known_args(args, namespace)
+
+
 class Command(BaseCommand):
     help = "Generate, install or show the office's recovery key for complaints."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True)
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=KeyArgumentParser)
         generate = sub.add_parser(
             "generate", help="make a new key pair, install its public key, print the private key once"
         )
         generate.add_argument("--replace", action="store_true", help="replace the active recovery key")
         install = sub.add_parser("install", help="install a public key made elsewhere (e.g. on an offline machine)")
-        install.add_argument("--public-key", required=True, help="the public key, URL-safe base64")
+        install.add_argument("--public-key", required=True, help="the public key, URL-safe base64 (may begin with -)")
         install.add_argument("--replace", action="store_true", help="replace the active recovery key")
         sub.add_parser("show", help="print the active recovery key's fingerprint")
 
