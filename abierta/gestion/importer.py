@@ -28,7 +28,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from abierta.core import history
 from abierta.core.csvexport import FORMULA_STARTS
 from abierta.core.models import Institution
+from abierta.core.numbers import is_blank, parse_number
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -164,10 +165,6 @@ def normalise_header(value: Any) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_table(rows_file: Readable | bytes, filename: str) -> Table:
     data = rows_file if isinstance(rows_file, bytes) else rows_file.read()
     name = (filename or "").lower()
@@ -195,12 +192,12 @@ def read_table(rows_file: Readable | bytes, filename: str) -> Table:
         seen.add(column)
     table = Table(columns=[c for c in columns if c], rows=[])
     for line, cells in enumerate(raw, start=2):
-        if all(_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
         if len(table.rows) >= MAX_ROWS:
             raise FormatError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
         values = {c: (cells[i] if i < len(cells) else None) for i, c in enumerate(columns) if c}
-        table.overflow[line] = any(not _blank(c) for c in cells[len(columns) :])
+        table.overflow[line] = any(not is_blank(c) for c in cells[len(columns) :])
         table.rows.append((line, values))
     return table
 
@@ -299,7 +296,7 @@ class Row:
         self, column: str, kind: tuple[int, Decimal], *, required: bool = True, minimum: Decimal | None = None
     ) -> Decimal | None:
         value = self.cells.get(column)
-        if _blank(value):
+        if is_blank(value):
             if required:
                 self.problems.append(_("«%(column)s» is empty.") % {"column": column})
             return None
@@ -334,7 +331,7 @@ class Row:
 
     def year(self, column: str, *, low: int, high: int) -> int | None:
         value = self.cells.get(column)
-        if _blank(value):
+        if is_blank(value):
             return None
         number = parse_number(value)
         if number is None or number != number.to_integral_value():
@@ -364,7 +361,7 @@ class Row:
 
     def date(self, column: str, *, low: datetime.date, high: datetime.date) -> datetime.date | None:
         value = self.cells.get(column)
-        if _blank(value):
+        if is_blank(value):
             self.problems.append(_("«%(column)s» is empty.") % {"column": column})
             return None
         day = parse_date(value)
@@ -381,62 +378,6 @@ class Row:
             )
             return None
         return day
-
-
-NUMBER = re.compile(r"^[+-]?\d+$")
-GROUPED = {sep: re.compile(r"^[+-]?\d{1,3}(?:" + re.escape(sep) + r"\d{3})+$") for sep in ".,"}
-
-
-def _grouped(integer: str, sep: str) -> bool:
-    return GROUPED[sep].match(integer) is not None
-
-
-def parse_number(value: Any, *, money: bool = False) -> Decimal | None:
-    """A number from a cell: plain (``1234.5``) or Colombian (``1.234.567,89``).
-
-    With both separators, the last one is the decimal separator. A single comma is a decimal comma;
-    several dots (or commas) are thousands separators. A single dot is a decimal point, except in
-    money, which has no thousandths: there ``250.000`` is two hundred and fifty thousand.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
-    text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).lstrip("$")
-    if text.startswith(("+$", "-$")):
-        text = text[0] + text[2:]
-    if not text:
-        return None
-    integer, fraction = text, ""
-    if "," in text and "." in text:
-        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_sep == "," else ","
-        integer, _sep, fraction = text.rpartition(decimal_sep)
-        if not _grouped(integer, thousands):
-            return None
-        integer = integer.replace(thousands, "")
-    elif "," in text:
-        if text.count(",") == 1:
-            integer, _sep, fraction = text.partition(",")
-        elif _grouped(text, ","):
-            integer = text.replace(",", "")
-        else:
-            return None
-    elif "." in text:
-        if text.count(".") > 1 or (money and _grouped(text, ".")):
-            if not _grouped(text, "."):
-                return None
-            integer = text.replace(".", "")
-        else:
-            integer, _sep, fraction = text.partition(".")
-    if not NUMBER.match(integer) or (fraction and not fraction.isdigit()):
-        return None
-    try:
-        return Decimal(f"{integer}.{fraction}" if fraction else integer)
-    except InvalidOperation:
-        return None
 
 
 def parse_date(value: Any) -> datetime.date | None:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from abierta.core.cache import bump_version
 from abierta.core.importing import BatchResult, FormatError, RowRejected
 from abierta.core.models import ImportRun, Institution
+from abierta.core.numbers import parse_number
 from abierta.procurement.models import PlanLine, ProcurementPlan
 
 KIND = "paa"
@@ -183,36 +184,15 @@ def parse_month(value: Any, column: str) -> int | None:
 
 
 def parse_decimal(value: Any, column: str, *, required: bool) -> Decimal | None:
-    """Numbers as Excel stores them, or text as people type them: "$ 1.234.567", "1,234,567.50",
-    "1.234.567,5". A single separator followed by exactly three digits is a thousands separator (the
-    values are whole pesos)."""
+    """A value in pesos, as Excel stores it or as people type it (``abierta.core.numbers``)."""
     if value is None or (isinstance(value, str) and plain(value) in EMPTY):
         if required:
             raise RowRejected(f"Falta el {column.lower()}.")
         return None
     if isinstance(value, bool):
         raise RowRejected(f"{column}: «{value}» no es un valor.")
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, Decimal):
-        number = value
-    else:
-        text = re.sub(r"[\s\u00a0$]|COP", "", str(value), flags=re.IGNORECASE)
-        if "," in text and "." in text:
-            decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-            thousands = "." if decimal_mark == "," else ","
-            text = text.replace(thousands, "").replace(decimal_mark, ".")
-        elif "," in text or "." in text:
-            mark = "," if "," in text else "."
-            parts = text.split(mark)
-            text = "".join(parts) if len(parts) > 2 or len(parts[-1]) == 3 else ".".join(parts)
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise RowRejected(f"{column}: «{clean_text(value)}» no es un valor en pesos.") from None
-    if not number.is_finite():
+    number = parse_number(value, money=True)
+    if number is None:
         raise RowRejected(f"{column}: «{clean_text(value)}» no es un valor en pesos.")
     if number < 0:
         raise RowRejected(f"{column}: el valor no puede ser negativo ({clean_text(value)}).")

@@ -12,12 +12,13 @@ import datetime
 import functools
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
 from abierta.core.importing import RowRejected
+from abierta.core.numbers import parse_number
 from abierta.works.text import normalize
 
 # Columns a file must have to be read as a SECOP II contracts export.
@@ -121,7 +122,6 @@ FUNDING_COLUMNS = {
     "recursos_propios": "Recursos propios",
 }
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 
 
@@ -155,20 +155,9 @@ def clean(value: Any) -> str | None:
 def parse_money(value: str | None, column: str) -> Decimal | None:
     if value is None:
         return None
-    text = value.replace("$", "").replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
-        # The separator that comes last is the decimal one.
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+", text) else text.replace(",", ".")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    if not _NUMBER.match(text):
+    amount = parse_number(value, money=True)
+    if amount is None:
         raise RowRejected(f"{column} no es un número: «{value}»")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation as error:  # pragma: no cover - the pattern above already checked it
-        raise RowRejected(f"{column} no es un número: «{value}»") from error
     if amount < 0:
         raise RowRejected(f"{column} es negativo: «{value}»")
     return amount
