@@ -9,7 +9,6 @@ token, none of which a third-party site has.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from abierta.accounts.decorators import staff_required
+from abierta.core.charts import bar_chart
 from abierta.core.csvexport import CsvResponse
 from abierta.participation import access, otp
 from abierta.participation import consultation as svc
@@ -198,40 +198,6 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------- results and the ballot file
 
 
-@dataclass
-class BarRow:
-    label: str
-    value: int
-    y: int
-    width: int
-
-    @property
-    def text_x(self) -> int:
-        return self.width + 6
-
-
-@dataclass
-class BarChart:
-    rows: list[BarRow]
-    height: int
-    width: int = 560
-
-
-BAR_SPACE = 380
-BAR_LEFT = 0
-
-
-def bar_chart(items: list[tuple[str, int]]) -> BarChart:
-    """A horizontal bar per item, label above its bar; geometry computed here, drawn by the template."""
-    top = max((v for _l, v in items), default=0) or 1
-    rows = []
-    y = 0
-    for label, value in items:
-        rows.append(BarRow(label=label, value=value, y=y, width=max(round(value * BAR_SPACE / top), 1 if value else 0)))
-        y += 40
-    return BarChart(rows=rows, height=max(y, 40))
-
-
 def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
     return {k: str(v) for k, v in choices}
 
@@ -243,7 +209,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     counted = svc.tally(consultation)
     data = svc.ballot_file(consultation)
-    chart = bar_chart([(f"{i.number}. {i.title}", n) for i, n in counted.by_initiative])
+    chart = bar_chart([(f"{i.number}. {i.title}", n, str(n)) for i, n in counted.by_initiative])
     label_sets = {
         "age_band": (_("By age"), _labels(svc.AgeBand.choices)),
         "sector": (_("By sector"), _labels(svc.Sector.choices)),
