@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from abierta.core.importing import DEFAULT_BATCH_SIZE, run_import, write_report
 from abierta.core.models import ImportRun, Institution
-from abierta.procurement.importer import PaaImporter
+from abierta.procurement.importers import PaaImporter
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from abierta.core.importing import ImportCommand
 from abierta.works.importers import SecopContractsImporter
-from abierta.works.management.commands.import_ocds import ImportCommand
 
 
 class Command(ImportCommand):

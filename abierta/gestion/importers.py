@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from abierta.core import history
 from abierta.core.csvexport import FORMULA_STARTS
+from abierta.core.importing import FormatError
 from abierta.core.models import Institution
 from abierta.core.numbers import is_blank, parse_number
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
@@ -137,16 +138,6 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         return [self.summary(), *(str(e) for e in sorted(self.errors, key=lambda e: e.line))]
-
-
-class FormatError(Exception):
-    """The file is not the expected format; the import stops at once."""
-
-
-class RowProblems(Exception):
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__(messages)
-        self.messages = messages
 
 
 # Reading the file ------------------------------------------------------------------------------
