@@ -122,7 +122,7 @@ class _Progress:
         self.last = now
         share = min(done / self.total, 1.0)
         bar = "#" * int(share * 30)
-        self.out.write(f"\r[{bar:<30}] {share:6.1%}  {rows:,} filas")
+        self.out.write(f"\r[{bar:<30}] {share:6.1%}  " + _("%(rows)s rows") % {"rows": f"{rows:,}"})
         self.out.flush()
 
     def end(self) -> None:
@@ -231,18 +231,30 @@ def run_import(
 
 
 def write_report(run: ImportRun, out: IO[str]) -> None:
-    """The report printed at the end of an import, in Spanish."""
+    """The report printed at the end of an import."""
     if run.status == ImportRun.Status.FAILED:
-        out.write(f"El archivo {run.file_name} no se importó: {run.message}\n")
+        failed = _("The file %(file)s was not imported: %(message)s") % {"file": run.file_name, "message": run.message}
+        out.write(failed + "\n")
         if run.committed_line:
-            out.write(f"Quedaron guardadas las filas hasta la línea {run.committed_line}.\n")
+            out.write(_("The rows up to line %(line)d were kept.") % {"line": run.committed_line} + "\n")
         return
     out.write(
-        f"Archivo {run.file_name}: {run.read} filas leídas, {run.created} creadas, {run.updated} actualizadas, "
-        f"{run.unchanged} sin cambios, {run.rejected} rechazadas.\n"
+        _(
+            "File %(file)s: %(read)d rows read, %(created)d created, %(updated)d updated, "
+            "%(unchanged)d unchanged, %(rejected)d rejected."
+        )
+        % {
+            "file": run.file_name,
+            "read": run.read,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "rejected": run.rejected,
+        }
+        + "\n"
     )
     for rejection in run.rejections.all().iterator():
-        out.write(f"  línea {rejection.line}: {rejection.reason}\n")
+        out.write("  " + _("line %(line)d: %(reason)s") % {"line": rejection.line, "reason": rejection.reason} + "\n")
 
 
 class ImportCommand(BaseCommand):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from abierta.core.importing import ImportCommand
 from abierta.works.importers import OcdsImporter
 
 
 class Command(ImportCommand):
-    help = (
-        "Importa entregas OCDS (paquetes de entregas o de registros, entregas o registros sueltos, JSON Lines; "
-        "también comprimidos con gzip) y las compila por ocid según las reglas de fusión de OCDS."
+    help = _(
+        "Imports OCDS releases (release or record packages, single releases or records, JSON Lines; "
+        "gzip-compressed too) and compiles them by ocid with the OCDS merge rules."
     )
 
     def importer(self) -> OcdsImporter:
