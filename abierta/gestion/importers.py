@@ -157,30 +157,16 @@ def normalise_header(value: Any) -> str:
 
 
 def read_table(rows_file: Readable | bytes, filename: str) -> Table:
+    """The file's header and non-blank rows; FormatError if it is not a table this import reads."""
     data = rows_file if isinstance(rows_file, bytes) else rows_file.read()
-    name = (filename or "").lower()
     if len(data) > MAX_BYTES:
         raise FormatError(_("The file is larger than %(size)d MB.") % {"size": MAX_BYTES // (1024 * 1024)})
-    if name.endswith(".xlsx"):
-        raw = _xlsx_rows(data)
-    elif name.endswith(".csv"):
-        if data.startswith(b"PK\x03\x04"):
-            raise FormatError(_("The file is named .csv but is a spreadsheet workbook: save it as CSV or as .xlsx."))
-        raw = _csv_rows(data)
-    else:
-        raise FormatError(
-            _("Unsupported file «%(name)s»: upload a CSV (.csv) or Excel (.xlsx) file.") % {"name": filename}
-        )
+    raw = _raw_rows(data, filename)
     try:
         header = next(raw)
     except StopIteration:
         raise FormatError(_("The file is empty.")) from None
-    columns = [normalise_header(h) for h in header]
-    seen: set[str] = set()
-    for column in columns:
-        if column and column in seen:
-            raise FormatError(_("The column «%(column)s» appears twice.") % {"column": column})
-        seen.add(column)
+    columns = _header(header)
     table = Table(columns=[c for c in columns if c], rows=[])
     for line, cells in enumerate(raw, start=2):
         if all(is_blank(c) for c in cells):
@@ -191,6 +177,29 @@ def read_table(rows_file: Readable | bytes, filename: str) -> Table:
         table.overflow[line] = any(not is_blank(c) for c in cells[len(columns) :])
         table.rows.append((line, values))
     return table
+
+
+def _raw_rows(data: bytes, filename: str) -> Iterator[list[Any]]:
+    """The rows of cells of a .xlsx or .csv file, by its name."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(data)
+    if name.endswith(".csv"):
+        if data.startswith(b"PK\x03\x04"):
+            raise FormatError(_("The file is named .csv but is a spreadsheet workbook: save it as CSV or as .xlsx."))
+        return _csv_rows(data)
+    raise FormatError(_("Unsupported file «%(name)s»: upload a CSV (.csv) or Excel (.xlsx) file.") % {"name": filename})
+
+
+def _header(header: list[Any]) -> list[str]:
+    """The header's column names, normalised; FormatError if one appears twice."""
+    columns = [normalise_header(h) for h in header]
+    seen: set[str] = set()
+    for column in columns:
+        if column and column in seen:
+            raise FormatError(_("The column «%(column)s» appears twice.") % {"column": column})
+        seen.add(column)
+    return columns
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Any]]:
@@ -457,171 +466,232 @@ def _institutions() -> Callable[[str], Institution | None]:
     return find
 
 
+def _plan_row(
+    plan: DevelopmentPlan,
+    line: int,
+    row: Row,
+    year_columns: dict[int, str],
+    institution: Callable[[str], Institution | None],
+) -> PlanRow:
+    """The cells of one row of the plan, read; each problem is collected in ``row``."""
+    pillar_code = row.text("pilar_codigo", max_length=20)
+    pillar: dict[str, Any] = {"name": row.text("pilar_nombre", max_length=300)}
+    if row.has("pilar_peso"):
+        pillar["weight"] = row.weight("pilar_peso")
+    programme_code = row.text("programa_codigo", max_length=20)
+    programme: dict[str, Any] = {"name": row.text("programa_nombre", max_length=300)}
+    if row.has("programa_peso"):
+        programme["weight"] = row.weight("programa_peso")
+    goal_code = row.text("meta_codigo", max_length=30)
+    goal: dict[str, Any] = {
+        "title": row.text("meta_nombre", max_length=500),
+        "indicator": row.text("indicador", max_length=500),
+        "unit": row.text("unidad", max_length=60),
+        "direction": row.choice("sentido", DIRECTIONS),
+        "accumulation": row.choice("tipo", ACCUMULATIONS),
+        "baseline": row.number("linea_base", VALUE),
+        "target": row.number("meta_cuatrienio", VALUE),
+    }
+    if row.has("anio_linea_base"):
+        goal["baseline_year"] = row.year(
+            "anio_linea_base", low=plan.period_start - YEARS_BEFORE_PERIOD, high=plan.period_end
+        )
+    if row.has("presupuesto"):
+        goal["budget"] = row.number("presupuesto", MONEY, required=False, minimum=Decimal(0))
+    if row.has("peso"):
+        goal["weight"] = row.weight("peso")
+    office = row.text("dependencia", max_length=200)
+    if office:
+        goal["responsible"] = institution(office)
+        if goal["responsible"] is None:
+            row.problems.append(
+                _("Unknown office «%(value)s»: write the slug or the exact name of an institution.") % {"value": office}
+            )
+    year_targets = {year: row.number(column, VALUE, required=False) for year, column in year_columns.items()}
+    return PlanRow(line, pillar_code, pillar, programme_code, programme, goal_code, goal, year_targets)
+
+
+def _check_direction(row: Row, goal: dict[str, Any]) -> None:
+    """The target must go the way the goal's direction says, from the baseline."""
+    baseline, target, direction = goal["baseline"], goal["target"], goal["direction"]
+    if direction == Goal.Direction.DECREASE and goal["accumulation"] == Goal.Accumulation.CUMULATIVE:
+        row.problems.append(
+            _("A cumulative indicator («acumulado») cannot have «disminuir» as direction: use «punto».")
+        )
+    elif baseline is not None and target is not None and goal["accumulation"] == Goal.Accumulation.POINT:
+        figures = {"target": f"{target.normalize():f}", "baseline": f"{baseline.normalize():f}"}
+        if direction == Goal.Direction.INCREASE and target < baseline:
+            row.problems.append(
+                _("With «aumentar» the target (%(target)s) must be at least the baseline (%(baseline)s).") % figures
+            )
+        if direction == Goal.Direction.DECREASE and target > baseline:
+            row.problems.append(
+                _("With «disminuir» the target (%(target)s) must be at most the baseline (%(baseline)s).") % figures
+            )
+
+
+@dataclass
+class _PlanSeen:
+    """What earlier rows of the file said: pillars, programmes and goals by code, with their line."""
+
+    pillars: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    programmes: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    goals: dict[str, int] = field(default_factory=dict)
+
+
+def _check_repeats(row: Row, item: PlanRow, seen: _PlanSeen) -> None:
+    """A pillar or programme repeated must say the same on every row; a goal code appears once."""
+    line = item.line
+    if item.pillar_code:
+        first = seen.pillars.setdefault(item.pillar_code, (line, item.pillar))
+        if first[0] != line and first[1] != item.pillar:
+            row.problems.append(
+                _("Pillar «%(code)s» has a different name or weight on line %(line)d.")
+                % {"code": item.pillar_code, "line": first[0]}
+            )
+    if item.pillar_code and item.programme_code:
+        first = seen.programmes.setdefault((item.pillar_code, item.programme_code), (line, item.programme))
+        if first[0] != line and first[1] != item.programme:
+            row.problems.append(
+                _("Programme «%(code)s» of pillar «%(pillar)s» has a different name or weight on line %(line)d.")
+                % {"code": item.programme_code, "pillar": item.pillar_code, "line": first[0]}
+            )
+    if item.goal_code:
+        first_line = seen.goals.setdefault(item.goal_code, line)
+        if first_line != line:
+            row.problems.append(
+                _("The goal code «%(code)s» is repeated: it is already on line %(line)d.")
+                % {"code": item.goal_code, "line": first_line}
+            )
+
+
 def _plan_validate(plan: DevelopmentPlan, table: Table, report: ImportReport) -> list[PlanRow]:
-    years = plan.years()
-    check_columns(table, required=PLAN_REQUIRED, optional=PLAN_OPTIONAL, years=years)
+    check_columns(table, required=PLAN_REQUIRED, optional=PLAN_OPTIONAL, years=plan.years())
     year_columns = {int(m.group(1)): c for c in table.columns if (m := YEAR_COLUMN.match(c))}
     institution = _institutions()
-    pillars: dict[str, tuple[int, dict[str, Any]]] = {}
-    programmes: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
-    goals: dict[str, int] = {}
+    seen = _PlanSeen()
     parsed: list[PlanRow] = []
     for line, cells in table.rows:
         report.read += 1
         row = Row(cells)
         if table.overflow.get(line):
             row.problems.append(_("The row has more cells than the header has columns."))
-        pillar_code = row.text("pilar_codigo", max_length=20)
-        pillar: dict[str, Any] = {"name": row.text("pilar_nombre", max_length=300)}
-        if row.has("pilar_peso"):
-            pillar["weight"] = row.weight("pilar_peso")
-        programme_code = row.text("programa_codigo", max_length=20)
-        programme: dict[str, Any] = {"name": row.text("programa_nombre", max_length=300)}
-        if row.has("programa_peso"):
-            programme["weight"] = row.weight("programa_peso")
-        goal_code = row.text("meta_codigo", max_length=30)
-        goal: dict[str, Any] = {
-            "title": row.text("meta_nombre", max_length=500),
-            "indicator": row.text("indicador", max_length=500),
-            "unit": row.text("unidad", max_length=60),
-            "direction": row.choice("sentido", DIRECTIONS),
-            "accumulation": row.choice("tipo", ACCUMULATIONS),
-            "baseline": row.number("linea_base", VALUE),
-            "target": row.number("meta_cuatrienio", VALUE),
-        }
-        if row.has("anio_linea_base"):
-            goal["baseline_year"] = row.year(
-                "anio_linea_base", low=plan.period_start - YEARS_BEFORE_PERIOD, high=plan.period_end
-            )
-        if row.has("presupuesto"):
-            goal["budget"] = row.number("presupuesto", MONEY, required=False, minimum=Decimal(0))
-        if row.has("peso"):
-            goal["weight"] = row.weight("peso")
-        office = row.text("dependencia", max_length=200)
-        if office:
-            goal["responsible"] = institution(office)
-            if goal["responsible"] is None:
-                row.problems.append(
-                    _("Unknown office «%(value)s»: write the slug or the exact name of an institution.")
-                    % {"value": office}
-                )
-        year_targets = {year: row.number(column, VALUE, required=False) for year, column in year_columns.items()}
-
-        baseline, target, direction = goal["baseline"], goal["target"], goal["direction"]
-        if direction == Goal.Direction.DECREASE and goal["accumulation"] == Goal.Accumulation.CUMULATIVE:
-            row.problems.append(
-                _("A cumulative indicator («acumulado») cannot have «disminuir» as direction: use «punto».")
-            )
-        elif baseline is not None and target is not None and goal["accumulation"] == Goal.Accumulation.POINT:
-            if direction == Goal.Direction.INCREASE and target < baseline:
-                row.problems.append(
-                    _("With «aumentar» the target (%(target)s) must be at least the baseline (%(baseline)s).")
-                    % {"target": f"{target.normalize():f}", "baseline": f"{baseline.normalize():f}"}
-                )
-            if direction == Goal.Direction.DECREASE and target > baseline:
-                row.problems.append(
-                    _("With «disminuir» the target (%(target)s) must be at most the baseline (%(baseline)s).")
-                    % {"target": f"{target.normalize():f}", "baseline": f"{baseline.normalize():f}"}
-                )
-
-        if pillar_code:
-            first = pillars.setdefault(pillar_code, (line, pillar))
-            if first[0] != line and first[1] != pillar:
-                row.problems.append(
-                    _("Pillar «%(code)s» has a different name or weight on line %(line)d.")
-                    % {"code": pillar_code, "line": first[0]}
-                )
-        if pillar_code and programme_code:
-            first = programmes.setdefault((pillar_code, programme_code), (line, programme))
-            if first[0] != line and first[1] != programme:
-                row.problems.append(
-                    _("Programme «%(code)s» of pillar «%(pillar)s» has a different name or weight on line %(line)d.")
-                    % {"code": programme_code, "pillar": pillar_code, "line": first[0]}
-                )
-        if goal_code:
-            first_line = goals.setdefault(goal_code, line)
-            if first_line != line:
-                row.problems.append(
-                    _("The goal code «%(code)s» is repeated: it is already on line %(line)d.")
-                    % {"code": goal_code, "line": first_line}
-                )
+        item = _plan_row(plan, line, row, year_columns, institution)
+        _check_direction(row, item.goal)
+        _check_repeats(row, item, seen)
         if row.problems:
             report.errors.extend(RowError(line, p) for p in row.problems)
             continue
-        parsed.append(PlanRow(line, pillar_code, pillar, programme_code, programme, goal_code, goal, year_targets))
+        parsed.append(item)
     return parsed
 
 
+@dataclass
+class _PlanState:
+    """The plan's pillars, programmes and goals by code, and those this import has already written."""
+
+    pillars: dict[str, Pillar]
+    programmes: dict[tuple[str, str], Programme]
+    goals: dict[str, Goal]
+    done_pillars: set[str] = field(default_factory=set)
+    done_programmes: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, plan: DevelopmentPlan) -> _PlanState:
+        return cls(
+            pillars={p.code: p for p in plan.pillars.all()},
+            programmes={
+                (p.pillar.code, p.code): p for p in Programme.objects.filter(pillar__plan=plan).select_related("pillar")
+            },
+            goals={g.code: g for g in plan.goals.select_related("responsible").prefetch_related("year_targets")},
+        )
+
+
+def _write_pillar(plan: DevelopmentPlan, row: PlanRow, state: _PlanState) -> tuple[Pillar, bool]:
+    """The row's pillar, created or updated (on its first row only); whether it changed."""
+    pillar = state.pillars.get(row.pillar_code)
+    changed = False
+    if pillar is None:
+        pillar = Pillar(plan=plan, code=row.pillar_code, order=_next_order(plan.pillars.all()), **row.pillar)
+        pillar.save()
+        state.pillars[row.pillar_code] = pillar
+        changed = True
+    elif row.pillar_code not in state.done_pillars and _apply(pillar, row.pillar):
+        pillar.save()
+        changed = True
+    state.done_pillars.add(row.pillar_code)
+    return pillar, changed
+
+
+def _write_programme(pillar: Pillar, row: PlanRow, state: _PlanState) -> tuple[Programme, bool]:
+    """The row's programme, created or updated (on its first row only); whether it changed."""
+    key = (row.pillar_code, row.programme_code)
+    programme = state.programmes.get(key)
+    changed = False
+    if programme is None:
+        programme = Programme(
+            pillar=pillar, code=row.programme_code, order=_next_order(pillar.programmes.all()), **row.programme
+        )
+        programme.save()
+        state.programmes[key] = programme
+        changed = True
+    elif key not in state.done_programmes and _apply(programme, row.programme):
+        programme.save()
+        changed = True
+    state.done_programmes.add(key)
+    return programme, changed
+
+
+def _write_goal(programme: Programme, row: PlanRow, state: _PlanState, actor: Any) -> tuple[Goal, str]:
+    """The row's goal, created or updated with its public history; CREATED, UPDATED or UNCHANGED."""
+    values = {"programme": programme, **row.goal}
+    goal = state.goals.get(row.goal_code)
+    if goal is None:
+        goal = Goal(code=row.goal_code, order=_next_order(programme.goals.all()), **values)
+        goal.save()
+        history.record(goal, actor=actor, before=None)
+        return goal, CREATED
+    before = history.snapshot(goal)
+    moved = not _same(goal.programme, programme)
+    if not _apply(goal, values):
+        return goal, UNCHANGED
+    if moved:
+        goal.order = _next_order(programme.goals.all())
+    goal.save()
+    history.record(goal, actor=actor, before=before)
+    return goal, UPDATED
+
+
+def _write_year_targets(goal: Goal, targets: dict[int, Decimal | None], *, new: bool) -> bool:
+    """Set the goal's yearly targets to the row's (an empty cell deletes one); whether any changed."""
+    existing = {} if new else {t.year: t for t in goal.year_targets.all()}
+    changed = False
+    for year, value in targets.items():
+        current = existing.get(year)
+        if value is None:
+            if current is not None:
+                current.delete()
+                changed = True
+        elif current is None:
+            YearTarget.objects.create(goal=goal, year=year, target=value)
+            changed = True
+        elif current.target != value:
+            current.target = value
+            current.save(update_fields=["target"])
+            changed = True
+    return changed
+
+
 def _plan_write(plan: DevelopmentPlan, parsed: list[PlanRow], actor: Any) -> Iterator[str]:
-    pillars = {p.code: p for p in plan.pillars.all()}
-    programmes = {
-        (p.pillar.code, p.code): p for p in Programme.objects.filter(pillar__plan=plan).select_related("pillar")
-    }
-    goals = {g.code: g for g in plan.goals.select_related("responsible").prefetch_related("year_targets")}
-    done_pillars: set[str] = set()
-    done_programmes: set[tuple[str, str]] = set()
+    state = _PlanState.of(plan)
     for row in parsed:
-        changed = False
-        pillar = pillars.get(row.pillar_code)
-        if pillar is None:
-            pillar = Pillar(plan=plan, code=row.pillar_code, order=_next_order(plan.pillars.all()), **row.pillar)
-            pillar.save()
-            pillars[row.pillar_code] = pillar
-            changed = True
-        elif row.pillar_code not in done_pillars and _apply(pillar, row.pillar):
-            pillar.save()
-            changed = True
-        done_pillars.add(row.pillar_code)
-
-        key = (row.pillar_code, row.programme_code)
-        programme = programmes.get(key)
-        if programme is None:
-            programme = Programme(
-                pillar=pillar, code=row.programme_code, order=_next_order(pillar.programmes.all()), **row.programme
-            )
-            programme.save()
-            programmes[key] = programme
-            changed = True
-        elif key not in done_programmes and _apply(programme, row.programme):
-            programme.save()
-            changed = True
-        done_programmes.add(key)
-
-        values = {"programme": programme, **row.goal}
-        goal = goals.get(row.goal_code)
-        if goal is None:
-            goal = Goal(code=row.goal_code, order=_next_order(programme.goals.all()), **values)
-            goal.save()
-            history.record(goal, actor=actor, before=None)
-            state = CREATED
-        else:
-            before = history.snapshot(goal)
-            moved = not _same(goal.programme, programme)
-            if _apply(goal, values):
-                if moved:
-                    goal.order = _next_order(programme.goals.all())
-                goal.save()
-                history.record(goal, actor=actor, before=before)
-                changed = True
-            state = UPDATED if changed else UNCHANGED
-
-        existing = {t.year: t for t in goal.year_targets.all()} if state != CREATED else {}
-        for year, value in row.year_targets.items():
-            current = existing.get(year)
-            if value is None:
-                if current is not None:
-                    current.delete()
-                    changed = True
-            elif current is None:
-                YearTarget.objects.create(goal=goal, year=year, target=value)
-                changed = True
-            elif current.target != value:
-                current.target = value
-                current.save(update_fields=["target"])
-                changed = True
-        if state == UNCHANGED and changed:
-            state = UPDATED
-        yield state
+        pillar, pillar_changed = _write_pillar(plan, row, state)
+        programme, programme_changed = _write_programme(pillar, row, state)
+        goal, goal_state = _write_goal(programme, row, state, actor)
+        targets_changed = _write_year_targets(goal, row.year_targets, new=goal_state == CREATED)
+        if goal_state == UNCHANGED and (pillar_changed or programme_changed or targets_changed):
+            goal_state = UPDATED
+        yield goal_state
 
 
 def plan_import(
