@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from abierta.complaints import crypto
+from abierta.core import ratelimit
 
 CHALLENGE_VERSION = "v1"
 CHALLENGE_MAX_AGE = 2 * 3600
@@ -140,47 +141,36 @@ def challenge_consume(check: ChallengeCheck) -> bool:
 
 def _window(length: int) -> tuple[int, int]:
     """The current fixed window's number and the seconds left in it."""
-    moment = now()
-    return int(moment // length), max(1, int(length - moment % length))
-
-
-def _count(key: str) -> int:
-    value = cache.get(key)
-    return int(value) if value is not None else 0
-
-
-def _bump(key: str, timeout: int) -> None:
-    cache.add(key, 0, timeout)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
+    return ratelimit.fixed_window(length, moment=now())
 
 
 def submission_retry_after(source: str) -> int:
     """Seconds until this source may report again, or 0 if it may now."""
     window, left = _window(SUBMISSION_WINDOW)
-    if _count(f"complaints:submissions:{source}:{window}") >= settings.ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR:
+    if ratelimit.count(f"complaints:submissions:{source}:{window}") >= settings.ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR:
         return left
     return 0
 
 
 def submission_record(source: str) -> None:
     window, _left = _window(SUBMISSION_WINDOW)
-    _bump(f"complaints:submissions:{source}:{window}", SUBMISSION_WINDOW)
+    ratelimit.hit(f"complaints:submissions:{source}:{window}", window=SUBMISSION_WINDOW)
 
 
 def receipt_retry_after(source: str) -> int:
     """Seconds until this source may try a receipt again, or 0 if it may now."""
     window, left = _window(RECEIPT_WINDOW)
-    if _count(f"complaints:receipt-failures:{source}:{window}") >= settings.ABIERTA_COMPLAINTS_RECEIPT_FAILURES:
+    if (
+        ratelimit.count(f"complaints:receipt-failures:{source}:{window}")
+        >= settings.ABIERTA_COMPLAINTS_RECEIPT_FAILURES
+    ):
         return left
     return 0
 
 
 def receipt_failed(source: str) -> None:
     window, _left = _window(RECEIPT_WINDOW)
-    _bump(f"complaints:receipt-failures:{source}:{window}", RECEIPT_WINDOW)
+    ratelimit.hit(f"complaints:receipt-failures:{source}:{window}", window=RECEIPT_WINDOW)
 
 
 # ---------------------------------------------------------------- Argon2 concurrency

@@ -12,9 +12,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from abierta.complaints import crypto
 from abierta.complaints.models import Case
 from abierta.complaints.services import Evidence, ReportData
+from abierta.core.receipts import normalize_receipt
 from abierta.core.uploads import DOCUMENTS, IMAGES, validate_upload
 
 if TYPE_CHECKING:  # django-stubs is a development dependency: never imported at run time
@@ -222,7 +222,7 @@ class ReceiptForm(forms.Form):
     )
 
     def clean_receipt(self) -> str:
-        normal = crypto.normalize_receipt(self.cleaned_data["receipt"])
+        normal = normalize_receipt(self.cleaned_data["receipt"])
         if normal is None:
             raise ValidationError(
                 _("A receipt has 16 letters and numbers, like K7QM-2XRT-9HCF-W3PD. Check what you wrote."),

@@ -27,6 +27,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from abierta.complaints import crypto
 from abierta.complaints.reporter_session import COOKIE_NAME
+from abierta.core.http import client_address
 
 REPORTER_PATH = re.compile(r"^(?:/en)?/denuncias/")
 # The report form, the one page that runs a script (the proof of work, from this site).
@@ -61,13 +62,6 @@ POLICY_WITH_SCRIPT = f"{POLICY}; script-src 'self'"
 
 def is_reporter_path(path: str) -> bool:
     return bool(REPORTER_PATH.match(path))
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address from ABIERTA_CLIENT_IP_HEADER; in a list, the entry the nearest proxy added."""
-    header: str = settings.ABIERTA_CLIENT_IP_HEADER or "REMOTE_ADDR"
-    raw = str(request.META.get(header, "") or "")
-    return raw.split(",")[-1].strip()
 
 
 def source_tag(address: str) -> str:

@@ -25,6 +25,7 @@ from abierta.accounts.models import User
 from abierta.complaints import crypto, keystore
 from abierta.complaints.businessdays import add_business_days
 from abierta.complaints.models import Attachment, AuditEntry, Case, CaseGrant, HandlerKey, Message, RecoveryKey
+from abierta.core.receipts import new_receipt, normalize_receipt
 
 GENESIS = "0" * 64
 
@@ -116,7 +117,7 @@ def complaint_submit(
     case_key = crypto.new_key()
     key_id, store_key = keystore.create()
     content_key = crypto.content_key(case_key, store_key)
-    receipt = crypto.new_receipt() if with_receipt else None
+    receipt = new_receipt() if with_receipt else None
     salt = crypto.new_salt()
     recovery = RecoveryKey.objects.filter(active=True).order_by("-id").first()
     case = Case.objects.create(
@@ -160,7 +161,7 @@ def complaint_submit(
 
 def complaint_open(*, receipt: str) -> OpenCase | None:
     """The case a receipt opens, or None. Costs two Argon2id runs whether or not it matches."""
-    normal = crypto.normalize_receipt(receipt)
+    normal = normalize_receipt(receipt)
     if normal is None:
         return None
     case = (

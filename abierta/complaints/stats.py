@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from abierta.complaints.models import Case
 from abierta.complaints.services import today
+from abierta.core.charts import bar_width
 from abierta.core.csvexport import CsvResponse
 
 OPEN = ~Q(status__in=[Case.Status.ANSWERED, Case.Status.CLOSED, Case.Status.DELETED])
@@ -140,7 +141,7 @@ def bar_chart(rows: list[Row]) -> Chart:
         bars = []
         for name, css, fill in CHART_SERIES:
             value = getattr(row, name)
-            width = max(round(value * BAR_SPACE / top), 1 if value else 0)
+            width = bar_width(value, top, BAR_SPACE)
             bars.append(Bar(y=y, width=width, value=value, css=css, fill=fill))
             y += BAR_HEIGHT + 1
         chart_rows.append(ChartRow(label=row.label, y=label_y, bars=bars))

@@ -7,8 +7,8 @@ Every importer gets the same guarantees from :func:`run_import`:
 - **Format first.** ``Importer.rows`` raises :class:`FormatError` before yielding its first row when
   the file is not what it reads (wrong header, not JSON, wrong sheet): the run stops and nothing
   is written but the failed run's own record.
-- **Row by row.** ``Importer.convert`` raises :class:`RowRejected` with a reason in Spanish; the row
-  is reported with its line and the rest goes on.
+- **Row by row.** ``Importer.convert`` raises :class:`RowRejected` with a reason (through gettext);
+  the row is reported with its line and the rest goes on.
 - **Atomic per batch, resumable.** Each batch is applied in one transaction together with the run's
   counters, its rejections and ``committed_line``. If the process is killed, running the same file
   again (same kind, same SHA-256, same options) resumes after the last committed line.
@@ -20,17 +20,21 @@ Every importer gets the same guarantees from :func:`run_import`:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import sys
 import time
+from argparse import ArgumentParser
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
 
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from abierta.core.cache import bump_version
 from abierta.core.models import ImportRejection, ImportRun
@@ -42,11 +46,11 @@ DEFAULT_BATCH_SIZE = 1000
 
 
 class FormatError(Exception):
-    """The file is not in the format this importer reads. The message is shown to the user, in Spanish."""
+    """The file is not in the format this importer reads. The message (translated) is shown to the user."""
 
 
 class RowRejected(Exception):
-    """One row cannot be imported. The message (in Spanish) is the reason reported with its line."""
+    """One row cannot be imported. The message (translated) is the reason reported with its line."""
 
 
 @dataclass
@@ -118,7 +122,7 @@ class _Progress:
         self.last = now
         share = min(done / self.total, 1.0)
         bar = "#" * int(share * 30)
-        self.out.write(f"\r[{bar:<30}] {share:6.1%}  {rows:,} filas")
+        self.out.write(f"\r[{bar:<30}] {share:6.1%}  " + _("%(rows)s rows") % {"rows": f"{rows:,}"})
         self.out.flush()
 
     def end(self) -> None:
@@ -227,15 +231,75 @@ def run_import(
 
 
 def write_report(run: ImportRun, out: IO[str]) -> None:
-    """The report printed at the end of an import, in Spanish."""
+    """The report printed at the end of an import."""
     if run.status == ImportRun.Status.FAILED:
-        out.write(f"El archivo {run.file_name} no se importó: {run.message}\n")
+        failed = _("The file %(file)s was not imported: %(message)s") % {"file": run.file_name, "message": run.message}
+        out.write(failed + "\n")
         if run.committed_line:
-            out.write(f"Quedaron guardadas las filas hasta la línea {run.committed_line}.\n")
+            out.write(_("The rows up to line %(line)d were kept.") % {"line": run.committed_line} + "\n")
         return
     out.write(
-        f"Archivo {run.file_name}: {run.read} filas leídas, {run.created} creadas, {run.updated} actualizadas, "
-        f"{run.unchanged} sin cambios, {run.rejected} rechazadas.\n"
+        _(
+            "File %(file)s: %(read)d rows read, %(created)d created, %(updated)d updated, "
+            "%(unchanged)d unchanged, %(rejected)d rejected."
+        )
+        % {
+            "file": run.file_name,
+            "read": run.read,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "rejected": run.rejected,
+        }
+        + "\n"
     )
     for rejection in run.rejections.all().iterator():
-        out.write(f"  línea {rejection.line}: {rejection.reason}\n")
+        out.write("  " + _("line %(line)d: %(reason)s") % {"line": rejection.line, "reason": rejection.reason} + "\n")
+
+
+class ImportCommand(BaseCommand):
+    """The base of every import command: one run of ``importer()`` per file, a progress bar on a
+    terminal (stderr) and the report (stdout); the command fails if any file did not import."""
+
+    # The system checks take seconds and read nothing an import needs (``abierta check`` runs them).
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
+        parser.add_argument(
+            "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=_("Rows per transaction (1000 by default).")
+        )
+        parser.add_argument("--no-progress", action="store_true", help=_("No progress bar."))
+
+    def importer(self) -> Importer[Any]:
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        files: list[Path] = options["files"]
+        for path in files:
+            if not path.is_file():
+                raise CommandError(_("The file %(path)s does not exist.") % {"path": path})
+        if options["batch_size"] < 1:
+            raise CommandError(_("--batch-size must be 1 or more."))
+        failed: list[str] = []
+        # Parsed JSON is trees, not cycles: collect cycles far less often than after every 700 new
+        # containers (a large file makes millions of them). Memory stays bounded by the batch.
+        gc.set_threshold(100_000, 50, 100)
+        bar_out: IO[str] = getattr(self.stderr, "_out", sys.stderr)
+        for path in files:
+            run = run_import(
+                self.importer(),
+                path,
+                batch_size=options["batch_size"],
+                out=bar_out,
+                progress=False if options["no_progress"] else None,
+                started_by="línea de comandos",
+            )
+            report = io.StringIO()
+            write_report(run, report)
+            if run.status == ImportRun.Status.FAILED:
+                failed.append(report.getvalue().strip())
+            else:
+                self.stdout.write(report.getvalue(), ending="")
+        if failed:
+            raise CommandError("\n".join(failed))

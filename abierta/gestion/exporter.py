@@ -15,7 +15,7 @@ from typing import IO, Any
 from django.http import HttpResponse
 
 from abierta.core.csvexport import CsvResponse, safe_cell
-from abierta.gestion.importer import ACCUMULATIONS, DIRECTIONS, MEASUREMENT_COLUMNS, PLAN_HEAD, PLAN_TAIL
+from abierta.gestion.importers import ACCUMULATIONS, DIRECTIONS, MEASUREMENT_COLUMNS, PLAN_HEAD, PLAN_TAIL
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, goal_plan_order
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

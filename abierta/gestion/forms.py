@@ -67,7 +67,7 @@ IMPORT_EXTENSIONS = (".csv", ".xlsx")
 
 class ImportForm(forms.Form):
     """The file of an import: its kind, and a CSV or XLSX file no larger than the upload limit.
-    What the file holds is checked by ``abierta.gestion.importer``."""
+    What the file holds is checked by ``abierta.gestion.importers``."""
 
     kind = forms.ChoiceField(
         label=_("What the file holds"),

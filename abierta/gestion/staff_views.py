@@ -14,7 +14,7 @@ from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
 from abierta.gestion import access, services
 from abierta.gestion.forms import PLAN, ImportForm, MeasurementForm
-from abierta.gestion.importer import ImportReport, measurements_import, plan_import
+from abierta.gestion.importers import ImportReport, measurements_import, plan_import
 from abierta.gestion.models import DevelopmentPlan, Measurement
 
 

@@ -1,8 +1,7 @@
 """Totals of a plan's lines (by modality, month and funding source) and their bar charts.
 
-The chart geometry is computed here and the template only draws it: a server-rendered SVG, no
-script, with the same figures in a table beside it (the pattern of abierta/complaints/stats.py and
-the consultation's results).
+The chart geometry comes from abierta.core.charts and ``templates/includes/bar_chart.html`` draws
+it: a server-rendered SVG, no script, with the same figures in a table beside it.
 """
 
 from __future__ import annotations
@@ -16,11 +15,10 @@ from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+from abierta.core.charts import CHART_WIDTH, bar_layout
 from abierta.procurement.models import PlanLine
 
 BAR_SPACE = 300  # the longest bar, in SVG units
-ROW_HEIGHT = 40
-CHART_WIDTH = 560
 
 
 def money(value: Decimal | int) -> str:
@@ -65,14 +63,11 @@ class Totals:
 
 def _totals(slug: str, heading: str, first_column: str, items: list[tuple[str, str, int, Decimal]]) -> Totals:
     all_value = sum((v for _k, _l, _n, v in items), Decimal(0))
-    top = max((v for _k, _l, _n, v in items), default=Decimal(0)) or Decimal(1)
+    places, height = bar_layout([v for _k, _l, _n, v in items], space=BAR_SPACE)
     rows = []
-    y = 0
-    for key, label, n, value in items:
+    for (key, label, n, value), (y, width) in zip(items, places, strict=True):
         share = round(value * 100 / all_value) if all_value else 0
-        width = max(round(value * BAR_SPACE / top), 1 if value else 0)
         rows.append(TotalRow(key=key, label=label, lines=n, value=value, share=share, y=y, width=width))
-        y += ROW_HEIGHT
     return Totals(
         slug=slug,
         heading=heading,
@@ -80,7 +75,7 @@ def _totals(slug: str, heading: str, first_column: str, items: list[tuple[str, s
         rows=rows,
         lines=sum(n for _k, _l, n, _v in items),
         value=all_value,
-        height=max(y, ROW_HEIGHT),
+        height=height,
     )
 
 

@@ -17,7 +17,7 @@ from abierta.core.importing import run_import
 from abierta.core.models import ImportRun
 from abierta.procurement import access
 from abierta.procurement.forms import FairForm, PaaUploadForm
-from abierta.procurement.importer import PaaImporter
+from abierta.procurement.importers import PaaImporter
 from abierta.procurement.models import Fair, ProcurementPlan
 
 # Rejected lines listed on the page after an upload (the report counts them all).

@@ -22,7 +22,7 @@ from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
 from abierta.procurement import access, charts
 from abierta.procurement.forms import LineSearchForm, PlanIndexForm
-from abierta.procurement.importer import DAYS, MONTHS_UNIT, WEEKS, YEARS
+from abierta.procurement.importers import DAYS, MONTHS_UNIT, WEEKS, YEARS
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_comparison
 from abierta.works.models import Contract

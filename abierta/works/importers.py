@@ -21,6 +21,7 @@ import ijson
 from django.db import connection
 from django.db.models import JSONField
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from abierta.core.importing import BatchResult, FormatError, RowRejected
 from abierta.core.models import ImportRun
@@ -82,11 +83,11 @@ def open_sniffed(stream: IO[bytes], what: str) -> tuple[bytes, IO[bytes]]:
         try:
             head = stream.read(HEAD_BYTES)
         except (OSError, EOFError) as error:
-            raise FormatError("El archivo dice ser gzip pero está dañado.") from error
+            raise FormatError(_("The file says it is gzip but it is damaged.")) from error
     if head[:4] == ZIP_MAGIC:
-        raise FormatError(f"El archivo es un ZIP o una hoja de cálculo (xlsx), no {what}.")
+        raise FormatError(_("The file is a ZIP or a spreadsheet (xlsx), not %(what)s.") % {"what": what})
     if not head.lstrip(UTF8_BOM + b" \t\r\n"):
-        raise FormatError("El archivo está vacío.")
+        raise FormatError(_("The file is empty."))
     return head, io.BufferedReader(_Prepended(head, stream), buffer_size=1 << 16)
 
 
@@ -124,7 +125,14 @@ def _json_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(line)
         except ValueError:
-            yield number, _Bad("la línea no es JSON válido")
+            yield number, _Bad(_("the line is not valid JSON"))
+
+
+def _missing_columns(missing: list[str]) -> FormatError:
+    return FormatError(
+        _("This is not an export of SECOP II contracts (jbjy-vk9h): the columns %(columns)s are missing.")
+        % {"columns": ", ".join(missing)}
+    )
 
 
 @dataclass
@@ -257,7 +265,7 @@ class SecopContractsImporter(_ContractWriter):
             source = self._json_array(stream)
         elif first == b"{":
             if not _is_json_lines(head) and not _is_one_object(head):
-                raise FormatError("El archivo es JSON pero no es una lista de contratos de SECOP II.")
+                raise FormatError(_("The file is JSON but not a list of SECOP II contracts."))
             source = _json_lines(stream)
         else:
             source = self._csv(head, stream)
@@ -265,18 +273,14 @@ class SecopContractsImporter(_ContractWriter):
         for line, row in source:
             if not isinstance(row, _Bad):
                 if not isinstance(row, dict):
-                    row = _Bad("el registro no es un objeto JSON")
+                    row = _Bad(_("the record is not a JSON object"))
                 else:
                     if is_json:
                         row = {header_key(k): v for k, v in row.items()}
                     if not checked:
                         missing = [c for c in REQUIRED_COLUMNS if c not in row]
                         if missing:
-                            raise FormatError(
-                                "No es una exportación de contratos de SECOP II (jbjy-vk9h): faltan las columnas "
-                                + ", ".join(missing)
-                                + "."
-                            )
+                            raise _missing_columns(missing)
                         checked = True
                     contract_id = str(row.get("id_contrato") or "").strip()
                     if contract_id:
@@ -289,7 +293,7 @@ class SecopContractsImporter(_ContractWriter):
         try:
             yield from enumerate(_IJSON.items(stream, "item"), 1)
         except ijson.JSONError as error:
-            raise FormatError(f"El archivo no es JSON válido: {error}") from error
+            raise FormatError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
 
     def _csv(self, head: bytes, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         try:
@@ -298,7 +302,7 @@ class SecopContractsImporter(_ContractWriter):
             # The head may end in the middle of a character; only an error before that counts.
             if error.start < len(head) - 4:
                 raise FormatError(
-                    "El archivo no está en UTF-8 (¿es un CSV guardado desde Excel en otra codificación?)."
+                    _("The file is not UTF-8 (is it a CSV saved from Excel in another encoding?).")
                 ) from error
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         first_line = head.split(b"\n", 1)[0]
@@ -307,17 +311,13 @@ class SecopContractsImporter(_ContractWriter):
         try:
             header = next(reader)
         except StopIteration as error:  # pragma: no cover - empty files stop earlier
-            raise FormatError("El archivo está vacío.") from error
+            raise FormatError(_("The file is empty.")) from error
         except (UnicodeDecodeError, csv.Error) as error:
-            raise FormatError(f"El archivo no se puede leer como CSV: {error}") from error
+            raise FormatError(_("The file cannot be read as CSV: %(error)s") % {"error": error}) from error
         keys = [header_key(h) for h in header]
         missing = [c for c in REQUIRED_COLUMNS if c not in keys]
         if missing:
-            raise FormatError(
-                "No es una exportación de contratos de SECOP II (jbjy-vk9h): faltan las columnas "
-                + ", ".join(missing)
-                + "."
-            )
+            raise _missing_columns(missing)
         width = len(keys)
         previous = reader.line_num
         while True:
@@ -326,9 +326,11 @@ class SecopContractsImporter(_ContractWriter):
             except StopIteration:
                 return
             except UnicodeDecodeError as error:
-                raise FormatError(f"El archivo no está en UTF-8 (después de la línea {previous}).") from error
+                raise FormatError(_("The file is not UTF-8 (after line %(line)s).") % {"line": previous}) from error
             except csv.Error as error:
-                raise FormatError(f"CSV mal formado después de la línea {previous}: {error}") from error
+                raise FormatError(
+                    _("Malformed CSV after line %(line)s: %(error)s") % {"line": previous, "error": error}
+                ) from error
             line = previous + 1
             previous = reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
@@ -345,7 +347,7 @@ class SecopContractsImporter(_ContractWriter):
         return contract_item(row_to_release(raw))
 
     def apply(self, items: list[tuple[int, ContractItem]]) -> BatchResult:
-        contracts = [item for _, item in items]
+        contracts = [item for _line, item in items]
         existing = {
             c.ocid: c
             for c in Contract.objects.filter(ocid__in=[i.ocid for i in contracts]).only("id", "ocid", "release_hash")
@@ -375,14 +377,14 @@ class OcdsImporter(_ContractWriter):
         elif first == b"{":
             source = _json_lines(stream) if _is_json_lines(head) else self._document(head, stream)
         else:
-            raise FormatError("El archivo no es JSON: OCDS se publica como paquetes JSON o JSON Lines.")
+            raise FormatError(_("The file is not JSON: OCDS is published as JSON packages or JSON Lines."))
         yield from source
 
     def _items(self, stream: IO[bytes], prefix: str) -> Iterator[tuple[int, Any]]:
         try:
             yield from enumerate(_IJSON.items(stream, prefix, use_float=True), 1)
         except ijson.JSONError as error:
-            raise FormatError(f"El archivo no es JSON válido: {error}") from error
+            raise FormatError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
 
     def _document(self, head: bytes, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         kind = self._top_level_kind(head)
@@ -395,9 +397,9 @@ class OcdsImporter(_ContractWriter):
             try:
                 whole = next(_IJSON.items(stream, "", use_float=True))
             except (ijson.JSONError, StopIteration) as error:
-                raise FormatError(f"El archivo no es JSON válido: {error}") from error
+                raise FormatError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
             if not isinstance(whole, dict):
-                raise FormatError("El archivo no es un paquete, una entrega ni un registro de OCDS.")
+                raise FormatError(_("The file is not an OCDS package, release or record."))
             if isinstance(whole.get("records"), list):
                 for number, record in enumerate(whole["records"], 1):
                     yield number, record
@@ -407,7 +409,7 @@ class OcdsImporter(_ContractWriter):
             elif _is_record(whole) or ("ocid" in whole and "date" in whole):
                 yield 1, whole
             else:
-                raise FormatError("El archivo no es un paquete, una entrega ni un registro de OCDS.")
+                raise FormatError(_("The file is not an OCDS package, release or record."))
 
     def _top_level_kind(self, head: bytes) -> str:
         """ "records" or "releases" when a package's big array is seen in the first bytes, else ""."""
@@ -430,33 +432,38 @@ class OcdsImporter(_ContractWriter):
         if isinstance(raw, _Bad):
             raise RowRejected(raw.reason)
         if not isinstance(raw, dict):
-            raise RowRejected("la entrada no es un objeto JSON")
+            raise RowRejected(_("the entry is not a JSON object"))
         if _is_record(raw):
             embedded = [r for r in raw.get("releases") or [] if isinstance(r, dict) and "ocid" in r and "date" in r]
             releases = embedded or ([raw["compiledRelease"]] if isinstance(raw.get("compiledRelease"), dict) else [])
             if not releases:
-                raise RowRejected("el registro no trae entregas completas ni compiledRelease")
+                raise RowRejected(_("the record has neither full releases nor a compiledRelease"))
         else:
             releases = [raw]
         ocid = None
         for release in releases:
             release_ocid = release.get("ocid")
             if not isinstance(release_ocid, str) or not release_ocid.strip():
-                raise RowRejected("la entrega no tiene ocid")
+                raise RowRejected(_("the release has no ocid"))
             if ocid is not None and release_ocid != ocid:
-                raise RowRejected(f"el registro mezcla entregas de dos ocid ({ocid} y {release_ocid})")
+                raise RowRejected(
+                    _("the record mixes releases of two ocids (%(one)s and %(other)s)")
+                    % {"one": ocid, "other": release_ocid}
+                )
             ocid = release_ocid
             if fix_date_time(release.get("date")) is None:
-                raise RowRejected(f"la entrega {release.get('id', '')} de {ocid} no tiene una fecha válida")
+                raise RowRejected(
+                    _("the release %(id)s of %(ocid)s has no valid date") % {"id": release.get("id", ""), "ocid": ocid}
+                )
             if len(release_ocid) > 120:
-                raise RowRejected("el ocid tiene más de 120 caracteres")
+                raise RowRejected(_("the ocid is longer than 120 characters"))
         assert ocid is not None  # noqa: S101
         return ReleaseGroup(ocid=ocid, releases=releases)
 
     def apply(self, items: list[tuple[int, ReleaseGroup]]) -> BatchResult:
         groups: dict[str, list[Release]] = {}
         entries: dict[str, int] = {}
-        for _, group in items:
+        for _line, group in items:
             groups.setdefault(group.ocid, []).extend(group.releases)
             entries[group.ocid] = entries.get(group.ocid, 0) + 1
         existing = {

@@ -12,12 +12,14 @@ import datetime
 import functools
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from abierta.core.importing import RowRejected
+from abierta.core.numbers import parse_number
 from abierta.works.text import normalize
 
 # Columns a file must have to be read as a SECOP II contracts export.
@@ -121,7 +123,6 @@ FUNDING_COLUMNS = {
     "recursos_propios": "Recursos propios",
 }
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 
 
@@ -155,22 +156,11 @@ def clean(value: Any) -> str | None:
 def parse_money(value: str | None, column: str) -> Decimal | None:
     if value is None:
         return None
-    text = value.replace("$", "").replace(" ", "").replace("\u00a0", "")
-    if "," in text and "." in text:
-        # The separator that comes last is the decimal one.
-        text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+", text) else text.replace(",", ".")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    if not _NUMBER.match(text):
-        raise RowRejected(f"{column} no es un número: «{value}»")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation as error:  # pragma: no cover - the pattern above already checked it
-        raise RowRejected(f"{column} no es un número: «{value}»") from error
+    amount = parse_number(value, money=True)
+    if amount is None:
+        raise RowRejected(_("%(column)s is not a number: «%(value)s»") % {"column": column, "value": value})
     if amount < 0:
-        raise RowRejected(f"{column} es negativo: «{value}»")
+        raise RowRejected(_("%(column)s is negative: «%(value)s»") % {"column": column, "value": value})
     return amount
 
 
@@ -179,7 +169,7 @@ def parse_int(value: str | None, column: str) -> int | None:
     if amount is None:
         return None
     if amount != amount.to_integral_value():
-        raise RowRejected(f"{column} no es un número entero: «{value}»")
+        raise RowRejected(_("%(column)s is not a whole number: «%(value)s»") % {"column": column, "value": value})
     return int(amount)
 
 
@@ -196,7 +186,7 @@ def parse_date(value: str | None, column: str) -> datetime.date | None:
             return datetime.date.fromisoformat(text[:10])
     except ValueError:
         pass
-    raise RowRejected(f"{column} no es una fecha válida: «{value}»")
+    raise RowRejected(_("%(column)s is not a valid date: «%(value)s»") % {"column": column, "value": value})
 
 
 def _date_time(day: datetime.date) -> str:
@@ -231,13 +221,13 @@ def row_to_release(row: Mapping[str, Any]) -> dict[str, Any]:
 
     contract_id = get("id_contrato")
     if contract_id is None:
-        raise RowRejected("falta id_contrato")
+        raise RowRejected(_("id_contrato is missing"))
     nit = get("nit_entidad")
     if nit is None:
-        raise RowRejected("falta nit_entidad")
+        raise RowRejected(_("nit_entidad is missing"))
     buyer_nit = _doc_number(nit).split("-")[0]
     if not buyer_nit.isdigit():
-        raise RowRejected(f"nit_entidad no es un NIT: «{nit}»")
+        raise RowRejected(_("nit_entidad is not a NIT: «%(nit)s»") % {"nit": nit})
 
     value = parse_money(get("valor_del_contrato"), "valor_del_contrato")
     signed = parse_date(get("fecha_de_firma"), "fecha_de_firma")
@@ -247,12 +237,12 @@ def row_to_release(row: Mapping[str, Any]) -> dict[str, Any]:
     days_added = parse_int(get("dias_adicionados"), "dias_adicionados")
     if start and end and end < start:
         raise RowRejected(
-            f"fecha_de_fin_del_contrato ({end.isoformat()}) es anterior a fecha_de_inicio_del_contrato "
-            f"({start.isoformat()})"
+            _("fecha_de_fin_del_contrato (%(end)s) is before fecha_de_inicio_del_contrato (%(start)s)")
+            % {"end": end.isoformat(), "start": start.isoformat()}
         )
     release_day = updated or signed or start
     if release_day is None:
-        raise RowRejected("no tiene ninguna fecha (ultima_actualizacion, fecha_de_firma, fecha_de_inicio_del_contrato)")
+        raise RowRejected(_("it has no date (ultima_actualizacion, fecha_de_firma, fecha_de_inicio_del_contrato)"))
     summary = {
         name: amount
         for column, name in SUMMARY_COLUMNS.items()

@@ -9,14 +9,12 @@ transaction has committed (``transaction.on_commit``).
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -26,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
-from abierta.core import history, uploads
+from abierta.core import history, ratelimit, uploads
 from abierta.core.uploads import JPEG
 from abierta.works.models import (
     Contract,
@@ -115,15 +113,7 @@ def _send(messages: Sequence[EmailMultiAlternatives]) -> int:
 
 def _mail_quota_left(work: Work, email: str) -> bool:
     """Count one more email to this address about this work; False once the hourly quota is used."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{email}".encode()).hexdigest()[:32]
-    key = f"works:follow-mail:{work.pk}:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= FOLLOW_MAILS_PER_HOUR
+    return ratelimit.hit(f"works:follow-mail:{work.pk}:{email}", window=3600) <= FOLLOW_MAILS_PER_HOUR
 
 
 def _expired(follower: WorkFollower, now: datetime.datetime) -> bool:

@@ -5,12 +5,8 @@ hour, no more)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from abierta.complaints.middleware import client_address
+from abierta.core import ratelimit
+from abierta.core.http import client_address
 from abierta.works import services
 from abierta.works.forms import MAX_REPORT_PHOTOS, FollowForm, ReportForm
 from abierta.works.models import Work
@@ -33,18 +30,9 @@ def _published_work(code: str) -> Work:
 
 
 def _over_limit(request: HttpRequest, what: str, limit: int) -> bool:
-    """Count one more request from this address; True past ``limit`` an hour. The cache keeps a
-    keyed hash of the address, gone within the hour; nothing is written to the database."""
-    address = client_address(request)
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{what}:{address}".encode(), hashlib.sha256).hexdigest()[:32]
-    key = f"works:{what}:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > limit
+    """Count one more request from this address; True past ``limit`` an hour (``core.ratelimit``:
+    the cache keeps a keyed hash of the address, gone within the hour; nothing goes to the database)."""
+    return ratelimit.hit(f"works:{what}:{client_address(request)}", window=3600) > limit
 
 
 def _common(work: Work) -> dict[str, object]:

@@ -8,15 +8,16 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from abierta.complaints import antiabuse, crypto, services
+from abierta.complaints import antiabuse, services
 from abierta.complaints.tests.factories import FOLLOWUP, receipt_of, report_data, submit
+from abierta.core.receipts import new_receipt
 
 SOURCE_A = "203.0.113.10"
 SOURCE_B = "203.0.113.20"
 
 
 def wrong_receipts(count: int) -> list[str]:
-    return [crypto.new_receipt() for _ in range(count)]
+    return [new_receipt() for _ in range(count)]
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from abierta.accounts.models import User
 from abierta.complaints import crypto, services
 from abierta.complaints.businessdays import add_business_days
 from abierta.complaints.models import AuditEntry, Case, CaseGrant
+from abierta.core.receipts import new_receipt
 from factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_a_wrong_receipt_opens_nothing() -> None:
     _case, receipt = services.complaint_submit(report=_report(), files=[])
     assert receipt is not None
     assert services.complaint_open(receipt=receipt) is not None
-    assert services.complaint_open(receipt=crypto.new_receipt()) is None
+    assert services.complaint_open(receipt=new_receipt()) is None
     assert services.complaint_open(receipt="not a receipt") is None
 
 

@@ -16,8 +16,9 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from abierta.core.models import ChangeRecord, Institution
+from abierta.core.numbers import parse_number
 from abierta.gestion.exporter import measurements_export, plan_export
-from abierta.gestion.importer import ImportReport, measurements_import, parse_number, plan_import
+from abierta.gestion.importers import ImportReport, measurements_import, plan_import
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
 
 pytestmark = pytest.mark.django_db

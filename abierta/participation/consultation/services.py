@@ -29,7 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from abierta.complaints.crypto import new_receipt, normalize_receipt
+from abierta.core.receipts import new_receipt, normalize_receipt
 from abierta.participation.consultation import otp
 from abierta.participation.models import Ballot, Consultation, Initiative, VoteCode, Voter
 from abierta.plans.models import Commitment

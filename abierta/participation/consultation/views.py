@@ -26,11 +26,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from abierta.accounts.decorators import staff_required
+from abierta.core.charts import bar_chart
 from abierta.core.csvexport import CsvResponse
 from abierta.participation import access
 from abierta.participation.consultation import otp
 from abierta.participation.consultation import services as svc
-from abierta.participation.consultation.charts import bar_chart
 from abierta.participation.consultation.forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
 from abierta.participation.models import Ballot, Consultation, Territory
 
@@ -210,7 +210,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     counted = svc.tally(consultation)
     data = svc.ballot_file(consultation)
-    chart = bar_chart([(f"{i.number}. {i.title}", n) for i, n in counted.by_initiative])
+    chart = bar_chart([(f"{i.number}. {i.title}", n, str(n)) for i, n in counted.by_initiative])
     label_sets = {
         "age_band": (_("By age"), _labels(svc.AgeBand.choices)),
         "sector": (_("By sector"), _labels(svc.Sector.choices)),

@@ -7,7 +7,7 @@ from typing import Any
 
 import openpyxl
 
-from abierta.procurement.importer import COLUMNS
+from abierta.procurement.importers import COLUMNS
 
 HEADER = [
     *COLUMNS,

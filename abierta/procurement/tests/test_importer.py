@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from abierta.core.importing import run_import
 from abierta.core.models import ImportRun, Institution
-from abierta.procurement.importer import MONTHS_UNIT, PaaImporter, parse_decimal
+from abierta.procurement.importers import MONTHS_UNIT, PaaImporter, parse_decimal
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.tests.helpers import make_paa, paa_row
 from factories import SHARED_DATA, needs_shared_data

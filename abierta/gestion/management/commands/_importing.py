@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from abierta.gestion.importer import ImportReport
+from abierta.gestion.importers import ImportReport
 from abierta.gestion.models import DevelopmentPlan
 
 

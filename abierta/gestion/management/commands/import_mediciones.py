@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abierta.gestion.importer import measurements_import
+from abierta.gestion.importers import measurements_import
 from abierta.gestion.management.commands._importing import ImportCommand
 
 

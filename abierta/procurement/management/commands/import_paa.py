@@ -8,39 +8,40 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from abierta.core.importing import DEFAULT_BATCH_SIZE, run_import, write_report
 from abierta.core.models import ImportRun, Institution
-from abierta.procurement.importer import PaaImporter
+from abierta.procurement.importers import PaaImporter
 
 
 class Command(BaseCommand):
-    help = "Importa el Plan Anual de Adquisiciones exportado de SECOP II (xlsx, hoja «Adquisiciones»)."
+    help = _("Imports the annual procurement plan exported from SECOP II (xlsx, sheet «Adquisiciones»).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="Archivo .xlsx exportado de SECOP II")
-        parser.add_argument("--entidad", required=True, help="Nombre de la entidad dueña del plan")
-        parser.add_argument("--nit", default="", help="NIT de la entidad (sin dígito de verificación)")
-        parser.add_argument("--year", type=int, required=True, help="Vigencia (año) del plan")
-        parser.add_argument("--office", default="", help="Slug de la dependencia (Institution) responsable")
+        parser.add_argument("file", type=Path, help=_(".xlsx file exported from SECOP II"))
+        parser.add_argument("--entidad", required=True, help=_("Name of the entity that owns the plan"))
+        parser.add_argument("--nit", default="", help=_("NIT of the entity (without check digit)"))
+        parser.add_argument("--year", type=int, required=True, help=_("Year of the plan"))
+        parser.add_argument("--office", default="", help=_("Slug of the responsible office (Institution)"))
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
-        parser.add_argument("--no-progress", action="store_true", help="Sin barra de progreso")
+        parser.add_argument("--no-progress", action="store_true", help=_("No progress bar."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"No existe el archivo {path}.")
+            raise CommandError(_("The file %(path)s does not exist.") % {"path": path})
         year: int = options["year"]
         if not 2000 <= year <= 2100:
-            raise CommandError(f"El año {year} no es una vigencia válida.")
+            raise CommandError(_("The year %(year)d is not a valid plan year.") % {"year": year})
         entity = options["entidad"].strip()
         if not entity:
-            raise CommandError("Falta el nombre de la entidad (--entidad).")
+            raise CommandError(_("The name of the entity is missing (--entidad)."))
         office = None
         if options["office"]:
             office = Institution.objects.filter(slug=options["office"]).first()
             if office is None:
-                raise CommandError(f"No existe la dependencia «{options['office']}».")
+                raise CommandError(_("The office «%(office)s» does not exist.") % {"office": options["office"]})
         importer = PaaImporter(
             entity_name=entity, entity_nit=options["nit"], year=year, office=office, source_file=path.name
         )
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         )
         write_report(run, cast(IO[str], self.stdout))
         if run.status == ImportRun.Status.FAILED:
-            raise CommandError("La importación se detuvo: el archivo no es una exportación del PAA de SECOP II.")
+            raise CommandError(_("The import stopped: the file is not an export of the SECOP II PAA."))
         if importer.deleted:
-            self.stdout.write(f"Se eliminaron {importer.deleted} líneas que ya no están en el archivo.\n")
+            self.stdout.write(
+                _("%(count)d lines that are no longer in the file were deleted.") % {"count": importer.deleted} + "\n"
+            )

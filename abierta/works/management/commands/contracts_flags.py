@@ -7,16 +7,17 @@ from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from abierta.works.models import Contract
 from abierta.works.redflags import FLAGS, refresh_flags
 
 
 class Command(BaseCommand):
-    help = "Recalcula las alertas (banderas rojas) de todos los contratos, o de los OCID indicados."
+    help = _("Recomputes the alerts (red flags) of every contract, or of the OCIDs given.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("ocid", nargs="*", help="OCID de los contratos (y de sus entidades) a recalcular.")
+        parser.add_argument("ocid", nargs="*", help=_("OCIDs of the contracts (and of their entities) to recompute."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         ocids: list[str] = options["ocid"]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from abierta.core.importing import ImportCommand
 from abierta.works.importers import SecopContractsImporter
-from abierta.works.management.commands.import_ocds import ImportCommand
 
 
 class Command(ImportCommand):
-    help = (
-        "Importa una exportación de contratos de SECOP II (datos.gov.co, conjunto jbjy-vk9h) en CSV o JSON, "
-        "UTF-8 con o sin BOM, también comprimida con gzip."
+    help = _(
+        "Imports an export of SECOP II contracts (datos.gov.co, data set jbjy-vk9h) as CSV or JSON, "
+        "UTF-8 with or without BOM, gzip-compressed too."
     )
 
     def importer(self) -> SecopContractsImporter:

@@ -28,7 +28,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
@@ -39,7 +39,9 @@ from django.utils.translation import gettext as _
 
 from abierta.core import history
 from abierta.core.csvexport import FORMULA_STARTS
+from abierta.core.importing import FormatError
 from abierta.core.models import Institution
+from abierta.core.numbers import is_blank, parse_number
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -138,16 +140,6 @@ class ImportReport:
         return [self.summary(), *(str(e) for e in sorted(self.errors, key=lambda e: e.line))]
 
 
-class FormatError(Exception):
-    """The file is not the expected format; the import stops at once."""
-
-
-class RowProblems(Exception):
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__(messages)
-        self.messages = messages
-
-
 # Reading the file ------------------------------------------------------------------------------
 
 
@@ -164,45 +156,50 @@ def normalise_header(value: Any) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_table(rows_file: Readable | bytes, filename: str) -> Table:
+    """The file's header and non-blank rows; FormatError if it is not a table this import reads."""
     data = rows_file if isinstance(rows_file, bytes) else rows_file.read()
-    name = (filename or "").lower()
     if len(data) > MAX_BYTES:
         raise FormatError(_("The file is larger than %(size)d MB.") % {"size": MAX_BYTES // (1024 * 1024)})
-    if name.endswith(".xlsx"):
-        raw = _xlsx_rows(data)
-    elif name.endswith(".csv"):
-        if data.startswith(b"PK\x03\x04"):
-            raise FormatError(_("The file is named .csv but is a spreadsheet workbook: save it as CSV or as .xlsx."))
-        raw = _csv_rows(data)
-    else:
-        raise FormatError(
-            _("Unsupported file «%(name)s»: upload a CSV (.csv) or Excel (.xlsx) file.") % {"name": filename}
-        )
+    raw = _raw_rows(data, filename)
     try:
         header = next(raw)
     except StopIteration:
         raise FormatError(_("The file is empty.")) from None
+    columns = _header(header)
+    table = Table(columns=[c for c in columns if c], rows=[])
+    for line, cells in enumerate(raw, start=2):
+        if all(is_blank(c) for c in cells):
+            continue
+        if len(table.rows) >= MAX_ROWS:
+            raise FormatError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+        values = {c: (cells[i] if i < len(cells) else None) for i, c in enumerate(columns) if c}
+        table.overflow[line] = any(not is_blank(c) for c in cells[len(columns) :])
+        table.rows.append((line, values))
+    return table
+
+
+def _raw_rows(data: bytes, filename: str) -> Iterator[list[Any]]:
+    """The rows of cells of a .xlsx or .csv file, by its name."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(data)
+    if name.endswith(".csv"):
+        if data.startswith(b"PK\x03\x04"):
+            raise FormatError(_("The file is named .csv but is a spreadsheet workbook: save it as CSV or as .xlsx."))
+        return _csv_rows(data)
+    raise FormatError(_("Unsupported file «%(name)s»: upload a CSV (.csv) or Excel (.xlsx) file.") % {"name": filename})
+
+
+def _header(header: list[Any]) -> list[str]:
+    """The header's column names, normalised; FormatError if one appears twice."""
     columns = [normalise_header(h) for h in header]
     seen: set[str] = set()
     for column in columns:
         if column and column in seen:
             raise FormatError(_("The column «%(column)s» appears twice.") % {"column": column})
         seen.add(column)
-    table = Table(columns=[c for c in columns if c], rows=[])
-    for line, cells in enumerate(raw, start=2):
-        if all(_blank(c) for c in cells):
-            continue
-        if len(table.rows) >= MAX_ROWS:
-            raise FormatError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-        values = {c: (cells[i] if i < len(cells) else None) for i, c in enumerate(columns) if c}
-        table.overflow[line] = any(not _blank(c) for c in cells[len(columns) :])
-        table.rows.append((line, values))
-    return table
+    return columns
 
 
 def _csv_rows(data: bytes) -> Iterator[list[Any]]:
@@ -299,7 +296,7 @@ class Row:
         self, column: str, kind: tuple[int, Decimal], *, required: bool = True, minimum: Decimal | None = None
     ) -> Decimal | None:
         value = self.cells.get(column)
-        if _blank(value):
+        if is_blank(value):
             if required:
                 self.problems.append(_("«%(column)s» is empty.") % {"column": column})
             return None
@@ -334,7 +331,7 @@ class Row:
 
     def year(self, column: str, *, low: int, high: int) -> int | None:
         value = self.cells.get(column)
-        if _blank(value):
+        if is_blank(value):
             return None
         number = parse_number(value)
         if number is None or number != number.to_integral_value():
@@ -364,7 +361,7 @@ class Row:
 
     def date(self, column: str, *, low: datetime.date, high: datetime.date) -> datetime.date | None:
         value = self.cells.get(column)
-        if _blank(value):
+        if is_blank(value):
             self.problems.append(_("«%(column)s» is empty.") % {"column": column})
             return None
         day = parse_date(value)
@@ -381,62 +378,6 @@ class Row:
             )
             return None
         return day
-
-
-NUMBER = re.compile(r"^[+-]?\d+$")
-GROUPED = {sep: re.compile(r"^[+-]?\d{1,3}(?:" + re.escape(sep) + r"\d{3})+$") for sep in ".,"}
-
-
-def _grouped(integer: str, sep: str) -> bool:
-    return GROUPED[sep].match(integer) is not None
-
-
-def parse_number(value: Any, *, money: bool = False) -> Decimal | None:
-    """A number from a cell: plain (``1234.5``) or Colombian (``1.234.567,89``).
-
-    With both separators, the last one is the decimal separator. A single comma is a decimal comma;
-    several dots (or commas) are thousands separators. A single dot is a decimal point, except in
-    money, which has no thousandths: there ``250.000`` is two hundred and fifty thousand.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
-    text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).lstrip("$")
-    if text.startswith(("+$", "-$")):
-        text = text[0] + text[2:]
-    if not text:
-        return None
-    integer, fraction = text, ""
-    if "," in text and "." in text:
-        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_sep == "," else ","
-        integer, _sep, fraction = text.rpartition(decimal_sep)
-        if not _grouped(integer, thousands):
-            return None
-        integer = integer.replace(thousands, "")
-    elif "," in text:
-        if text.count(",") == 1:
-            integer, _sep, fraction = text.partition(",")
-        elif _grouped(text, ","):
-            integer = text.replace(",", "")
-        else:
-            return None
-    elif "." in text:
-        if text.count(".") > 1 or (money and _grouped(text, ".")):
-            if not _grouped(text, "."):
-                return None
-            integer = text.replace(".", "")
-        else:
-            integer, _sep, fraction = text.partition(".")
-    if not NUMBER.match(integer) or (fraction and not fraction.isdigit()):
-        return None
-    try:
-        return Decimal(f"{integer}.{fraction}" if fraction else integer)
-    except InvalidOperation:
-        return None
 
 
 def parse_date(value: Any) -> datetime.date | None:
@@ -525,171 +466,232 @@ def _institutions() -> Callable[[str], Institution | None]:
     return find
 
 
+def _plan_row(
+    plan: DevelopmentPlan,
+    line: int,
+    row: Row,
+    year_columns: dict[int, str],
+    institution: Callable[[str], Institution | None],
+) -> PlanRow:
+    """The cells of one row of the plan, read; each problem is collected in ``row``."""
+    pillar_code = row.text("pilar_codigo", max_length=20)
+    pillar: dict[str, Any] = {"name": row.text("pilar_nombre", max_length=300)}
+    if row.has("pilar_peso"):
+        pillar["weight"] = row.weight("pilar_peso")
+    programme_code = row.text("programa_codigo", max_length=20)
+    programme: dict[str, Any] = {"name": row.text("programa_nombre", max_length=300)}
+    if row.has("programa_peso"):
+        programme["weight"] = row.weight("programa_peso")
+    goal_code = row.text("meta_codigo", max_length=30)
+    goal: dict[str, Any] = {
+        "title": row.text("meta_nombre", max_length=500),
+        "indicator": row.text("indicador", max_length=500),
+        "unit": row.text("unidad", max_length=60),
+        "direction": row.choice("sentido", DIRECTIONS),
+        "accumulation": row.choice("tipo", ACCUMULATIONS),
+        "baseline": row.number("linea_base", VALUE),
+        "target": row.number("meta_cuatrienio", VALUE),
+    }
+    if row.has("anio_linea_base"):
+        goal["baseline_year"] = row.year(
+            "anio_linea_base", low=plan.period_start - YEARS_BEFORE_PERIOD, high=plan.period_end
+        )
+    if row.has("presupuesto"):
+        goal["budget"] = row.number("presupuesto", MONEY, required=False, minimum=Decimal(0))
+    if row.has("peso"):
+        goal["weight"] = row.weight("peso")
+    office = row.text("dependencia", max_length=200)
+    if office:
+        goal["responsible"] = institution(office)
+        if goal["responsible"] is None:
+            row.problems.append(
+                _("Unknown office «%(value)s»: write the slug or the exact name of an institution.") % {"value": office}
+            )
+    year_targets = {year: row.number(column, VALUE, required=False) for year, column in year_columns.items()}
+    return PlanRow(line, pillar_code, pillar, programme_code, programme, goal_code, goal, year_targets)
+
+
+def _check_direction(row: Row, goal: dict[str, Any]) -> None:
+    """The target must go the way the goal's direction says, from the baseline."""
+    baseline, target, direction = goal["baseline"], goal["target"], goal["direction"]
+    if direction == Goal.Direction.DECREASE and goal["accumulation"] == Goal.Accumulation.CUMULATIVE:
+        row.problems.append(
+            _("A cumulative indicator («acumulado») cannot have «disminuir» as direction: use «punto».")
+        )
+    elif baseline is not None and target is not None and goal["accumulation"] == Goal.Accumulation.POINT:
+        figures = {"target": f"{target.normalize():f}", "baseline": f"{baseline.normalize():f}"}
+        if direction == Goal.Direction.INCREASE and target < baseline:
+            row.problems.append(
+                _("With «aumentar» the target (%(target)s) must be at least the baseline (%(baseline)s).") % figures
+            )
+        if direction == Goal.Direction.DECREASE and target > baseline:
+            row.problems.append(
+                _("With «disminuir» the target (%(target)s) must be at most the baseline (%(baseline)s).") % figures
+            )
+
+
+@dataclass
+class _PlanSeen:
+    """What earlier rows of the file said: pillars, programmes and goals by code, with their line."""
+
+    pillars: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    programmes: dict[tuple[str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    goals: dict[str, int] = field(default_factory=dict)
+
+
+def _check_repeats(row: Row, item: PlanRow, seen: _PlanSeen) -> None:
+    """A pillar or programme repeated must say the same on every row; a goal code appears once."""
+    line = item.line
+    if item.pillar_code:
+        first = seen.pillars.setdefault(item.pillar_code, (line, item.pillar))
+        if first[0] != line and first[1] != item.pillar:
+            row.problems.append(
+                _("Pillar «%(code)s» has a different name or weight on line %(line)d.")
+                % {"code": item.pillar_code, "line": first[0]}
+            )
+    if item.pillar_code and item.programme_code:
+        first = seen.programmes.setdefault((item.pillar_code, item.programme_code), (line, item.programme))
+        if first[0] != line and first[1] != item.programme:
+            row.problems.append(
+                _("Programme «%(code)s» of pillar «%(pillar)s» has a different name or weight on line %(line)d.")
+                % {"code": item.programme_code, "pillar": item.pillar_code, "line": first[0]}
+            )
+    if item.goal_code:
+        first_line = seen.goals.setdefault(item.goal_code, line)
+        if first_line != line:
+            row.problems.append(
+                _("The goal code «%(code)s» is repeated: it is already on line %(line)d.")
+                % {"code": item.goal_code, "line": first_line}
+            )
+
+
 def _plan_validate(plan: DevelopmentPlan, table: Table, report: ImportReport) -> list[PlanRow]:
-    years = plan.years()
-    check_columns(table, required=PLAN_REQUIRED, optional=PLAN_OPTIONAL, years=years)
+    check_columns(table, required=PLAN_REQUIRED, optional=PLAN_OPTIONAL, years=plan.years())
     year_columns = {int(m.group(1)): c for c in table.columns if (m := YEAR_COLUMN.match(c))}
     institution = _institutions()
-    pillars: dict[str, tuple[int, dict[str, Any]]] = {}
-    programmes: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
-    goals: dict[str, int] = {}
+    seen = _PlanSeen()
     parsed: list[PlanRow] = []
     for line, cells in table.rows:
         report.read += 1
         row = Row(cells)
         if table.overflow.get(line):
             row.problems.append(_("The row has more cells than the header has columns."))
-        pillar_code = row.text("pilar_codigo", max_length=20)
-        pillar: dict[str, Any] = {"name": row.text("pilar_nombre", max_length=300)}
-        if row.has("pilar_peso"):
-            pillar["weight"] = row.weight("pilar_peso")
-        programme_code = row.text("programa_codigo", max_length=20)
-        programme: dict[str, Any] = {"name": row.text("programa_nombre", max_length=300)}
-        if row.has("programa_peso"):
-            programme["weight"] = row.weight("programa_peso")
-        goal_code = row.text("meta_codigo", max_length=30)
-        goal: dict[str, Any] = {
-            "title": row.text("meta_nombre", max_length=500),
-            "indicator": row.text("indicador", max_length=500),
-            "unit": row.text("unidad", max_length=60),
-            "direction": row.choice("sentido", DIRECTIONS),
-            "accumulation": row.choice("tipo", ACCUMULATIONS),
-            "baseline": row.number("linea_base", VALUE),
-            "target": row.number("meta_cuatrienio", VALUE),
-        }
-        if row.has("anio_linea_base"):
-            goal["baseline_year"] = row.year(
-                "anio_linea_base", low=plan.period_start - YEARS_BEFORE_PERIOD, high=plan.period_end
-            )
-        if row.has("presupuesto"):
-            goal["budget"] = row.number("presupuesto", MONEY, required=False, minimum=Decimal(0))
-        if row.has("peso"):
-            goal["weight"] = row.weight("peso")
-        office = row.text("dependencia", max_length=200)
-        if office:
-            goal["responsible"] = institution(office)
-            if goal["responsible"] is None:
-                row.problems.append(
-                    _("Unknown office «%(value)s»: write the slug or the exact name of an institution.")
-                    % {"value": office}
-                )
-        year_targets = {year: row.number(column, VALUE, required=False) for year, column in year_columns.items()}
-
-        baseline, target, direction = goal["baseline"], goal["target"], goal["direction"]
-        if direction == Goal.Direction.DECREASE and goal["accumulation"] == Goal.Accumulation.CUMULATIVE:
-            row.problems.append(
-                _("A cumulative indicator («acumulado») cannot have «disminuir» as direction: use «punto».")
-            )
-        elif baseline is not None and target is not None and goal["accumulation"] == Goal.Accumulation.POINT:
-            if direction == Goal.Direction.INCREASE and target < baseline:
-                row.problems.append(
-                    _("With «aumentar» the target (%(target)s) must be at least the baseline (%(baseline)s).")
-                    % {"target": f"{target.normalize():f}", "baseline": f"{baseline.normalize():f}"}
-                )
-            if direction == Goal.Direction.DECREASE and target > baseline:
-                row.problems.append(
-                    _("With «disminuir» the target (%(target)s) must be at most the baseline (%(baseline)s).")
-                    % {"target": f"{target.normalize():f}", "baseline": f"{baseline.normalize():f}"}
-                )
-
-        if pillar_code:
-            first = pillars.setdefault(pillar_code, (line, pillar))
-            if first[0] != line and first[1] != pillar:
-                row.problems.append(
-                    _("Pillar «%(code)s» has a different name or weight on line %(line)d.")
-                    % {"code": pillar_code, "line": first[0]}
-                )
-        if pillar_code and programme_code:
-            first = programmes.setdefault((pillar_code, programme_code), (line, programme))
-            if first[0] != line and first[1] != programme:
-                row.problems.append(
-                    _("Programme «%(code)s» of pillar «%(pillar)s» has a different name or weight on line %(line)d.")
-                    % {"code": programme_code, "pillar": pillar_code, "line": first[0]}
-                )
-        if goal_code:
-            first_line = goals.setdefault(goal_code, line)
-            if first_line != line:
-                row.problems.append(
-                    _("The goal code «%(code)s» is repeated: it is already on line %(line)d.")
-                    % {"code": goal_code, "line": first_line}
-                )
+        item = _plan_row(plan, line, row, year_columns, institution)
+        _check_direction(row, item.goal)
+        _check_repeats(row, item, seen)
         if row.problems:
             report.errors.extend(RowError(line, p) for p in row.problems)
             continue
-        parsed.append(PlanRow(line, pillar_code, pillar, programme_code, programme, goal_code, goal, year_targets))
+        parsed.append(item)
     return parsed
 
 
+@dataclass
+class _PlanState:
+    """The plan's pillars, programmes and goals by code, and those this import has already written."""
+
+    pillars: dict[str, Pillar]
+    programmes: dict[tuple[str, str], Programme]
+    goals: dict[str, Goal]
+    done_pillars: set[str] = field(default_factory=set)
+    done_programmes: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, plan: DevelopmentPlan) -> _PlanState:
+        return cls(
+            pillars={p.code: p for p in plan.pillars.all()},
+            programmes={
+                (p.pillar.code, p.code): p for p in Programme.objects.filter(pillar__plan=plan).select_related("pillar")
+            },
+            goals={g.code: g for g in plan.goals.select_related("responsible").prefetch_related("year_targets")},
+        )
+
+
+def _write_pillar(plan: DevelopmentPlan, row: PlanRow, state: _PlanState) -> tuple[Pillar, bool]:
+    """The row's pillar, created or updated (on its first row only); whether it changed."""
+    pillar = state.pillars.get(row.pillar_code)
+    changed = False
+    if pillar is None:
+        pillar = Pillar(plan=plan, code=row.pillar_code, order=_next_order(plan.pillars.all()), **row.pillar)
+        pillar.save()
+        state.pillars[row.pillar_code] = pillar
+        changed = True
+    elif row.pillar_code not in state.done_pillars and _apply(pillar, row.pillar):
+        pillar.save()
+        changed = True
+    state.done_pillars.add(row.pillar_code)
+    return pillar, changed
+
+
+def _write_programme(pillar: Pillar, row: PlanRow, state: _PlanState) -> tuple[Programme, bool]:
+    """The row's programme, created or updated (on its first row only); whether it changed."""
+    key = (row.pillar_code, row.programme_code)
+    programme = state.programmes.get(key)
+    changed = False
+    if programme is None:
+        programme = Programme(
+            pillar=pillar, code=row.programme_code, order=_next_order(pillar.programmes.all()), **row.programme
+        )
+        programme.save()
+        state.programmes[key] = programme
+        changed = True
+    elif key not in state.done_programmes and _apply(programme, row.programme):
+        programme.save()
+        changed = True
+    state.done_programmes.add(key)
+    return programme, changed
+
+
+def _write_goal(programme: Programme, row: PlanRow, state: _PlanState, actor: Any) -> tuple[Goal, str]:
+    """The row's goal, created or updated with its public history; CREATED, UPDATED or UNCHANGED."""
+    values = {"programme": programme, **row.goal}
+    goal = state.goals.get(row.goal_code)
+    if goal is None:
+        goal = Goal(code=row.goal_code, order=_next_order(programme.goals.all()), **values)
+        goal.save()
+        history.record(goal, actor=actor, before=None)
+        return goal, CREATED
+    before = history.snapshot(goal)
+    moved = not _same(goal.programme, programme)
+    if not _apply(goal, values):
+        return goal, UNCHANGED
+    if moved:
+        goal.order = _next_order(programme.goals.all())
+    goal.save()
+    history.record(goal, actor=actor, before=before)
+    return goal, UPDATED
+
+
+def _write_year_targets(goal: Goal, targets: dict[int, Decimal | None], *, new: bool) -> bool:
+    """Set the goal's yearly targets to the row's (an empty cell deletes one); whether any changed."""
+    existing = {} if new else {t.year: t for t in goal.year_targets.all()}
+    changed = False
+    for year, value in targets.items():
+        current = existing.get(year)
+        if value is None:
+            if current is not None:
+                current.delete()
+                changed = True
+        elif current is None:
+            YearTarget.objects.create(goal=goal, year=year, target=value)
+            changed = True
+        elif current.target != value:
+            current.target = value
+            current.save(update_fields=["target"])
+            changed = True
+    return changed
+
+
 def _plan_write(plan: DevelopmentPlan, parsed: list[PlanRow], actor: Any) -> Iterator[str]:
-    pillars = {p.code: p for p in plan.pillars.all()}
-    programmes = {
-        (p.pillar.code, p.code): p for p in Programme.objects.filter(pillar__plan=plan).select_related("pillar")
-    }
-    goals = {g.code: g for g in plan.goals.select_related("responsible").prefetch_related("year_targets")}
-    done_pillars: set[str] = set()
-    done_programmes: set[tuple[str, str]] = set()
+    state = _PlanState.of(plan)
     for row in parsed:
-        changed = False
-        pillar = pillars.get(row.pillar_code)
-        if pillar is None:
-            pillar = Pillar(plan=plan, code=row.pillar_code, order=_next_order(plan.pillars.all()), **row.pillar)
-            pillar.save()
-            pillars[row.pillar_code] = pillar
-            changed = True
-        elif row.pillar_code not in done_pillars and _apply(pillar, row.pillar):
-            pillar.save()
-            changed = True
-        done_pillars.add(row.pillar_code)
-
-        key = (row.pillar_code, row.programme_code)
-        programme = programmes.get(key)
-        if programme is None:
-            programme = Programme(
-                pillar=pillar, code=row.programme_code, order=_next_order(pillar.programmes.all()), **row.programme
-            )
-            programme.save()
-            programmes[key] = programme
-            changed = True
-        elif key not in done_programmes and _apply(programme, row.programme):
-            programme.save()
-            changed = True
-        done_programmes.add(key)
-
-        values = {"programme": programme, **row.goal}
-        goal = goals.get(row.goal_code)
-        if goal is None:
-            goal = Goal(code=row.goal_code, order=_next_order(programme.goals.all()), **values)
-            goal.save()
-            history.record(goal, actor=actor, before=None)
-            state = CREATED
-        else:
-            before = history.snapshot(goal)
-            moved = not _same(goal.programme, programme)
-            if _apply(goal, values):
-                if moved:
-                    goal.order = _next_order(programme.goals.all())
-                goal.save()
-                history.record(goal, actor=actor, before=before)
-                changed = True
-            state = UPDATED if changed else UNCHANGED
-
-        existing = {t.year: t for t in goal.year_targets.all()} if state != CREATED else {}
-        for year, value in row.year_targets.items():
-            current = existing.get(year)
-            if value is None:
-                if current is not None:
-                    current.delete()
-                    changed = True
-            elif current is None:
-                YearTarget.objects.create(goal=goal, year=year, target=value)
-                changed = True
-            elif current.target != value:
-                current.target = value
-                current.save(update_fields=["target"])
-                changed = True
-        if state == UNCHANGED and changed:
-            state = UPDATED
-        yield state
+        pillar, pillar_changed = _write_pillar(plan, row, state)
+        programme, programme_changed = _write_programme(pillar, row, state)
+        goal, goal_state = _write_goal(programme, row, state, actor)
+        targets_changed = _write_year_targets(goal, row.year_targets, new=goal_state == CREATED)
+        if goal_state == UNCHANGED and (pillar_changed or programme_changed or targets_changed):
+            goal_state = UPDATED
+        yield goal_state
 
 
 def plan_import(

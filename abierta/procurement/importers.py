@@ -30,10 +30,12 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from abierta.core.cache import bump_version
 from abierta.core.importing import BatchResult, FormatError, RowRejected
 from abierta.core.models import ImportRun, Institution
+from abierta.core.numbers import parse_number
 from abierta.procurement.models import PlanLine, ProcurementPlan
 
 KIND = "paa"
@@ -158,7 +160,7 @@ def parse_codes(value: Any) -> str:
     codes = [c.strip() for c in re.split(r"[;,\s]+", text) if c.strip()]
     for code in codes:
         if not _CODE.match(code):
-            raise RowRejected(f"Código UNSPSC no válido: «{code}» (se esperan 8 dígitos).")
+            raise RowRejected(_("Invalid UNSPSC code: «%(code)s» (8 digits expected).") % {"code": code})
     return ";".join(dict.fromkeys(codes))
 
 
@@ -171,7 +173,7 @@ def parse_month(value: Any, column: str) -> int | None:
         number = int(value)
         if number == value and 1 <= number <= 12:
             return number
-        raise RowRejected(f"{column}: «{value}» no es un mes.")
+        raise RowRejected(_("%(column)s: «%(value)s» is not a month.") % {"column": column, "value": value})
     text = plain(str(value))
     if text in EMPTY:
         return None
@@ -179,45 +181,33 @@ def parse_month(value: Any, column: str) -> int | None:
         return int(text)
     if text in MONTHS:
         return MONTHS[text]
-    raise RowRejected(f"{column}: «{clean_text(value)}» no es un mes (se espera Enero … Diciembre).")
+    raise RowRejected(
+        _("%(column)s: «%(value)s» is not a month (Enero … Diciembre expected).")
+        % {"column": column, "value": clean_text(value)}
+    )
 
 
 def parse_decimal(value: Any, column: str, *, required: bool) -> Decimal | None:
-    """Numbers as Excel stores them, or text as people type them: "$ 1.234.567", "1,234,567.50",
-    "1.234.567,5". A single separator followed by exactly three digits is a thousands separator (the
-    values are whole pesos)."""
+    """A value in pesos, as Excel stores it or as people type it (``abierta.core.numbers``)."""
     if value is None or (isinstance(value, str) and plain(value) in EMPTY):
         if required:
-            raise RowRejected(f"Falta el {column.lower()}.")
+            raise RowRejected(_("The %(column)s is missing.") % {"column": column.lower()})
         return None
     if isinstance(value, bool):
-        raise RowRejected(f"{column}: «{value}» no es un valor.")
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, Decimal):
-        number = value
-    else:
-        text = re.sub(r"[\s\u00a0$]|COP", "", str(value), flags=re.IGNORECASE)
-        if "," in text and "." in text:
-            decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-            thousands = "." if decimal_mark == "," else ","
-            text = text.replace(thousands, "").replace(decimal_mark, ".")
-        elif "," in text or "." in text:
-            mark = "," if "," in text else "."
-            parts = text.split(mark)
-            text = "".join(parts) if len(parts) > 2 or len(parts[-1]) == 3 else ".".join(parts)
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise RowRejected(f"{column}: «{clean_text(value)}» no es un valor en pesos.") from None
-    if not number.is_finite():
-        raise RowRejected(f"{column}: «{clean_text(value)}» no es un valor en pesos.")
+        raise RowRejected(_("%(column)s: «%(value)s» is not a value.") % {"column": column, "value": value})
+    number = parse_number(value, money=True)
+    if number is None:
+        raise RowRejected(
+            _("%(column)s: «%(value)s» is not a value in pesos.") % {"column": column, "value": clean_text(value)}
+        )
     if number < 0:
-        raise RowRejected(f"{column}: el valor no puede ser negativo ({clean_text(value)}).")
+        raise RowRejected(
+            _("%(column)s: the value cannot be negative (%(value)s).") % {"column": column, "value": clean_text(value)}
+        )
     if number >= MAX_VALUE:
-        raise RowRejected(f"{column}: el valor {clean_text(value)} es demasiado grande.")
+        raise RowRejected(
+            _("%(column)s: the value %(value)s is too large.") % {"column": column, "value": clean_text(value)}
+        )
     return number.quantize(Decimal("0.01"))
 
 
@@ -228,15 +218,18 @@ def parse_duration(number: Any, unit: Any) -> tuple[int | None, str]:
     try:
         value = Decimal(str(number).strip().replace(",", "."))
     except InvalidOperation:
-        raise RowRejected(f"Duración del contrato: «{clean_text(number)}» no es un número.") from None
+        raise RowRejected(
+            _("Contract duration: «%(value)s» is not a number.") % {"value": clean_text(number)}
+        ) from None
     if not value.is_finite() or value < 0 or value != value.to_integral_value():
-        raise RowRejected(f"Duración del contrato: «{clean_text(number)}» no es un número entero.")
+        raise RowRejected(_("Contract duration: «%(value)s» is not a whole number.") % {"value": clean_text(number)})
     if unit_text not in UNITS:
         raise RowRejected(
-            f"Duración del contrato: la unidad «{clean_text(unit)}» no se reconoce (se espera días, meses o años)."
+            _("Contract duration: the unit «%(unit)s» is not known (days, months or years expected).")
+            % {"unit": clean_text(unit)}
         )
     if value > 100_000:
-        raise RowRejected(f"Duración del contrato: {clean_text(number)} es demasiado larga.")
+        raise RowRejected(_("Contract duration: %(value)s is too long.") % {"value": clean_text(number)})
     return int(value), UNITS[unit_text]
 
 
@@ -248,7 +241,9 @@ def parse_yes_no(value: Any, column: str) -> bool:
         return True
     if text in NO:
         return False
-    raise RowRejected(f"{column}: «{clean_text(value)}» no es Sí ni No.")
+    raise RowRejected(
+        _("%(column)s: «%(value)s» is neither Sí nor No.") % {"column": column, "value": clean_text(value)}
+    )
 
 
 def modality_name(value: Any) -> str:
@@ -263,7 +258,10 @@ def optional_text(value: Any) -> str:
 
 def limited(value: str, limit: int, column: str) -> str:
     if len(value) > limit:
-        raise RowRejected(f"{column}: tiene {len(value)} caracteres; caben hasta {limit}.")
+        raise RowRejected(
+            _("%(column)s: it has %(length)d characters; at most %(limit)d fit.")
+            % {"column": column, "length": len(value), "limit": limit}
+        )
     return value
 
 
@@ -301,7 +299,7 @@ def convert_row(raw: tuple[Any, ...]) -> LineData:
     cells = list(raw) + [None] * (REQUIRED_COLUMNS - len(raw))
     description = clean_text(cells[1])
     if not description:
-        raise RowRejected("Falta la descripción.")
+        raise RowRejected(_("The description is missing."))
     duration, unit = parse_duration(cells[4], cells[5])
     return LineData(
         unspsc_codes=parse_codes(cells[0]),
@@ -328,9 +326,10 @@ def _find_sheet(names: list[str]) -> str:
     for name in names:
         if plain(name) == SHEET:
             return name
-    shown = ", ".join(f"«{n}»" for n in names) or "ninguna"
+    shown = ", ".join(f"«{n}»" for n in names) or _("none")
     raise FormatError(
-        f"el libro no tiene la hoja «Adquisiciones» de la exportación del PAA de SECOP II (hojas: {shown})."
+        _("the workbook has no sheet «Adquisiciones» of the SECOP II PAA export (sheets: %(sheets)s).")
+        % {"sheets": shown}
     )
 
 
@@ -341,8 +340,11 @@ def _check_header(header: tuple[Any, ...] | None) -> None:
         if found != plain(expected):
             shown = clean_text(header[i]) if header is not None and i < len(header) else ""
             raise FormatError(
-                f"la fila {HEADER_ROW} no tiene los encabezados del PAA de SECOP II: en la columna {i + 1} "
-                f"se esperaba «{expected}» y dice «{shown}»."
+                _(
+                    "row %(row)d does not have the headers of the SECOP II PAA: in column %(column)d "
+                    "«%(expected)s» was expected and it says «%(shown)s»."
+                )
+                % {"row": HEADER_ROW, "column": i + 1, "expected": expected, "shown": shown}
             )
 
 
@@ -355,7 +357,7 @@ def _guarded(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int,
         except StopIteration:
             return
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, ElementTree.ParseError):
-            raise FormatError("el libro de Excel está dañado y no se puede leer completo.") from None
+            raise FormatError(_("the Excel workbook is damaged and cannot be read completely.")) from None
         yield item
 
 
@@ -404,7 +406,7 @@ class PaaImporter:
             try:
                 book = openpyxl.load_workbook(copy, read_only=True, data_only=True)
             except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-                raise FormatError("el archivo no es un libro de Excel (.xlsx).") from None
+                raise FormatError(_("the file is not an Excel workbook (.xlsx).")) from None
             try:
                 sheet = book[_find_sheet(book.sheetnames)]
                 rows = sheet.iter_rows(min_row=1, values_only=True)
