@@ -29,10 +29,11 @@ from abierta.plans.models import (
     MonitoringReport,
     ProgressUpdate,
 )
-from abierta.works.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
-from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
+from abierta.contracting.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
+from abierta.contracting.models import Contract
+from abierta.works.models import Work, WorkContract, WorkUpdate
 from abierta.works.publish import ROLE_ORDER, project_id
-from abierta.works.search import ContractFilters, contracts_search, ordered
+from abierta.contracting.search import ContractFilters, contracts_search, ordered
 
 # The body of a 422 answer (django-ninja's): one entry per invalid parameter.
 VALIDATION_ERROR = {
@@ -1038,7 +1039,7 @@ class ContractOut(Schema):
 
     @staticmethod
     def resolve_ocds_url(obj: Contract) -> str:
-        return reverse("works_files:contract_release", kwargs={"ocid": obj.ocid})
+        return reverse("contracting_files:contract_release", kwargs={"ocid": obj.ocid})
 
 
 class ContractWorkOut(Schema):

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "abierta.gestion",
     "abierta.datos",
     "abierta.complaints",
+    "abierta.contracting",
     "abierta.works",
     "abierta.procurement",
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from abierta.datos.registry import BOOLEAN, DECIMAL, INTEGER, TEXT, URL, Column, Dataset, absolute, register
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.views import MONTH_NAMES, UNIT_NAMES
-from abierta.works.models import Contract
+from abierta.contracting.models import Contract
 
 
 def _month(value: int | None) -> str:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from abierta.core.models import Institution
-from abierta.works.models import Contract
+from abierta.contracting.models import Contract
 
 
 class ProcurementPlan(models.Model):

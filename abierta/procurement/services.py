@@ -28,7 +28,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from abierta.core.cache import bump_version
 from abierta.procurement.models import PlanLine, ProcurementPlan
-from abierta.works.models import Contract
+from abierta.contracting.models import Contract
 
 VALUE_LOWER = Decimal("0.70")
 VALUE_UPPER = Decimal("1.10")

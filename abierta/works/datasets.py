@@ -28,8 +28,9 @@ from abierta.datos.registry import (
     absolute,
     register,
 )
-from abierta.works.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
-from abierta.works.models import Contract, Work, WorkContract
+from abierta.contracting.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
+from abierta.contracting.models import Contract
+from abierta.works.models import Work, WorkContract
 from abierta.works.publish import project_id
 
 CONTRACT_COLUMNS = ("ocid", *PUBLIC_CONTRACT_COLUMNS, "flags")
@@ -48,13 +49,13 @@ def _contract_links() -> Sequence[Link]:
     return [
         Link(
             title=str(_("OCDS 1.1 release package, paged (JSON)")),
-            path=reverse("works_files:releases"),
+            path=reverse("contracting_files:releases"),
             media_type="application/json",
             file_type="JSON",
         ),
         Link(
             title=str(_("OCDS 1.1 record package, paged (JSON)")),
-            path=reverse("works_files:records"),
+            path=reverse("contracting_files:records"),
             media_type="application/json",
             file_type="JSON",
         ),
@@ -194,7 +195,7 @@ CONTRATOS = register(
                 "Entrega OCDS",
                 URL,
                 _("The contract's OCDS release package."),
-                lambda c: absolute(reverse("works_files:contract_release", kwargs={"ocid": c.ocid})),
+                lambda c: absolute(reverse("contracting_files:contract_release", kwargs={"ocid": c.ocid})),
             ),
         ),
         dated=((Contract, "imported_at"),),

@@ -20,11 +20,12 @@ from django.conf import settings
 from django.db import transaction
 
 from abierta.core.models import Institution
-from abierta.works import redflags
-from abierta.works.importers import COLUMN_FIELDS
-from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
-from abierta.works.ocds import contract_columns
-from abierta.works.secop import row_to_release
+from abierta.contracting import redflags
+from abierta.contracting.importers import COLUMN_FIELDS
+from abierta.contracting.models import Contract
+from abierta.works.models import Work, WorkContract, WorkUpdate
+from abierta.contracting.ocds import contract_columns
+from abierta.contracting.secop import row_to_release
 
 EXAMPLE = " (ejemplo)"
 D = datetime.date

@@ -22,7 +22,8 @@ from abierta.complaints.models import Case
 from abierta.core.models import Institution
 from abierta.core.uploads import IMAGES, validate_upload
 from abierta.works import services
-from abierta.works.models import Contract, IrregularityReport, Work, WorkContract
+from abierta.contracting.models import Contract
+from abierta.works.models import IrregularityReport, Work, WorkContract
 
 MAX_REPORT_PHOTOS = 5
 MAX_UPDATE_PHOTOS = 4

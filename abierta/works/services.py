@@ -21,23 +21,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
 from abierta.core import history, uploads
 from abierta.core.uploads import JPEG
-from abierta.works.models import (
-    Contract,
-    IrregularityPhoto,
-    IrregularityReport,
-    Work,
-    WorkContract,
-    WorkFollower,
-    WorkPhoto,
-    WorkUpdate,
-)
+from abierta.contracting.models import Contract
+from abierta.works.models import IrregularityPhoto, IrregularityReport, Work, WorkContract, WorkFollower, WorkPhoto, WorkUpdate
 
 # How long a confirmation link stays valid; an unconfirmed address is forgotten after it.
 FOLLOW_CONFIRM_DAYS = 7
@@ -62,10 +54,7 @@ def _record(
 
 def work_public_path(work: Work) -> str:
     """The work's public page (``/o/<code>``)."""
-    try:
-        return work.get_absolute_url()
-    except NoReverseMatch:  # the public page's URL module is not there yet
-        return f"/o/{work.code}"
+    return work.get_absolute_url()
 
 
 def absolute(path: str) -> str:

@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -52,14 +52,6 @@ _CODE_TYPOS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 def normalize_code(code: str) -> str:
     return code.strip().upper().replace("-", "").translate(_CODE_TYPOS)
-
-
-def _url_or_empty(name: str, *args: Any) -> str:
-    """Links to pages other parts build (contract, follow, report): absent until they exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 # The public page ------------------------------------------------------------------------------
@@ -124,7 +116,7 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "role": link.get_role_display(),
             "contract": link.contract,
-            "url": _url_or_empty("works:contract", link.contract.ocid),
+            "url": link.contract.get_absolute_url(),
         }
         for link in sorted(work.work_contracts.all(), key=lambda link: (ROLE_ORDER.index(link.role), link.pk))
     ]
@@ -135,8 +127,8 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
             "work": work,
             "contracts": contracts,
             "updates": work.latest_updates,  # type: ignore[attr-defined]
-            "follow_url": _url_or_empty("works:follow", work.code),
-            "report_url": _url_or_empty("works:report", work.code),
+            "follow_url": reverse("works:follow", args=[work.code]),
+            "report_url": reverse("works:report", args=[work.code]),
             "beacon_url": reverse("works:work_scan", args=[work.code]),
             "works_url": reverse("works:works"),
             "page_url": settings.SITE_URL + work.get_absolute_url(),

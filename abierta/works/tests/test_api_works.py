@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
+from abierta.contracting.models import Contract
+from abierta.works.models import Work, WorkContract, WorkUpdate
 from abierta.works.tests.factories import make_contract, make_work
 
 pytestmark = pytest.mark.django_db

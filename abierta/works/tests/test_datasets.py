@@ -112,7 +112,7 @@ def test_works_dataset_prefetches(django_assert_max_num_queries: Any) -> None:
 def test_dataset_pages_link_the_standard_formats(client: Client) -> None:
     make_work()
     page = client.get(reverse("datos:dataset", kwargs={"slug": "contratos"})).content.decode()
-    assert reverse("works_files:releases") in page and reverse("works_files:records") in page
+    assert reverse("contracting_files:releases") in page and reverse("contracting_files:records") in page
     page = client.get(reverse("datos:dataset", kwargs={"slug": "obras"})).content.decode()
     assert reverse("works_files:oc4ids_projects") in page
 

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.works import demo
-from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
+from abierta.contracting.models import Contract
+from abierta.works.models import Work, WorkContract, WorkUpdate
 from abierta.works.tests.test_publish import assert_valid, get_json
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +74,11 @@ def test_demo_is_idempotent() -> None:
 
 def test_demo_publishes_valid_ocds_and_oc4ids(client: Client) -> None:
     demo.load_demo()
-    assert_valid("release-package", get_json(client, reverse("works_files:releases")))
-    assert_valid("record-package", get_json(client, reverse("works_files:records")))
+    assert_valid("release-package", get_json(client, reverse("contracting_files:releases")))
+    assert_valid("record-package", get_json(client, reverse("contracting_files:records")))
     projects = get_json(client, reverse("works_files:oc4ids_projects"))
     assert_valid("project-package", projects)
     assert len(projects["projects"]) == Work.objects.count()
     for contract in Contract.objects.all():
-        response = client.get(reverse("works_files:contract_release", args=[contract.ocid]))
+        response = client.get(reverse("contracting_files:contract_release", args=[contract.ocid]))
         assert_valid("release-package", json.loads(response.content))

@@ -131,7 +131,7 @@ def test_contract_numbers_link_to_the_contract_page_when_it_exists(client: Clien
     try:
         url = contract.get_absolute_url()
     except NoReverseMatch:
-        pytest.skip("works:contract is not built yet")
+        pytest.skip("contracting:contract is not built yet")
     assert f'href="{url}"' in client.get(work.get_absolute_url()).content.decode()
 
 

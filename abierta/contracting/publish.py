@@ -36,7 +36,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from abierta.datos.registry import LICENCE_URL
-from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
+from abierta.contracting.models import Contract
+from abierta.works.models import Work, WorkContract, WorkUpdate
 
 PAGE_SIZE = 1000
 CHUNK_SIZE = 100
@@ -302,7 +303,7 @@ def compiled_release(row: ContractRow) -> dict[str, Any]:
 
 
 def contract_file_url(ocid: str) -> str:
-    return settings.SITE_URL + reverse("works_files:contract_release", kwargs={"ocid": ocid})
+    return settings.SITE_URL + reverse("contracting_files:contract_release", kwargs={"ocid": ocid})
 
 
 def linked_release(row: ContractRow, release: dict[str, Any]) -> dict[str, Any]:
@@ -442,7 +443,7 @@ def _stream(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]) -> 
 
 
 def release_package_chunks(page: Page) -> Iterator[bytes]:
-    base = settings.SITE_URL + reverse("works_files:releases")
+    base = settings.SITE_URL + reverse("contracting_files:releases")
     head = package_head(uri=page.uri(base), published=page.modified, version=OCDS_VERSION)
     links = page.links(base)
     if links:
@@ -451,7 +452,7 @@ def release_package_chunks(page: Page) -> Iterator[bytes]:
 
 
 def record_package_chunks(page: Page) -> Iterator[bytes]:
-    base = settings.SITE_URL + reverse("works_files:records")
+    base = settings.SITE_URL + reverse("contracting_files:records")
     head = package_head(uri=page.uri(base), published=page.modified, version=OCDS_VERSION)
     links = page.links(base)
     if links:

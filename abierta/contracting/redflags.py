@@ -39,8 +39,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from abierta.core.cache import bump_version, current_version
-from abierta.works.models import Contract
-from abierta.works.text import normalize
+from abierta.contracting.models import Contract
+from abierta.contracting.text import normalize
 
 if TYPE_CHECKING:  # django-stubs is a development dependency: never imported at run time
     from django_stubs_ext import StrOrPromise

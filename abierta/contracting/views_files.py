@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from abierta.core.cache import public_page
 from abierta.works import publish
-from abierta.works.models import Contract
+from abierta.contracting.models import Contract
 
 JSON = "application/json; charset=utf-8"
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from abierta.works.models import Contract
-from abierta.works.redflags import FLAGS, refresh_flags
+from abierta.contracting.models import Contract
+from abierta.contracting.redflags import FLAGS, refresh_flags
 
 
 class Command(BaseCommand):

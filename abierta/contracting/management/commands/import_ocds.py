@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from abierta.core.importing import DEFAULT_BATCH_SIZE, Importer, run_import, write_report
 from abierta.core.models import ImportRun
-from abierta.works.importers import OcdsImporter
+from abierta.contracting.importers import OcdsImporter
 
 
 class ImportCommand(BaseCommand):

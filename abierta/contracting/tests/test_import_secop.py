@@ -18,10 +18,10 @@ from jsonschema import Draft4Validator, FormatChecker  # type: ignore[import-unt
 
 from abierta.core.importing import BatchResult, run_import
 from abierta.core.models import ImportRun
-from abierta.works.importers import SecopContractsImporter
-from abierta.works.models import Contract
-from abierta.works.ocds import contract_columns, release_hash
-from abierta.works.secop import row_to_release
+from abierta.contracting.importers import SecopContractsImporter
+from abierta.contracting.models import Contract
+from abierta.contracting.ocds import contract_columns, release_hash
+from abierta.contracting.secop import row_to_release
 
 pytestmark = pytest.mark.django_db
 

@@ -169,7 +169,7 @@ def test_stage_tags() -> None:
 def test_release_package_validates_and_describes_the_publication(client: Client) -> None:
     first = make_contract(ocid="ocds-k50g02-A")
     make_contract(ocid="ocds-k50g02-B")
-    package = get_json(client, reverse("works_files:releases"))
+    package = get_json(client, reverse("contracting_files:releases"))
     assert_valid("release-package", package)
     assert package["version"] == "1.1"
     assert package["publisher"]["name"] == "Alcaldía Distrital de Cartagena de Indias"
@@ -188,10 +188,10 @@ def test_release_package_validates_and_describes_the_publication(client: Client)
 @pytest.mark.django_db
 def test_release_id_changes_with_the_content(client: Client) -> None:
     contract = make_contract(ocid="ocds-k50g02-C")
-    before = get_json(client, reverse("works_files:releases"))["releases"][0]["id"]
+    before = get_json(client, reverse("contracting_files:releases"))["releases"][0]["id"]
     contract.release_hash = "f" * 64
     contract.save()
-    after = get_json(client, reverse("works_files:releases"))["releases"][0]["id"]
+    after = get_json(client, reverse("contracting_files:releases"))["releases"][0]["id"]
     assert before != after and after.endswith("ffffffffffff")
 
 
@@ -203,7 +203,7 @@ def test_paging_by_ocid_cursor_walks_every_contract_once(client: Client, monkeyp
     for ocid in reversed(ocids):
         make_contract(ocid=ocid)
     monkeypatch.setattr(publish.contract_page, "__defaults__", (3,))
-    packages = walk_pages(client, reverse("works_files:releases"), "releases")
+    packages = walk_pages(client, reverse("contracting_files:releases"), "releases")
     assert [len(p["releases"]) for p in packages] == [3, 3, 2]
     assert [r["ocid"] for p in packages for r in p["releases"]] == ocids
     for package in packages:
@@ -214,7 +214,7 @@ def test_paging_by_ocid_cursor_walks_every_contract_once(client: Client, monkeyp
     middle = get_json(client, local(packages[-1]["links"]["prev"]))
     assert [r["ocid"] for r in middle["releases"]] == ocids[3:6]
     assert set(middle["links"]) == {"next", "prev"}
-    records = walk_pages(client, reverse("works_files:records"), "records")
+    records = walk_pages(client, reverse("contracting_files:records"), "records")
     assert [r["ocid"] for p in records for r in p["records"]] == ocids
     for package in records:
         assert_valid("record-package", package)
@@ -223,7 +223,7 @@ def test_paging_by_ocid_cursor_walks_every_contract_once(client: Client, monkeyp
 @pytest.mark.django_db
 def test_bad_cursor_gets_a_spanish_400_and_past_the_end_a_404(client: Client) -> None:
     make_contract()
-    url = reverse("works_files:releases")
+    url = reverse("contracting_files:releases")
     for query in ({"after": "a", "before": "b"}, {"after": ""}, {"after": "x" * 300}, {"page": "2"}):
         response = client.get(url, query)
         assert response.status_code == 400
@@ -236,7 +236,7 @@ def test_bad_cursor_gets_a_spanish_400_and_past_the_end_a_404(client: Client) ->
 @pytest.mark.django_db
 def test_record_package_links_the_release_and_embeds_the_compiled_release(client: Client) -> None:
     contract = make_contract(ocid="ocds-k50g02-R1")
-    package = get_json(client, reverse("works_files:records"))
+    package = get_json(client, reverse("contracting_files:records"))
     assert_valid("record-package", package)
     record = package["records"][0]
     assert record["ocid"] == contract.ocid
@@ -245,7 +245,7 @@ def test_record_package_links_the_release_and_embeds_the_compiled_release(client
     (linked,) = record["releases"]
     url, fragment = linked["url"].split("#")
     path = local(url)
-    assert path == reverse("works_files:contract_release", args=[contract.ocid])
+    assert path == reverse("contracting_files:contract_release", args=[contract.ocid])
     one = get_json(client, path)
     assert_valid("release-package", one)
     assert one["releases"][0]["id"] == fragment
@@ -255,15 +255,15 @@ def test_record_package_links_the_release_and_embeds_the_compiled_release(client
 @pytest.mark.django_db
 def test_per_contract_file(client: Client) -> None:
     contract = make_contract(ocid="ocds-k50g02-CO1.PCCNTR.123")
-    response = client.get(reverse("works_files:contract_release", args=[contract.ocid]))
+    response = client.get(reverse("contracting_files:contract_release", args=[contract.ocid]))
     assert response.status_code == 200
     assert "public" in response["Cache-Control"] and f"max-age={publish.MAX_AGE}" in response["Cache-Control"]
     package = response.json()
     assert_valid("release-package", package)
     assert package["uri"].endswith(f"/ocds/releases/{contract.ocid}.json")
-    assert client.get(reverse("works_files:contract_release", args=["ocds-k50g02-none"])).status_code == 404
+    assert client.get(reverse("contracting_files:contract_release", args=["ocds-k50g02-none"])).status_code == 404
     # A second anonymous request comes from the page cache, with the same headers.
-    again = client.get(reverse("works_files:contract_release", args=[contract.ocid]))
+    again = client.get(reverse("contracting_files:contract_release", args=[contract.ocid]))
     assert again.json() == package and "public" in again["Cache-Control"]
 
 
@@ -298,10 +298,10 @@ def test_every_persona_gets_the_same_public_files(persona: str, persona_client: 
     make_work()
     client = persona_client(persona)
     for url in (
-        reverse("works_files:releases"),
-        reverse("works_files:records"),
+        reverse("contracting_files:releases"),
+        reverse("contracting_files:records"),
         reverse("works_files:oc4ids_projects"),
-        reverse("works_files:contract_release", args=[contract.ocid]),
+        reverse("contracting_files:contract_release", args=[contract.ocid]),
     ):
         assert client.get(url).status_code == 200
 
@@ -413,7 +413,7 @@ def test_the_real_secop1_records_round_trip_to_valid_ocds(client: Client) -> Non
     fields) go in with ``abierta import_ocds`` and come out valid: packages and per-contract files."""
     from django.core.management import call_command
 
-    from abierta.works.models import Contract
+    from abierta.contracting.models import Contract
 
     files = sorted(str(p) for p in (SECOP1 / "releases").glob("*.json")) + sorted(
         str(p) for p in (SECOP1 / "records").glob("*.json")
@@ -424,14 +424,14 @@ def test_the_real_secop1_records_round_trip_to_valid_ocds(client: Client) -> Non
     expected = {p.name[: len("ocds-k50g02-11-11-452228")] for p in (SECOP1 / "releases").glob("ocds-k50g02-11-*")}
     expected |= {p.stem for p in (SECOP1 / "records").glob("*.json")}
     assert ocids == expected
-    releases = get_json(client, reverse("works_files:releases"))
+    releases = get_json(client, reverse("contracting_files:releases"))
     assert_valid("release-package", releases)
     assert {r["ocid"] for r in releases["releases"]} == ocids
-    records = get_json(client, reverse("works_files:records"))
+    records = get_json(client, reverse("contracting_files:records"))
     assert_valid("record-package", records)
     assert {r["ocid"] for r in records["records"]} == ocids
     for ocid in ocids:
-        one = get_json(client, reverse("works_files:contract_release", args=[ocid]))
+        one = get_json(client, reverse("contracting_files:contract_release", args=[ocid]))
         assert_valid("release-package", one)
         stored = Contract.objects.get(ocid=ocid).release
         published = one["releases"][0]

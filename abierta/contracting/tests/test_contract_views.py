@@ -15,10 +15,11 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from abierta.works.models import Contract, IrregularityReport, WorkContract
-from abierta.works.redflags import FLAGS, refresh_flags
+from abierta.contracting.models import Contract
+from abierta.works.models import IrregularityReport, WorkContract
+from abierta.contracting.redflags import FLAGS, refresh_flags
 from abierta.works.tests.factories import make_contract, make_work, minimal_release
-from abierta.works.text import search_document
+from abierta.contracting.text import search_document
 from factories import PERSONAS, World
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +40,10 @@ def csv_rows(response: Any) -> list[list[str]]:
 
 
 def test_urls() -> None:
-    assert reverse("works:contracts") == LIST
-    assert reverse("works:contracts_csv") == "/contratos.csv"
-    assert reverse("works:redflags") == "/contratos/alertas/"
-    assert reverse("works:contract", args=["ocds-k50g02-1"]) == "/contratos/ocds-k50g02-1/"
+    assert reverse("contracting:contracts") == LIST
+    assert reverse("contracting:contracts_csv") == "/contratos.csv"
+    assert reverse("contracting:redflags") == "/contratos/alertas/"
+    assert reverse("contracting:contract", args=["ocds-k50g02-1"]) == "/contratos/ocds-k50g02-1/"
 
 
 def test_list_search_and_sort_links(client: Client) -> None:
@@ -62,7 +63,7 @@ def test_list_search_and_sort_links(client: Client) -> None:
 
 
 def test_list_without_results_and_on_pages(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from abierta.works import search
+    from abierta.contracting import search
 
     response = client.get(LIST, {"q": "zzzinexistente"})
     assert response.status_code == 200
@@ -211,7 +212,7 @@ def test_contract_page_tells_the_whole_story(client: Client) -> None:
         assert html.count(str(flag.title)) >= 1
     assert "flag--raised" in html and "flag--not_evaluable" in html and "flag--not_raised" in html
     try:
-        release_url = reverse("works_files:contract_release", args=[c.ocid])
+        release_url = reverse("contracting_files:contract_release", args=[c.ocid])
     except NoReverseMatch:
         release_url = None
     if release_url:

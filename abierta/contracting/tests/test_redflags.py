@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from abierta.core.cache import current_version
-from abierta.works import redflags
-from abierta.works.models import Contract
-from abierta.works.redflags import (
+from abierta.contracting import redflags
+from abierta.contracting.models import Contract
+from abierta.contracting.redflags import (
     ELECTIONS,
     FLAG_CODES,
     FLAGS,

@@ -11,12 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from abierta.works import search
-from abierta.works.models import Contract
-from abierta.works.redflags import refresh_flags
-from abierta.works.search import ContractFilters, contracts_search, ordered, result_page
+from abierta.contracting import search
+from abierta.contracting.models import Contract
+from abierta.contracting.redflags import refresh_flags
+from abierta.contracting.search import ContractFilters, contracts_search, ordered, result_page
 from abierta.works.tests.factories import make_contract
-from abierta.works.text import search_document
+from abierta.contracting.text import search_document
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

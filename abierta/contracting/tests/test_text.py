@@ -1,7 +1,7 @@
 import random
 import unicodedata
 
-from abierta.works.text import normalize, search_document
+from abierta.contracting.text import normalize, search_document
 
 
 def reference(text: str) -> str:

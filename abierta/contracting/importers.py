@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from abierta.core.importing import BatchResult, FormatError, RowRejected
 from abierta.core.models import ImportRun
-from abierta.works import redflags
-from abierta.works.models import CONTRACT_COLUMNS, Contract
-from abierta.works.ocds import (
+from abierta.contracting import redflags
+from abierta.contracting.models import CONTRACT_COLUMNS, Contract
+from abierta.contracting.ocds import (
     Release,
     canonical_json,
     compile_releases,
@@ -35,7 +35,7 @@ from abierta.works.ocds import (
     merge_under,
     repair_release,
 )
-from abierta.works.secop import REQUIRED_COLUMNS, header_key, row_to_release
+from abierta.contracting.secop import REQUIRED_COLUMNS, header_key, row_to_release
 
 try:
     _IJSON: Any = ijson.get_backend("yajl2_c")

@@ -15,16 +15,16 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from abierta.core.cache import edge_version, public_page
 from abierta.core.csvexport import streaming_csv
-from abierta.works import redflags, search
-from abierta.works.forms_contracts import ContractSearchForm
-from abierta.works.models import Contract, WorkContract
+from abierta.contracting import redflags, search
+from abierta.contracting.forms import ContractSearchForm
+from abierta.contracting.models import Contract
 
 SORTABLE = {"fecha": "signed_on", "valor": "value", "contratista": "supplier_name", "entidad": "buyer_name"}
 
@@ -73,7 +73,7 @@ def _list_page(
         "page_query": _query_without(request.GET, "pagina"),
         "rows": [(c, _flag_titles(c.flags)) for c in page.items] if page else [],
     }
-    return render(request, "works/contract_list.html", context, status=status)
+    return render(request, "contracting/contract_list.html", context, status=status)
 
 
 @public_page
@@ -263,17 +263,10 @@ def _amounts(contract: Contract) -> dict[str, Any]:
     }
 
 
-def _release_url(ocid: str) -> str | None:
-    try:
-        return reverse("works_files:contract_release", args=[ocid])
-    except NoReverseMatch:
-        return None
-
-
 @public_page
 def contract_detail(request: HttpRequest, ocid: str) -> HttpResponse:
     contract = get_object_or_404(Contract, ocid=ocid)
-    links = WorkContract.objects.filter(contract=contract, work__is_published=True).select_related("work")
+    links = contract.work_links.filter(work__is_published=True).select_related("work")
     evaluations = redflags.contract_evaluations(contract)
     key = redflags.entity_key(contract.buyer_nit, contract.buyer_name)
     indicators = redflags.cached_entity_indicators(key)
@@ -288,9 +281,9 @@ def contract_detail(request: HttpRequest, ocid: str) -> HttpResponse:
         "not_evaluable": [e for e in evaluations if e.outcome is redflags.Outcome.NOT_EVALUABLE],
         "indicators": indicators,
         "direct_share": indicators.direct.get(contract.year) if indicators and contract.year else None,
-        "release_url": _release_url(contract.ocid),
+        "release_url": reverse("contracting_files:contract_release", args=[contract.ocid]),
     }
-    return render(request, "works/contract_detail.html", context)
+    return render(request, "contracting/contract_detail.html", context)
 
 
 # --- The red flags page -------------------------------------------------------------------------
@@ -343,4 +336,4 @@ def redflags_page(request: HttpRequest) -> HttpResponse:
             "election": redflags.PRE_ELECTION_SHARE_THRESHOLD * 100,
         },
     }
-    return render(request, "works/redflags.html", context)
+    return render(request, "contracting/redflags.html", context)

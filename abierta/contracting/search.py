@@ -28,8 +28,8 @@ from django.db.models.fields import CharField, FloatField
 from django.db.models.sql.compiler import SQLCompiler
 
 from abierta.core.cache import edge_version
-from abierta.works.models import Contract
-from abierta.works.text import normalize
+from abierta.contracting.models import Contract
+from abierta.contracting.text import normalize
 
 # Columns a list page or the CSV export reads: never ``release`` (up to hundreds of KB a row).
 LIST_COLUMNS = (
@@ -396,7 +396,7 @@ def _entity_condition(text: str) -> Q:
 def _anyflag_condition() -> Q:
     if connection.vendor == "postgresql":
         # jsonb ?| uses a GIN index on flags, where "flags <> '[]'" would read the whole table.
-        from abierta.works.redflags import FLAG_CODES
+        from abierta.contracting.redflags import FLAG_CODES
 
         return Q(flags__has_any_keys=list(FLAG_CODES))
     return ~Q(flags=[])

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ocdsmerge.rules import get_merge_rules
 
-from abierta.works import ocds_rules
-from abierta.works.ocds import compile_releases, merge_under, repair_release
+from abierta.contracting import ocds_rules
+from abierta.contracting.ocds import compile_releases, merge_under, repair_release
 from abierta.works.tests.test_import_secop import SCHEMA, assert_valid
 
 SAMPLE = SCHEMA.parents[1] / "colombia-secop1-sample" / "sample"

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from abierta.works.ocds_rules import CLOSED_CODELISTS, DATE_TIME_FIELDS, OMIT_WHEN_MERGED, WHOLE_LIST_MERGE
-from abierta.works.text import search_document
+from abierta.contracting.ocds_rules import CLOSED_CODELISTS, DATE_TIME_FIELDS, OMIT_WHEN_MERGED, WHOLE_LIST_MERGE
+from abierta.contracting.text import search_document
 
 Release = dict[str, Any]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from abierta.works.importers import SecopContractsImporter
-from abierta.works.management.commands.import_ocds import ImportCommand
+from abierta.contracting.importers import SecopContractsImporter
+from abierta.contracting.management.commands.import_ocds import ImportCommand
 
 
 class Command(ImportCommand):

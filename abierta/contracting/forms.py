@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from abierta.core.cache import edge_version
-from abierta.works import redflags
-from abierta.works.search import DEFAULT_SORT, RELEVANCE, SORTS, ContractFilters, distinct_values
+from abierta.contracting import redflags
+from abierta.contracting.search import DEFAULT_SORT, RELEVANCE, SORTS, ContractFilters, distinct_values
 
 SORT_CHOICES = [
     ("", _("Relevance (with words), else newest first")),
