@@ -15,6 +15,9 @@ from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BeforeValidator, StringConstraints
 
+from abierta.contracting.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
+from abierta.contracting.models import Contract
+from abierta.contracting.search import ContractFilters, contracts_search, ordered
 from abierta.core.models import Institution
 from abierta.gestion import progress as gp
 from abierta.gestion.models import DevelopmentPlan, Goal, Measurement, goal_plan_order
@@ -29,11 +32,8 @@ from abierta.plans.models import (
     MonitoringReport,
     ProgressUpdate,
 )
-from abierta.contracting.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
-from abierta.contracting.models import Contract
-from abierta.works.models import Work, WorkContract, WorkUpdate
-from abierta.works.publish import ROLE_ORDER, project_id
-from abierta.contracting.search import ContractFilters, contracts_search, ordered
+from abierta.works.models import ROLE_ORDER, Work, WorkContract, WorkUpdate
+from abierta.works.oc4ids import project_id
 
 # The body of a 422 answer (django-ninja's): one entry per invalid parameter.
 VALIDATION_ERROR = {

@@ -10,9 +10,9 @@ from django import forms
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from abierta.core.cache import edge_version
 from abierta.contracting import redflags
 from abierta.contracting.search import DEFAULT_SORT, RELEVANCE, SORTS, ContractFilters, distinct_values
+from abierta.core.cache import edge_version
 
 SORT_CHOICES = [
     ("", _("Relevance (with words), else newest first")),

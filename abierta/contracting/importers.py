@@ -22,8 +22,6 @@ from django.db import connection
 from django.db.models import JSONField
 from django.utils import timezone
 
-from abierta.core.importing import BatchResult, FormatError, RowRejected
-from abierta.core.models import ImportRun
 from abierta.contracting import redflags
 from abierta.contracting.models import CONTRACT_COLUMNS, Contract
 from abierta.contracting.ocds import (
@@ -36,6 +34,9 @@ from abierta.contracting.ocds import (
     repair_release,
 )
 from abierta.contracting.secop import REQUIRED_COLUMNS, header_key, row_to_release
+from abierta.contracting.signals import contracts_imported
+from abierta.core.importing import BatchResult, FormatError, RowRejected
+from abierta.core.models import ImportRun
 
 try:
     _IJSON: Any = ijson.get_backend("yajl2_c")
@@ -232,14 +233,11 @@ class _ContractWriter:
         complete = self.converted == run.read
         redflags.refresh_flags(self.touched if complete else None)
         if run.created or run.updated:
-            # Annual procurement plans imported earlier: which of their lines became contracts.
-            from abierta.procurement.services import plans_match_contracts
-
-            plans_match_contracts()
+            contracts_imported.send(sender=type(self), run=run)
             # Fresh planner statistics for the search (autovacuum would get there later).
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE works_contract")
+                    cursor.execute(f"ANALYZE {Contract._meta.db_table}")
 
 
 class SecopContractsImporter(_ContractWriter):

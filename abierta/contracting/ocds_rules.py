@@ -1,6 +1,6 @@
 """Rules read once from the OCDS 1.1.5 release schema, committed so the product never needs the schema.
 
-``abierta/works/tests/test_ocds_merge.py::test_rules_match_the_release_schema`` derives them again
+``abierta/contracting/tests/test_ocds_merge.py::test_rules_match_the_release_schema`` derives them again
 from the official schema and fails if this file is out of date. Paths are tuples of property names;
 array positions are not part of a path (the rule of ``awards.suppliers`` applies to every award).
 """

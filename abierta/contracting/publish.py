@@ -1,4 +1,4 @@
-"""OCDS 1.1.5 and OC4IDS 0.9.4 publication of the stored contracts and works.
+"""OCDS 1.1.5 publication of the stored contracts.
 
 Contracts are stored as compiled releases (one per ocid). They are published as:
 
@@ -7,15 +7,15 @@ Contracts are stored as compiled releases (one per ocid). They are published as:
   and whose ``tag`` names the stages present (planning, tender, award, contract, implementation);
 - a record package (``/ocds/records.json``): each record links that release and embeds the
   compiled release (``tag: ["compiled"]``);
-- one release package per contract (``/ocds/releases/<ocid>.json``), the target of the links;
-- works as an OC4IDS project package (``/oc4ids/projects.json``).
+- one release package per contract (``/ocds/releases/<ocid>.json``), the target of the links.
 
-Lists are paged by a cursor on the ocid (works: on the code), 1,000 per page, with ``links.next``
-and ``links.prev``; a page reads its keys first and then the releases in chunks, so memory stays
-flat whatever the number of contracts. Stored data comes from outside sources (SECOP exports, old
-OCDS feeds) with known defects; ``conform`` repairs what would make a release invalid against the
-schema (naive date-times, values outside closed codelists, repeated identical array items) without
-inventing data. docs/decisions/0009-ocds-publication.md explains the choices.
+Lists are paged by a cursor on the ocid (``abierta.works.oc4ids`` pages works the same way), 1,000
+per page, with ``links.next`` and ``links.prev``; a page reads its keys first and then the releases
+in chunks, so memory stays flat whatever the number of contracts. Stored data comes from outside
+sources (SECOP exports, old OCDS feeds) with known defects; ``conform`` repairs what would make a
+release invalid against the schema (naive date-times, values outside closed codelists, repeated
+identical array items) without inventing data.
+docs/decisions/0009-ocds-publication.md explains the choices.
 """
 
 from __future__ import annotations
@@ -31,18 +31,16 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from abierta.datos.registry import LICENCE_URL
 from abierta.contracting.models import Contract
-from abierta.works.models import Work, WorkContract, WorkUpdate
+from abierta.datos.registry import LICENCE_URL
 
 PAGE_SIZE = 1000
 CHUNK_SIZE = 100
 OCDS_VERSION = "1.1"
-OC4IDS_VERSION = "0.9"
 # Colombia keeps UTC−5 all year: SECOP date-times without an offset are local times.
 BOGOTA = datetime.timezone(datetime.timedelta(hours=-5), "America/Bogota")
 # Seconds a browser or CDN may keep a publication file.
@@ -51,7 +49,7 @@ MAX_CURSOR = 200
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 # Characters allowed in an RFC 3986 URI (and % for escapes already made).
-_URI_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
+URI_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 # Field names the release schema types as date-time, and as URI (the same names are never used for
@@ -128,10 +126,10 @@ def conform_uri(value: str) -> str | None:
     text = value.strip()
     if not _URI_SCHEME.match(text):
         return None
-    return quote(text, safe=_URI_SAFE)
+    return quote(text, safe=URI_SAFE)
 
 
-def _canonical(value: Any) -> str:
+def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
@@ -148,7 +146,7 @@ def _unique(items: list[Any]) -> list[Any]:
     seen: set[str] = set()
     unique = []
     for item in items:
-        mark = _canonical(item)
+        mark = canonical(item)
         if mark not in seen:
             seen.add(mark)
             unique.append(item)
@@ -198,13 +196,13 @@ def _closed(obj: Any, key: str, allowed: frozenset[str]) -> None:
         del obj[key]
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
+def dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _milestones(obj: Any) -> None:
     if isinstance(obj, dict):
-        for milestone in _dicts(obj.get("milestones")):
+        for milestone in dicts(obj.get("milestones")):
             _closed(milestone, "status", MILESTONE_STATUS)
 
 
@@ -218,9 +216,9 @@ def conform(release: dict[str, Any]) -> dict[str, Any]:
     _closed(tender, "procurementMethod", METHODS)
     _closed(tender, "mainProcurementCategory", CATEGORIES)
     _milestones(tender)
-    for award in _dicts(release.get("awards")):
+    for award in dicts(release.get("awards")):
         _closed(award, "status", AWARD_STATUS)
-    for contract in _dicts(release.get("contracts")):
+    for contract in dicts(release.get("contracts")):
         _closed(contract, "status", CONTRACT_STATUS)
         _milestones(contract)
         _milestones(contract.get("implementation"))
@@ -232,7 +230,7 @@ def stage_tags(release: dict[str, Any]) -> list[str]:
     tags = [
         tag for tag, key in (("planning", "planning"), ("tender", "tender"), ("award", "awards")) if release.get(key)
     ]
-    contracts = _dicts(release.get("contracts"))
+    contracts = dicts(release.get("contracts"))
     if contracts:
         tags.append("contract")
         if any(c.get("amendments") for c in contracts):
@@ -242,7 +240,7 @@ def stage_tags(release: dict[str, Any]) -> list[str]:
     return tags or ["planning"]
 
 
-def _iso(moment: datetime.datetime | datetime.date | None) -> str | None:
+def iso(moment: datetime.datetime | datetime.date | None) -> str | None:
     if moment is None:
         return None
     if isinstance(moment, datetime.datetime):
@@ -255,7 +253,7 @@ def _iso(moment: datetime.datetime | datetime.date | None) -> str | None:
 def _content_hash(row: ContractRow) -> str:
     if row.release_hash:
         return row.release_hash
-    return hashlib.sha256(_canonical(row.release).encode()).hexdigest()
+    return hashlib.sha256(canonical(row.release).encode()).hexdigest()
 
 
 @dataclass
@@ -267,7 +265,7 @@ class ContractRow:
     imported_at: datetime.datetime
 
 
-def _row(contract: Contract) -> ContractRow:
+def contract_row(contract: Contract) -> ContractRow:
     return ContractRow(
         contract.ocid, contract.release, contract.release_hash, contract.release_date, contract.imported_at
     )
@@ -278,7 +276,7 @@ def release_id(row: ContractRow) -> str:
 
 
 def _release_date(row: ContractRow, release: dict[str, Any]) -> str:
-    return str(release.get("date") or _iso(row.release_date) or _iso(row.imported_at))
+    return str(release.get("date") or iso(row.release_date) or iso(row.imported_at))
 
 
 def published_release(row: ContractRow) -> dict[str, Any]:
@@ -308,7 +306,7 @@ def contract_file_url(ocid: str) -> str:
 
 def linked_release(row: ContractRow, release: dict[str, Any]) -> dict[str, Any]:
     return {
-        "url": f"{contract_file_url(row.ocid)}#{quote(release_id(row), safe=_URI_SAFE)}",
+        "url": f"{contract_file_url(row.ocid)}#{quote(release_id(row), safe=URI_SAFE)}",
         "date": _release_date(row, release),
         "tag": stage_tags(release),
     }
@@ -335,7 +333,7 @@ def package_head(*, uri: str, published: datetime.datetime | None, version: str)
     return {
         "uri": uri,
         "version": version,
-        "publishedDate": _iso(published or timezone.now()),
+        "publishedDate": iso(published or timezone.now()),
         "publisher": publisher(),
         "license": LICENCE_URL,
         "publicationPolicy": publication_policy_url(),
@@ -432,7 +430,7 @@ def _contract_rows(keys: list[str]) -> Iterator[ContractRow]:
             yield ContractRow(ocid, release, release_hash, release_date, imported_at)
 
 
-def _stream(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+def stream_package(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     text = json.dumps(head, ensure_ascii=False)
     yield (text[:-1] + f', "{key}": [').encode()
     first = True
@@ -448,7 +446,7 @@ def release_package_chunks(page: Page) -> Iterator[bytes]:
     links = page.links(base)
     if links:
         head["links"] = links
-    return _stream(head, "releases", (published_release(row) for row in _contract_rows(page.keys)))
+    return stream_package(head, "releases", (published_release(row) for row in _contract_rows(page.keys)))
 
 
 def record_package_chunks(page: Page) -> Iterator[bytes]:
@@ -457,339 +455,11 @@ def record_package_chunks(page: Page) -> Iterator[bytes]:
     links = page.links(base)
     if links:
         head["links"] = links
-    return _stream(head, "records", (record(row) for row in _contract_rows(page.keys)))
+    return stream_package(head, "records", (record(row) for row in _contract_rows(page.keys)))
 
 
 def contract_release_package(contract: Contract) -> dict[str, Any]:
-    row = _row(contract)
+    row = contract_row(contract)
     head = package_head(uri=contract_file_url(contract.ocid), published=contract.imported_at, version=OCDS_VERSION)
     head["releases"] = [published_release(row)]
     return head
-
-
-# OC4IDS ----------------------------------------------------------------------------------------
-
-NATURE = {
-    WorkContract.Role.WORKS: "construction",
-    WorkContract.Role.SUPERVISION: "supervision",
-    WorkContract.Role.DESIGN: "design",
-}
-ROLE_ORDER = {role: rank for rank, role in enumerate(WorkContract.Role.values)}
-PERCENT = {"name": "percent", "scheme": "UNCEFACT", "id": "P1"}
-
-
-def project_id(work: Work) -> str:
-    return f"{settings.ABIERTA_OC4IDS_PREFIX}-{work.code}"
-
-
-def published_works() -> QuerySet[Work]:
-    return Work.objects.filter(is_published=True)
-
-
-def work_page(cursor: Cursor, size: int = PAGE_SIZE) -> Page:
-    return page_of(published_works(), "code", "updated_at", cursor, size)
-
-
-def _value(amount: Decimal | None) -> dict[str, Any] | None:
-    if amount is None:
-        return None
-    return {"amount": float(amount), "currency": "COP"}
-
-
-def _period(start: datetime.date | None, end: datetime.date | None) -> dict[str, Any] | None:
-    period = {k: _iso(v) for k, v in (("startDate", start), ("endDate", end)) if v is not None}
-    return period or None
-
-
-def _compact(data: dict[str, Any]) -> dict[str, Any]:
-    """Drop None, empty strings, lists and objects: the schema wants none of them."""
-    return {k: v for k, v in data.items() if v not in (None, "", [], {})}
-
-
-def entity_party_id() -> str:
-    return f"CO-NIT-{settings.ABIERTA_ENTITY['nit']}"
-
-
-def office_party(work: Work) -> dict[str, Any]:
-    office = work.office
-    entity = settings.ABIERTA_ENTITY
-    return _compact(
-        {
-            "id": f"{entity_party_id()}-{office.slug}",
-            "name": office.name,
-            "identifier": {"scheme": "CO-NIT", "id": entity["nit"], "legalName": entity["name"]},
-            "address": {
-                "streetAddress": entity["address"],
-                "locality": "Cartagena de Indias",
-                "region": "Bolívar",
-                "countryName": "Colombia",
-            },
-            "contactPoint": _compact(
-                {
-                    "name": office.name,
-                    "email": office.email,
-                    "telephone": office.phone,
-                    "url": office.website,
-                }
-            ),
-            "roles": ["publicAuthority"],
-        }
-    )
-
-
-def _contract_status(release: dict[str, Any]) -> str:
-    """OC4IDS contractingProcessStatus from the OCDS stages."""
-    contracts = _dicts(release.get("contracts"))
-    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    if contracts:
-        if all(c.get("status") in ("terminated", "cancelled") for c in contracts):
-            return "closed"
-        return "active"
-    if _dicts(release.get("awards")):
-        return "active"
-    if tender and tender.get("status") in ("cancelled", "unsuccessful", "withdrawn", "complete"):
-        return "closed"
-    return "pre-award"
-
-
-def _suppliers(release: dict[str, Any]) -> list[dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for award in _dicts(release.get("awards")):
-        for supplier in _dicts(award.get("suppliers")):
-            ref = _compact({"id": str(supplier.get("id") or ""), "name": supplier.get("name")})
-            if ref:
-                found.setdefault(_canonical(ref), ref)
-    return list(found.values())
-
-
-def _transactions(release: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for contract in _dicts(release.get("contracts")):
-        implementation = contract.get("implementation")
-        if not isinstance(implementation, dict):
-            continue
-        for tx in _dicts(implementation.get("transactions")):
-            if tx.get("id") in (None, ""):
-                continue
-            value = tx.get("value") or tx.get("amount")
-            out.append(
-                _compact(
-                    {
-                        "id": str(tx["id"]),
-                        "date": tx.get("date"),
-                        "value": value if isinstance(value, dict) and value else None,
-                        "payer": tx.get("payer") if isinstance(tx.get("payer"), dict) else None,
-                        "payee": tx.get("payee") if isinstance(tx.get("payee"), dict) else None,
-                    }
-                )
-            )
-    return out
-
-
-def _modifications(contract: Contract) -> list[dict[str, Any]]:
-    mods = []
-    if contract.value_added:
-        mods.append(
-            _compact(
-                {
-                    "id": "valor",
-                    "type": "value",
-                    "description": "Adición en valor",
-                    "oldContractValue": _value(contract.original_value),
-                    "newContractValue": _value(contract.value),
-                }
-            )
-        )
-    if contract.days_added:
-        mods.append({"id": "plazo", "type": "duration", "description": f"Prórroga de {contract.days_added} días"})
-    return mods
-
-
-def contracting_process(link: WorkContract) -> dict[str, Any]:
-    contract = link.contract
-    row = _row(contract)
-    release = compiled_release(row)
-    status = _contract_status(release)
-    tender = _compact(
-        {
-            "procurementMethod": contract.procurement_method if contract.procurement_method in METHODS else None,
-            "procurementMethodDetails": contract.modality,
-            "costEstimate": _value(contract.estimate_value),
-            "numberOfTenderers": contract.bidders,
-            "procuringEntity": _compact(
-                {"id": f"CO-NIT-{contract.buyer_nit}" if contract.buyer_nit else None, "name": contract.buyer_name}
-            ),
-        }
-    )
-    nature = NATURE.get(WorkContract.Role(link.role))
-    summary = _compact(
-        {
-            "ocid": contract.ocid,
-            "externalReference": contract.contract_id,
-            "nature": [nature] if nature else None,
-            "title": contract.title,
-            "status": status,
-            "tender": tender,
-            "suppliers": _suppliers(release),
-            "contractValue": _value(contract.value),
-            "contractPeriod": _period(contract.start_on, contract.end_on),
-            "finalValue": _value(contract.value) if status == "closed" else None,
-            "modifications": _modifications(contract),
-            "transactions": _transactions(release),
-        }
-    )
-    pub = published_release(row)
-    return {
-        "id": contract.ocid,
-        "summary": summary,
-        "releases": [
-            {
-                "id": pub["id"],
-                "tag": pub["tag"],
-                "date": pub["date"],
-                "url": f"{contract_file_url(contract.ocid)}#{quote(pub['id'], safe=_URI_SAFE)}",
-            }
-        ],
-    }
-
-
-def _metric(work: Work, key: str, title: str, updates: list[WorkUpdate]) -> dict[str, Any]:
-    observations = [
-        {
-            "id": str(update.pk),
-            "measure": float(getattr(update, key)),
-            "unit": PERCENT,
-            "period": {"startDate": _iso(update.date), "endDate": _iso(update.date)},
-        }
-        for update in sorted(updates, key=lambda u: (u.date, u.pk))
-    ]
-    if not observations:
-        observations = [
-            {
-                "id": "actual",
-                "measure": float(getattr(work, key)),
-                "unit": PERCENT,
-                "period": {"startDate": _iso(work.updated_at), "endDate": _iso(work.updated_at)},
-            }
-        ]
-    return {"id": key.replace("_progress", "Progress"), "title": title, "observations": observations}
-
-
-def _location(work: Work) -> dict[str, Any] | None:
-    place = []
-    if work.localidad:
-        place.append(f"Localidad {Work.Localidad(work.localidad).label}")
-    if work.ucg:
-        place.append(f"Unidad Comunera de Gobierno {work.ucg}")
-    location = _compact(
-        {
-            "id": "1",
-            "description": ", ".join(str(p) for p in place),
-            "geometry": {"type": "Point", "coordinates": [float(work.longitude), float(work.latitude)]}
-            if work.latitude is not None and work.longitude is not None
-            else None,
-            "address": _compact(
-                {
-                    "streetAddress": work.address,
-                    "locality": "Cartagena de Indias",
-                    "region": "Bolívar",
-                    "countryName": "Colombia",
-                }
-            ),
-        }
-    )
-    return location
-
-
-def project(work: Work) -> dict[str, Any]:
-    """A work as an OC4IDS project (prefetch ``work_contracts__contract``, ``updates`` and ``office``)."""
-    # The works contract first, then its interventoría, designs and the rest.
-    links = sorted(work.work_contracts.all(), key=lambda link: (ROLE_ORDER.get(link.role, 9), link.pk))
-    updates = list(work.updates.all())
-    parties = [office_party(work)]
-    seen = {parties[0]["id"]}
-    processes = []
-    for link in links:
-        process = contracting_process(link)
-        processes.append(process)
-        for supplier in process["summary"].get("suppliers", []):
-            if supplier.get("id") and supplier["id"] not in seen:
-                seen.add(supplier["id"])
-                parties.append(_compact({"id": supplier["id"], "name": supplier.get("name"), "roles": ["supplier"]}))
-        buyer_id = process["summary"].get("tender", {}).get("procuringEntity", {}).get("id")
-        if buyer_id and buyer_id not in seen:
-            seen.add(buyer_id)
-            parties.append(
-                {"id": buyer_id, "name": link.contract.buyer_name or buyer_id, "roles": ["buyer", "procuringEntity"]}
-            )
-    completion: dict[str, Any] = {}
-    if work.status == Work.Status.COMPLETION:
-        done = [u for u in updates if u.physical_progress >= 100]
-        if done:
-            completion["endDate"] = _iso(min(u.date for u in done))
-        values = [link.contract.value for link in links]
-        if values and all(v is not None for v in values):
-            completion["finalValue"] = _value(sum((v for v in values if v is not None), Decimal(0)))
-    sector = None
-    if work.sector != Work.Sector.OTHER:
-        main = work.sector.split(".")[0]
-        sector = [main, work.sector] if main != work.sector else [work.sector]
-    location = _location(work)
-    return _compact(
-        {
-            "id": project_id(work),
-            "identifiers": [{"id": work.code, "scheme": "abierta-obra"}],
-            "updated": _iso(work.updated_at),
-            "language": "es",
-            "title": work.name,
-            "description": work.description,
-            "status": work.status,
-            "sector": sector,
-            "period": _period(work.start_on, work.end_on),
-            "locations": [location] if location and len(location) > 1 else None,
-            "budget": {"amount": _value(work.budget)} if work.budget is not None else None,
-            "publicAuthority": {"id": parties[0]["id"], "name": work.office.name},
-            "parties": parties,
-            "metrics": [
-                _metric(work, "physical_progress", "Avance físico", updates),
-                _metric(work, "financial_progress", "Avance financiero", updates),
-            ],
-            "completion": completion,
-            "contractingProcesses": processes,
-            "documents": [
-                {
-                    "id": "pagina",
-                    "documentType": "projectWebsite",
-                    "title": work.name,
-                    "url": settings.SITE_URL + work.get_absolute_url(),
-                    "format": "text/html",
-                    "language": "es",
-                }
-            ],
-        }
-    )
-
-
-def _works(codes: list[str]) -> Iterator[Work]:
-    for start in range(0, len(codes), CHUNK_SIZE):
-        chunk = codes[start : start + CHUNK_SIZE]
-        qs = (
-            published_works()
-            .filter(code__in=chunk)
-            .select_related("office")
-            .prefetch_related(
-                Prefetch("work_contracts", queryset=WorkContract.objects.select_related("contract").order_by("pk")),
-                "updates",
-            )
-            .order_by("code")
-        )
-        yield from qs
-
-
-def project_package_chunks(page: Page) -> Iterator[bytes]:
-    base = settings.SITE_URL + reverse("works_files:oc4ids_projects")
-    head = package_head(uri=page.uri(base), published=page.modified, version=OC4IDS_VERSION)
-    links = page.links(base)
-    if links:
-        head["links"] = links
-    return _stream(head, "projects", (project(work) for work in _works(page.keys)))

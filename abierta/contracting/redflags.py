@@ -38,9 +38,9 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from abierta.core.cache import bump_version, current_version
 from abierta.contracting.models import Contract
 from abierta.contracting.text import normalize
+from abierta.core.cache import bump_version, current_version
 
 if TYPE_CHECKING:  # django-stubs is a development dependency: never imported at run time
     from django_stubs_ext import StrOrPromise
@@ -855,7 +855,7 @@ def _write(contracts: list[Contract]) -> None:
             params += [c.pk, json.dumps(c.flags)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE works_contract AS c SET flags = v.flags FROM (VALUES {values}) AS v(id, flags) "  # noqa: S608
+                f"UPDATE {Contract._meta.db_table} AS c SET flags = v.flags FROM (VALUES {values}) AS v(id, flags) "  # noqa: S608
                 "WHERE c.id = v.id",
                 params,
             )

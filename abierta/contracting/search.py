@@ -27,9 +27,9 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields import CharField, FloatField
 from django.db.models.sql.compiler import SQLCompiler
 
-from abierta.core.cache import edge_version
 from abierta.contracting.models import Contract
 from abierta.contracting.text import normalize
+from abierta.core.cache import edge_version
 
 # Columns a list page or the CSV export reads: never ``release`` (up to hundreds of KB a row).
 LIST_COLUMNS = (
@@ -73,6 +73,9 @@ _ACCENTED = "áàâäãéèêëíìîïóòôöõúùûüñçÁÀÂÄÃÉÈÊË�
 _PLAIN = "aaaaaeeeeiiiiooooouuuuncaaaaaeeeeiiiiooooouuuunc"
 _DIGITS_ONLY = re.compile(r"^[\d.\s-]+$")
 MAX_WORDS = 8
+
+# The table, named in raw SQL (it keeps the name it had when contracts lived in works).
+TABLE = Contract._meta.db_table
 
 
 class Normalized(Func):
@@ -127,24 +130,6 @@ class ContractFilters:
             return self.sort
         return RELEVANCE if words(self.text) else DEFAULT_SORT
 
-    @property
-    def is_filtered(self) -> bool:
-        return any(
-            (
-                words(self.text),
-                self.entity,
-                self.supplier,
-                self.modality,
-                self.contract_type,
-                self.status,
-                self.year is not None,
-                self.value_min is not None,
-                self.value_max is not None,
-                self.flagged,
-                self.flag,
-            )
-        )
-
 
 def words(text: str) -> list[str]:
     """The words of a query worth searching for: normalised, more than one letter, at most eight."""
@@ -165,8 +150,8 @@ def _text_condition(qs: QuerySet[Contract], text: str) -> QuerySet[Contract]:
     """Every word of ``text`` in the search document (full text on PostgreSQL)."""
     if connection.vendor == "postgresql":
         # websearch syntax: "quoted phrases", -excluded, or; the text is normalised like the column.
-        return qs.extra(
-            where=["works_contract.search_vector @@ websearch_to_tsquery('spanish', %s)"],
+        return qs.extra(  # noqa: S610 - constant SQL (the table name); the text goes as a parameter
+            where=[f"{TABLE}.search_vector @@ websearch_to_tsquery('spanish', %s)"],
             params=[normalize(text)[:200]],
         )
     cond = Q()
@@ -187,8 +172,8 @@ _ACCENT_CLASSES = {
 
 
 _LOWER_MATCHES = {
-    "buyer_name": "lower(works_contract.buyer_name) ~ %s",
-    "supplier_name": "lower(works_contract.supplier_name) ~ %s",
+    "buyer_name": f"lower({TABLE}.buyer_name) ~ %s",
+    "supplier_name": f"lower({TABLE}.supplier_name) ~ %s",
 }
 
 
@@ -212,7 +197,7 @@ def _name_condition(qs: QuerySet[Contract], column: str, text: str) -> QuerySet[
         pattern = "^" + "".join(f"(?=.*{_accent_pattern(t)})" for t in terms)
         return qs.extra(  # noqa: S610 - constant SQL; the words go as parameters
             where=[
-                "works_contract.search_vector @@ plainto_tsquery('spanish', %s)",
+                f"{TABLE}.search_vector @@ plainto_tsquery('spanish', %s)",
                 _LOWER_MATCHES[column],
             ],
             params=[" ".join(terms), pattern],
@@ -267,8 +252,8 @@ def ordered(qs: QuerySet[Contract], filters: ContractFilters, *, rank: bool = Tr
     sort = filters.effective_sort
     if sort == RELEVANCE:
         if rank and connection.vendor == "postgresql" and words(filters.text):
-            score = RawSQL(
-                "ts_rank_cd(works_contract.search_vector, websearch_to_tsquery('spanish', %s))",
+            score = RawSQL(  # noqa: S611 - constant SQL (the table name); the text goes as a parameter
+                f"ts_rank_cd({TABLE}.search_vector, websearch_to_tsquery('spanish', %s))",
                 (normalize(filters.text)[:200],),
                 output_field=FloatField(),
             )

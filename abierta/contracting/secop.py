@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
-from abierta.core.importing import RowRejected
 from abierta.contracting.text import normalize
+from abierta.core.importing import RowRejected
 
 # Columns a file must have to be read as a SECOP II contracts export.
 REQUIRED_COLUMNS = ("id_contrato", "nit_entidad", "nombre_entidad", "valor_del_contrato")

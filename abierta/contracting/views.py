@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from abierta.core.cache import edge_version, public_page
-from abierta.core.csvexport import streaming_csv
 from abierta.contracting import redflags, search
 from abierta.contracting.forms import ContractSearchForm
 from abierta.contracting.models import Contract
+from abierta.core.cache import edge_version, public_page
+from abierta.core.csvexport import streaming_csv
 
 SORTABLE = {"fecha": "signed_on", "valor": "value", "contratista": "supplier_name", "entidad": "buyer_name"}
 

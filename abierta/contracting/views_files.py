@@ -1,4 +1,4 @@
-"""OCDS and OC4IDS files: public, the same for everyone, cacheable by browsers and CDNs.
+"""OCDS files: public, the same for everyone, cacheable by browsers and CDNs.
 
 The paged packages stream (memory flat whatever the number of contracts); the per-contract file
 is small and goes through the anonymous page cache as well.
@@ -14,19 +14,19 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from abierta.core.cache import public_page
-from abierta.works import publish
+from abierta.contracting import publish
 from abierta.contracting.models import Contract
+from abierta.core.cache import public_page
 
 JSON = "application/json; charset=utf-8"
 
 
-def _public(response: HttpResponse | StreamingHttpResponse) -> None:
+def public_file(response: HttpResponse | StreamingHttpResponse) -> None:
     patch_cache_control(response, public=True, max_age=publish.MAX_AGE)
     response["Access-Control-Allow-Origin"] = "*"
 
 
-def _paged(
+def paged_file(
     request: HttpRequest,
     page_of: Callable[[publish.Cursor], publish.Page],
     chunks: Callable[[publish.Page], Iterator[bytes]],
@@ -43,23 +43,18 @@ def _paged(
         )
     response = StreamingHttpResponse(chunks(page), content_type=JSON)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    _public(response)
+    public_file(response)
     return response
 
 
 @require_safe
 def releases(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _paged(request, publish.contract_page, publish.release_package_chunks, "releases.json")
+    return paged_file(request, publish.contract_page, publish.release_package_chunks, "releases.json")
 
 
 @require_safe
 def records(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _paged(request, publish.contract_page, publish.record_package_chunks, "records.json")
-
-
-@require_safe
-def oc4ids_projects(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _paged(request, publish.work_page, publish.project_package_chunks, "projects.json")
+    return paged_file(request, publish.contract_page, publish.record_package_chunks, "records.json")
 
 
 @public_page
@@ -73,5 +68,5 @@ def _contract_release(request: HttpRequest, ocid: str) -> HttpResponse:
 def contract_release(request: HttpRequest, ocid: str) -> HttpResponse:
     # The page cache keeps the body only: the headers are set on every answer, hit or miss.
     response = _contract_release(request, ocid)
-    _public(response)
+    public_file(response)
     return response

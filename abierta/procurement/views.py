@@ -17,6 +17,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from abierta.contracting.models import Contract
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
 from abierta.procurement import access, charts
@@ -24,7 +25,6 @@ from abierta.procurement.forms import LineSearchForm, PlanIndexForm
 from abierta.procurement.importer import DAYS, MONTHS_UNIT, WEEKS, YEARS
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_comparison
-from abierta.contracting.models import Contract
 
 LINES_PER_PAGE = 50
 SEARCH_FIELDS = ("q", "unspsc", "modality", "funding", "month")

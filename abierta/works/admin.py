@@ -14,7 +14,16 @@ from django.http import HttpRequest
 
 from abierta.accounts.models import User
 from abierta.works import services
-from abierta.works.models import IrregularityPhoto, IrregularityReport, Work, WorkContract, WorkFollower, WorkPhoto, WorkScanDay, WorkUpdate
+from abierta.works.models import (
+    IrregularityPhoto,
+    IrregularityReport,
+    Work,
+    WorkContract,
+    WorkFollower,
+    WorkPhoto,
+    WorkScanDay,
+    WorkUpdate,
+)
 
 
 def _actor(request: HttpRequest) -> User | None:

@@ -15,8 +15,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from abierta.core.history import scope_of
 from abierta.contracting.models import Contract
+from abierta.core.history import scope_of
 from abierta.core.models import Institution
 
 # Crockford's base32 without I, L, O, U: no letters that read as digits when typed from a billboard.
@@ -164,6 +164,11 @@ class WorkContract(models.Model):
 
     def history_scope(self) -> str:
         return self.work.history_scope()
+
+
+# The order a work's contracts are shown and published in: the works contract first, then its
+# interventoría, then the rest (the order of ``WorkContract.Role``).
+ROLE_ORDER = {role: rank for rank, role in enumerate(WorkContract.Role.values)}
 
 
 class WorkUpdate(models.Model):

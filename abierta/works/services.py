@@ -26,10 +26,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
+from abierta.contracting.models import Contract
 from abierta.core import history, uploads
 from abierta.core.uploads import JPEG
-from abierta.contracting.models import Contract
-from abierta.works.models import IrregularityPhoto, IrregularityReport, Work, WorkContract, WorkFollower, WorkPhoto, WorkUpdate
+from abierta.works.models import (
+    IrregularityPhoto,
+    IrregularityReport,
+    Work,
+    WorkContract,
+    WorkFollower,
+    WorkPhoto,
+    WorkUpdate,
+)
 
 # How long a confirmation link stays valid; an unconfirmed address is forgotten after it.
 FOLLOW_CONFIRM_DAYS = 7

@@ -31,19 +31,12 @@ from abierta.core.models import Institution
 from abierta.works import scans
 from abierta.works.access import work_for_user
 from abierta.works.billboard import billboard_pdf
-from abierta.works.models import Work, WorkContract, WorkUpdate
+from abierta.works.models import ROLE_ORDER, Work, WorkContract, WorkUpdate
 from abierta.works.qr import qr_png, qr_svg, short_url, work_url
 
 LATEST_UPDATES = 5
 WORKS_PER_PAGE = 50
 MAP_LIMIT = 2000
-# The works contract first, then its interventoría.
-ROLE_ORDER: list[str] = [
-    WorkContract.Role.WORKS,
-    WorkContract.Role.SUPERVISION,
-    WorkContract.Role.DESIGN,
-    WorkContract.Role.OTHER,
-]
 # The 1×1 transparent GIF the beacon answers with (43 bytes).
 PIXEL_GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 # Crockford's base32 reads I and L as 1 and O as 0: a code typed from a billboard still works.
@@ -118,7 +111,9 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
             "contract": link.contract,
             "url": link.contract.get_absolute_url(),
         }
-        for link in sorted(work.work_contracts.all(), key=lambda link: (ROLE_ORDER.index(link.role), link.pk))
+        for link in sorted(
+            work.work_contracts.all(), key=lambda link: (ROLE_ORDER.get(link.role, len(ROLE_ORDER)), link.pk)
+        )
     ]
     return render(
         request,

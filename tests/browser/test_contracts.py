@@ -20,7 +20,7 @@ def test_search_open_a_contract_and_read_its_flags(
     axe: Callable[[Any], None],
 ) -> None:
     from abierta.contracting.redflags import refresh_flags
-    from abierta.works.tests.factories import make_contract
+    from abierta.contracting.tests.factories import make_contract
     from abierta.contracting.text import search_document
 
     for i in range(12):

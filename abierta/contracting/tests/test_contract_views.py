@@ -16,10 +16,11 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from abierta.contracting.models import Contract
-from abierta.works.models import IrregularityReport, WorkContract
 from abierta.contracting.redflags import FLAGS, refresh_flags
-from abierta.works.tests.factories import make_contract, make_work, minimal_release
+from abierta.contracting.tests.factories import make_contract, minimal_release
 from abierta.contracting.text import search_document
+from abierta.works.models import IrregularityReport, WorkContract
+from abierta.works.tests.factories import make_work
 from factories import PERSONAS, World
 
 pytestmark = pytest.mark.django_db

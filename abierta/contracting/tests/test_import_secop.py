@@ -16,12 +16,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from jsonschema import Draft4Validator, FormatChecker  # type: ignore[import-untyped]
 
-from abierta.core.importing import BatchResult, run_import
-from abierta.core.models import ImportRun
 from abierta.contracting.importers import SecopContractsImporter
 from abierta.contracting.models import Contract
 from abierta.contracting.ocds import contract_columns, release_hash
 from abierta.contracting.secop import row_to_release
+from abierta.core.importing import BatchResult, run_import
+from abierta.core.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from ocdsmerge.rules import get_merge_rules
 
 from abierta.contracting import ocds_rules
 from abierta.contracting.ocds import compile_releases, merge_under, repair_release
-from abierta.works.tests.test_import_secop import SCHEMA, assert_valid
+from abierta.contracting.tests.test_import_secop import SCHEMA, assert_valid
 
 SAMPLE = SCHEMA.parents[1] / "colombia-secop1-sample" / "sample"
 RELEASES = sorted((SAMPLE / "releases").glob("*.json"))

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from abierta.core.cache import current_version
 from abierta.contracting import redflags
 from abierta.contracting.models import Contract
 from abierta.contracting.redflags import (
@@ -27,7 +26,8 @@ from abierta.contracting.redflags import (
     method_of,
     refresh_flags,
 )
-from abierta.works.tests.factories import make_contract
+from abierta.contracting.tests.factories import make_contract
+from abierta.core.cache import current_version
 
 R, N, E = Outcome.RAISED, Outcome.NOT_RAISED, Outcome.NOT_EVALUABLE
 D = datetime.date

@@ -15,7 +15,7 @@ from abierta.contracting import search
 from abierta.contracting.models import Contract
 from abierta.contracting.redflags import refresh_flags
 from abierta.contracting.search import ContractFilters, contracts_search, ordered, result_page
-from abierta.works.tests.factories import make_contract
+from abierta.contracting.tests.factories import make_contract
 from abierta.contracting.text import search_document
 
 pytestmark = pytest.mark.django_db

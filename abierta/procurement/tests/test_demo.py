@@ -23,9 +23,9 @@ def test_demo_is_idempotent() -> None:
 
 
 def test_demo_matches_the_works_demo() -> None:
-    from abierta.works import demo as works_demo
+    from abierta.contracting import demo as contracting_demo
 
-    works_demo.load_demo()
+    contracting_demo.load(offices={}, users={})
     plan = demo.load_demo()
     result = plan_comparison(plan=plan)
     # Every 2024 works contract and interventoría of the works demo is in the plan, except the

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from abierta.contracting.models import Contract
+from abierta.contracting.tests.factories import make_contract
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_comparison, plan_match_contracts, unspsc_class
 from abierta.procurement.tests.factories import make_plan_line
-from abierta.contracting.models import Contract
-from abierta.works.tests.factories import make_contract
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from abierta.core.models import Institution
 from abierta.contracting.tests.factories import make_contract
+from abierta.core.models import Institution
 from abierta.works.models import Work, WorkContract
 
 _seq = itertools.count(1)

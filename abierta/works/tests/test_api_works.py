@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from abierta.contracting.models import Contract
+from abierta.contracting.tests.factories import make_contract
 from abierta.works.models import Work, WorkContract, WorkUpdate
-from abierta.works.tests.factories import make_contract, make_work
+from abierta.works.tests.factories import make_work
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from abierta.contracting.tests.factories import make_contract
 from abierta.core.cache import current_version
 from abierta.works.models import Work, WorkContract, WorkPhoto, WorkUpdate
-from abierta.works.tests.factories import make_contract, make_work
+from abierta.works.tests.factories import make_work
 
 pytestmark = pytest.mark.django_db
 

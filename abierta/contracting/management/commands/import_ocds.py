@@ -11,9 +11,9 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from abierta.contracting.importers import OcdsImporter
 from abierta.core.importing import DEFAULT_BATCH_SIZE, Importer, run_import, write_report
 from abierta.core.models import ImportRun
-from abierta.contracting.importers import OcdsImporter
 
 
 class ImportCommand(BaseCommand):

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from abierta.accounts.models import User
 from abierta.complaints import demo as complaints_demo
+from abierta.contracting import demo as contracting_demo
 from abierta.core import history
 from abierta.core.models import Institution
 from abierta.gestion import demo as gestion_demo
@@ -32,6 +33,7 @@ from abierta.plans.models import (
 )
 from abierta.procurement import demo as procurement_demo
 from abierta.works import demo as works_demo
+from abierta.works.models import Work
 
 D = datetime.date
 PLAN_SLUG = "cartagena-2022-2023"
@@ -370,7 +372,9 @@ class Command(BaseCommand):
 
         # Public works with their SECOP II contracts, and the Alcaldía's annual procurement plan
         # matched against those contracts (after them).
-        works = works_demo.load_demo()
+        contracting_demo.load(offices=offices, users={})
+        works_demo.load(offices=offices, users={})
+        works = list(Work.objects.filter(name__in=[spec.name for spec in works_demo.WORKS]).order_by("pk"))
         procurement_plan = procurement_demo.load_demo()
 
         if not options["no_users"] and not settings.PRODUCTION:

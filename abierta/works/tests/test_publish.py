@@ -25,9 +25,11 @@ from jsonschema import Draft4Validator, FormatChecker  # type: ignore[import-unt
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from abierta.works import publish
+from abierta.contracting import publish
+from abierta.contracting.tests.factories import make_contract, minimal_release
+from abierta.works import oc4ids
 from abierta.works.models import Work, WorkContract, WorkUpdate
-from abierta.works.tests.factories import make_contract, make_work, minimal_release
+from abierta.works.tests.factories import make_work
 
 DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 OCDS = DATA / "ocds" / "schema-1.1.5"
@@ -276,19 +278,21 @@ def test_stored_defects_are_published_valid(client: Client) -> None:
     release["contracts"][0]["status"] = "Servicios de personal temporal"
     make_contract(ocid="ocds-k50g02-D", release=release)
     for name in ("releases", "records"):
-        assert_valid(f"{name[:-1]}-package", get_json(client, reverse(f"works_files:{name}")))
+        assert_valid(f"{name[:-1]}-package", get_json(client, reverse(f"contracting_files:{name}")))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["releases", "records", "oc4ids_projects"])
+@pytest.mark.parametrize(
+    "name", ["contracting_files:releases", "contracting_files:records", "works_files:oc4ids_projects"]
+)
 def test_files_are_public_and_cacheable(client: Client, name: str) -> None:
     make_work()
-    response = client.get(reverse(f"works_files:{name}"))
+    response = client.get(reverse(name))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "public" in response["Cache-Control"]
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert client.post(reverse(f"works_files:{name}")).status_code == 405
+    assert client.post(reverse(name)).status_code == 405
 
 
 @pytest.mark.django_db
@@ -392,7 +396,7 @@ def test_completed_work_and_amended_contract(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_projects_paging(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(publish.work_page, "__defaults__", (2,))
+    monkeypatch.setattr(oc4ids.work_page, "__defaults__", (2,))
     works = [make_work(contracts=0) for _ in range(5)]
     packages = walk_pages(client, reverse("works_files:oc4ids_projects"), "projects")
     assert [len(p["projects"]) for p in packages] == [2, 2, 1]
@@ -448,7 +452,7 @@ def test_pages_read_a_fixed_number_of_queries(django_assert_max_num_queries: Any
     for _ in range(6):
         make_work(contracts=2)
     with django_assert_max_num_queries(4):
-        body = b"".join(publish.project_package_chunks(publish.work_page(publish.Cursor())))
+        body = b"".join(oc4ids.project_package_chunks(oc4ids.work_page(publish.Cursor())))
     assert len(json.loads(body)["projects"]) == 6
     with django_assert_max_num_queries(2):
         body = b"".join(publish.record_package_chunks(publish.contract_page(publish.Cursor())))
