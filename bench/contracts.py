@@ -158,7 +158,7 @@ SEARCHES: dict[str, list[dict[str, Any]]] = {
     ],
 }
 
-# ContractFilters field -> query-string name of the public search form (forms_contracts).
+# ContractFilters field -> query-string name of the public search form (abierta.contracting.forms).
 PARAMS = {
     "text": "q",
     "entity": "entidad",

@@ -4,7 +4,7 @@
 (https://standard.open-contracting.org/1.1/en/schema/merging/) on plain dicts, in place, without the
 flatten/unflatten round trip of the reference implementation (``ocdsmerge``), which the tests use as
 their oracle. ``contract_columns`` turns any compiled release (built from a SECOP II row or read from
-an OCDS publisher) into the searchable columns of :class:`abierta.works.models.Contract`.
+an OCDS publisher) into the searchable columns of :class:`abierta.contracting.models.Contract`.
 """
 
 from __future__ import annotations

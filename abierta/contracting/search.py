@@ -109,7 +109,7 @@ def _normalize_or_empty(text: str | None) -> str:
 
 @dataclass(frozen=True)
 class ContractFilters:
-    """A validated search (see ``forms_contracts.ContractSearchForm.filters``)."""
+    """A validated search (see ``forms.ContractSearchForm.filters``)."""
 
     text: str = ""
     entity: str = ""

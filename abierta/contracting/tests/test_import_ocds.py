@@ -17,10 +17,10 @@ from django.core.management import CommandError, call_command
 from abierta.contracting.importers import OcdsImporter
 from abierta.contracting.models import Contract
 from abierta.contracting.ocds import contract_columns, repair_release
-from abierta.core.importing import BatchResult, run_import
-from abierta.core.models import ImportRun
 from abierta.contracting.tests.test_import_secop import CSV, assert_valid
 from abierta.contracting.tests.test_ocds_merge import RECORDS, RELEASES, _split, oracle
+from abierta.core.importing import BatchResult, run_import
+from abierta.core.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
