@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from abierta.contracting import demo as contracting_demo
 from abierta.contracting.models import Contract
+from abierta.contracting.tests.test_publish import assert_valid, get_json
 from abierta.works import demo
 from abierta.works.models import Work, WorkContract, WorkUpdate
-from abierta.works.tests.test_publish import assert_valid, get_json
 
 pytestmark = pytest.mark.django_db
 
