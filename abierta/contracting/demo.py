@@ -380,8 +380,9 @@ def _contract(c: DemoContract) -> Contract:
 
 
 def contract_of(number: int) -> Contract:
-    """The demo contract CO1.PCCNTR.<number>, once ``load`` made it."""
-    return Contract.objects.get(contract_id=f"CO1.PCCNTR.{number}", source=Contract.Source.SECOP2)
+    """The demo contract CO1.PCCNTR.<number>, once ``load`` made it (found by its ocid)."""
+    spec = next(c for c in CONTRACTS if c.number == number)
+    return Contract.objects.get(ocid=_release(spec)["ocid"])
 
 
 @transaction.atomic
