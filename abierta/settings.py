@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "abierta.gestion",
     "abierta.datos",
     "abierta.complaints",
+    "abierta.contracting",
     "abierta.works",
     "abierta.procurement",
     "abierta.site",

@@ -16,6 +16,7 @@ urlpatterns = [
     # The open data files (CSV, JSON, DCAT-AP) have one address whatever the language.
     path("", include("abierta.datos.files_urls")),
     # OCDS and OC4IDS publication: machine files, one address whatever the language.
+    path("", include("abierta.contracting.files_urls")),
     path("", include("abierta.works.files_urls")),
 ]
 urlpatterns += i18n_patterns(
@@ -25,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("abierta.datos.urls")),
     path("", include("abierta.complaints.urls")),
     path("", include("abierta.participation.urls")),
+    path("", include("abierta.contracting.urls")),
     path("", include("abierta.works.urls")),
     path("", include("abierta.procurement.urls")),
     path("cuenta/", include("abierta.accounts.urls")),

@@ -82,7 +82,7 @@ TARGET_ROWS_S = 2000.0
 TARGET_RSS_MB = 300.0
 TARGET_P95_MS = 50.0
 
-# The searches, by kind. Each is a dict of the search's fields (abierta.works.search.ContractFilters)
+# The searches, by kind. Each is a dict of the search's fields (abierta.contracting.search.ContractFilters)
 # plus "page"; PARAMS maps them to the names of the public form's fields in the address.
 SEARCHES: dict[str, list[dict[str, Any]]] = {
     "text, common words (tens of thousands of matches)": [
@@ -158,7 +158,7 @@ SEARCHES: dict[str, list[dict[str, Any]]] = {
     ],
 }
 
-# ContractFilters field -> query-string name of the public search form (forms_contracts).
+# ContractFilters field -> query-string name of the public search form (abierta.contracting.forms).
 PARAMS = {
     "text": "q",
     "entity": "entidad",
@@ -328,7 +328,7 @@ def direct(spec_file: Path) -> None:
     django.setup()
     from decimal import Decimal
 
-    from abierta.works import search
+    from abierta.contracting import search
 
     spec = json.loads(spec_file.read_text())
     with_filters = "filters" in inspect.signature(search.result_page).parameters
@@ -598,7 +598,7 @@ def main() -> int:
         parts.append(search_note)
     if direct_rows:
         parts.append(
-            "The same searches through `abierta.works.search` directly (count capped, one page of 25 read; no "
+            "The same searches through `abierta.contracting.search` directly (count capped, one page of 25 read; no "
             "HTTP, no template):\n\n" + search_table(direct_rows)
         )
     facts = [

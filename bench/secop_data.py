@@ -1005,10 +1005,10 @@ def seed_works(works: int, contracts_total: int, seed: int) -> dict[str, Any]:
 
     from django.db import transaction
 
+    from abierta.contracting.models import Contract as ContractModel
+    from abierta.contracting.text import search_document
     from abierta.core.models import Institution
     from abierta.works.models import CODE_ALPHABET, CODE_LENGTH, Work, WorkContract, WorkUpdate
-    from abierta.works.models import Contract as ContractModel
-    from abierta.works.text import search_document
 
     if contracts_total < 2 * works:
         raise SystemExit("need at least two contracts per work")

@@ -12,10 +12,10 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from abierta.contracting.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
+from abierta.contracting.models import Contract
+from abierta.contracting.search import ContractFilters, contracts_search, ordered
 from abierta.core.api import PATHS, Digits, ErrorOut, Money, Paged, Text, number
-from abierta.works.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
-from abierta.works.models import Contract
-from abierta.works.search import ContractFilters, contracts_search, ordered
 
 CONTRACT_NUMBERS = (
     "Amounts are in Colombian pesos (COP), JSON numbers; null means not in the source. "
@@ -118,7 +118,7 @@ class ContractOut(Schema):
 
     @staticmethod
     def resolve_ocds_url(obj: Contract) -> str:
-        return reverse("works_files:contract_release", kwargs={"ocid": obj.ocid})
+        return reverse("contracting_files:contract_release", kwargs={"ocid": obj.ocid})
 
 
 class ContractWorkOut(Schema):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from abierta.contracting.models import Contract
 from abierta.datos.registry import BOOLEAN, DECIMAL, INTEGER, TEXT, URL, Column, Dataset, absolute, register
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.views import MONTH_NAMES, UNIT_NAMES
-from abierta.works.models import Contract
 
 
 def _month(value: int | None) -> str:

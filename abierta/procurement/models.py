@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from abierta.contracting.models import Contract
 from abierta.core.models import Institution
-from abierta.works.models import Contract
 
 
 class ProcurementPlan(models.Model):

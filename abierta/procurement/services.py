@@ -26,9 +26,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
+from abierta.contracting.models import Contract
 from abierta.core.cache import bump_version
 from abierta.procurement.models import PlanLine, ProcurementPlan
-from abierta.works.models import Contract
 
 VALUE_LOWER = Decimal("0.70")
 VALUE_UPPER = Decimal("1.10")

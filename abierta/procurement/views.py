@@ -12,12 +12,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from abierta.contracting.models import Contract
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
 from abierta.procurement import access, charts
@@ -25,7 +25,6 @@ from abierta.procurement.forms import LineSearchForm, PlanIndexForm
 from abierta.procurement.importers import DAYS, MONTHS_UNIT, WEEKS, YEARS
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_comparison
-from abierta.works.models import Contract
 
 LINES_PER_PAGE = 50
 SEARCH_FIELDS = ("q", "unspsc", "modality", "funding", "month")
@@ -36,18 +35,10 @@ def unit_label(code: str, n: int | None = None) -> str:
     return labels.get(code, code)
 
 
-def contract_url(contract: Contract) -> str:
-    """The contract's page; empty while the contracts pages are not installed (they are another module)."""
-    try:
-        return contract.get_absolute_url()
-    except NoReverseMatch:
-        return ""
-
-
 def _with_links(contracts: Iterable[Contract]) -> list[Contract]:
     found = list(contracts)
     for contract in found:
-        setattr(contract, "link", contract_url(contract))  # noqa: B010  (a display attribute, not a field)
+        setattr(contract, "link", contract.get_absolute_url())  # noqa: B010  (a display attribute, not a field)
     return found
 
 

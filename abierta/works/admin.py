@@ -1,4 +1,4 @@
-"""The Django admin of contracts and public works, for platform administrators.
+"""The Django admin of public works, for platform administrators.
 
 Offices manage their works on the staff pages (/gestion/obras/); the admin is the way out when
 those pages cannot do something. A work changed here still keeps its public history.
@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from abierta.accounts.models import User
 from abierta.works import services
 from abierta.works.models import (
-    Contract,
     IrregularityPhoto,
     IrregularityReport,
     Work,
@@ -29,15 +28,6 @@ from abierta.works.models import (
 
 def _actor(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
-
-
-@admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["contract_id", "ocid", "buyer_name", "supplier_name", "value", "signed_on", "status"]
-    list_filter = ["source", "year", "contract_type"]
-    search_fields = ["ocid", "contract_id", "process_id", "supplier_name", "supplier_doc", "title"]
-    readonly_fields = ["release", "release_hash", "release_date", "imported_at", "search_document", "flags"]
-    date_hierarchy = "signed_on"
 
 
 class WorkContractInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -12,8 +12,8 @@ from ninja.pagination import paginate
 
 from abierta.contracting.api import CONTRACT_NUMBERS, WorkContractRole
 from abierta.core.api import PATHS, Digits, ErrorOut, InstitutionOut, Paged, Text, filtered, number
-from abierta.works.models import Work, WorkContract, WorkUpdate
-from abierta.works.publish import ROLE_ORDER, project_id
+from abierta.works.models import ROLE_ORDER, Work, WorkContract, WorkUpdate
+from abierta.works.oc4ids import project_id
 
 router = Router()
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class WorksConfig(AppConfig):
     name = "abierta.works"
-    verbose_name = _("Public works and contracts")
+    verbose_name = _("Public works")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

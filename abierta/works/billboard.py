@@ -20,7 +20,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from abierta.works.models import Contract, Work, WorkContract
+from abierta.contracting.models import Contract
+from abierta.works.models import Work, WorkContract
 from abierta.works.qr import QUIET_ZONE, qr_matrix, short_url
 
 # A3 landscape, in points.

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role
 from abierta.complaints.models import Case
+from abierta.contracting.models import Contract
 from abierta.core.models import Institution
 from abierta.core.uploads import IMAGES, validate_upload
 from abierta.works import services
-from abierta.works.models import Contract, IrregularityReport, Work, WorkContract
+from abierta.works.models import IrregularityReport, Work, WorkContract
 
 MAX_REPORT_PHOTOS = 5
 MAX_UPDATE_PHOTOS = 4

@@ -1,7 +1,5 @@
-"""Public works (obras) and the contracts behind them, stored as OCDS compiled releases.
+"""Public works (obras), linked to the contracts behind them (``abierta.contracting``).
 
-A ``Contract`` is one OCDS contracting process (one ocid): the whole compiled release is kept in
-``release`` and the fields people search, filter and sort on are copied out of it into columns.
 A ``Work`` is an OC4IDS-shaped project with a short unguessable ``code`` printed as a QR code on
 its billboard (``/o/<code>``).
 """
@@ -17,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from abierta.contracting.models import Contract
 from abierta.core.history import scope_of
 from abierta.core.models import Institution
 
@@ -27,115 +26,6 @@ CODE_LENGTH = 8  # 40 bits: unguessable by enumeration, short enough to type.
 
 def new_work_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-# The columns copied out of a contract's compiled release (by ``abierta.works.ocds.contract_columns``)
-# that anyone may read in lists, downloads and the API: not the release itself, its hash, the
-# search document nor the flags.
-CONTRACT_COLUMNS = (
-    "contract_id",
-    "process_id",
-    "buyer_name",
-    "buyer_nit",
-    "supplier_name",
-    "supplier_doc_type",
-    "supplier_doc",
-    "title",
-    "category_code",
-    "modality",
-    "contract_type",
-    "status",
-    "procurement_method",
-    "signed_on",
-    "start_on",
-    "end_on",
-    "year",
-    "value",
-    "original_value",
-    "value_added",
-    "estimate_value",
-    "paid",
-    "days_added",
-    "original_term_days",
-    "bidders",
-    "tender_period_days",
-    "url",
-)
-
-
-class Contract(models.Model):
-    """One contracting process as an OCDS compiled release, with searchable columns copied out."""
-
-    class Source(models.TextChoices):
-        SECOP2 = "secop2", _("SECOP II export")
-        OCDS = "ocds", _("OCDS release")
-        MANUAL = "manual", _("Entered by staff")
-
-    ocid = models.CharField(_("OCID"), max_length=120, unique=True)
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    contract_id = models.CharField(_("contract number"), max_length=120, blank=True, db_index=True)
-    process_id = models.CharField(_("process number"), max_length=120, blank=True, db_index=True)
-    buyer_name = models.CharField(_("contracting entity"), max_length=300, blank=True)
-    buyer_nit = models.CharField(_("entity NIT"), max_length=30, blank=True, db_index=True)
-    supplier_name = models.CharField(_("contractor"), max_length=300, blank=True)
-    supplier_doc_type = models.CharField(_("contractor document type"), max_length=60, blank=True)
-    supplier_doc = models.CharField(_("contractor document number"), max_length=60, blank=True, db_index=True)
-    title = models.TextField(_("object"), blank=True)
-    category_code = models.CharField(_("main UNSPSC code"), max_length=20, blank=True, db_index=True)
-    modality = models.CharField(_("procurement modality"), max_length=160, blank=True, db_index=True)
-    contract_type = models.CharField(_("contract type"), max_length=160, blank=True, db_index=True)
-    status = models.CharField(_("status"), max_length=80, blank=True, db_index=True)
-    procurement_method = models.CharField(_("OCDS procurement method"), max_length=20, blank=True)
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    start_on = models.DateField(_("start date"), null=True, blank=True)
-    end_on = models.DateField(_("end date"), null=True, blank=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
-    value = models.DecimalField(_("value (COP)"), max_digits=20, decimal_places=2, null=True, blank=True)
-    original_value = models.DecimalField(
-        _("original value (COP)"), max_digits=20, decimal_places=2, null=True, blank=True
-    )
-    value_added = models.DecimalField(
-        _("value added by amendments (COP)"), max_digits=20, decimal_places=2, null=True, blank=True
-    )
-    estimate_value = models.DecimalField(
-        _("estimated value (COP)"), max_digits=20, decimal_places=2, null=True, blank=True
-    )
-    paid = models.DecimalField(_("paid (COP)"), max_digits=20, decimal_places=2, null=True, blank=True)
-    days_added = models.IntegerField(_("days added"), null=True, blank=True)
-    original_term_days = models.IntegerField(_("original term (days)"), null=True, blank=True)
-    bidders = models.PositiveIntegerField(_("number of bidders"), null=True, blank=True)
-    tender_period_days = models.IntegerField(_("submission period (days)"), null=True, blank=True)
-    url = models.URLField(_("SECOP link"), max_length=500, blank=True)
-    # Lower-case, accent-free text of the object, contractor and entity. PostgreSQL indexes it for
-    # Spanish full-text search (a generated tsvector column added by migration 0001); SQLite
-    # matches it word by word.
-    search_document = models.TextField(blank=True)
-    flags = models.JSONField(_("red flags raised"), default=list, blank=True)
-    release = models.JSONField(_("OCDS compiled release"))
-    release_hash = models.CharField(max_length=64)
-    release_date = models.DateTimeField(_("release date"), null=True, blank=True)
-    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
-
-    class Meta:
-        ordering = ["-signed_on", "-pk"]
-        verbose_name = _("contract")
-        verbose_name_plural = _("contracts")
-        # The list's sorts by contractor and entity, with the id as tie-breaker (decision 0008).
-        # Sorting by date and value, and the year filter, need NULLS LAST indexes, which SQLite
-        # cannot declare: migration 0003 creates them (and a GIN index on ``flags``) on PostgreSQL.
-        indexes = [
-            models.Index(fields=["supplier_name", "id"], name="works_contract_supplier"),
-            models.Index(fields=["buyer_name", "id"], name="works_contract_buyer"),
-            # Oldest and lowest first (ascending puts empty values last on PostgreSQL by default).
-            models.Index(fields=["signed_on", "id"], name="works_contract_signed_asc"),
-            models.Index(fields=["value", "id"], name="works_contract_value_asc"),
-        ]
-
-    def __str__(self) -> str:
-        return self.contract_id or self.ocid
-
-    def get_absolute_url(self) -> str:
-        return reverse("works:contract", args=[self.ocid])
 
 
 class Work(models.Model):
@@ -274,6 +164,11 @@ class WorkContract(models.Model):
 
     def history_scope(self) -> str:
         return self.work.history_scope()
+
+
+# The order a work's contracts are shown and published in: the works contract first, then its
+# interventoría, then the rest (the order of ``WorkContract.Role``).
+ROLE_ORDER = {role: rank for rank, role in enumerate(WorkContract.Role.values)}
 
 
 class WorkUpdate(models.Model):

@@ -19,15 +19,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
+from abierta.contracting.models import Contract
 from abierta.core import history, ratelimit, uploads
 from abierta.core.uploads import JPEG
 from abierta.works.models import (
-    Contract,
     IrregularityPhoto,
     IrregularityReport,
     Work,
@@ -60,10 +60,7 @@ def _record(
 
 def work_public_path(work: Work) -> str:
     """The work's public page (``/o/<code>``)."""
-    try:
-        return work.get_absolute_url()
-    except NoReverseMatch:  # the public page's URL module is not there yet
-        return f"/o/{work.code}"
+    return work.get_absolute_url()
 
 
 def absolute(path: str) -> str:

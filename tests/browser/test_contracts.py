@@ -19,9 +19,9 @@ def test_search_open_a_contract_and_read_its_flags(
     new_context: Callable[..., Any],
     axe: Callable[[Any], None],
 ) -> None:
-    from abierta.works.redflags import refresh_flags
-    from abierta.works.tests.factories import make_contract
-    from abierta.works.text import search_document
+    from abierta.contracting.redflags import refresh_flags
+    from abierta.contracting.tests.factories import make_contract
+    from abierta.contracting.text import search_document
 
     for i in range(12):
         title = f"Prestación de servicios profesionales {i}"

@@ -17,11 +17,11 @@ def test_browse_a_plan_filter_by_unspsc_and_open_a_fair(
     new_context: Callable[..., Any],
     axe: Callable[[Any], None],
 ) -> None:
+    from abierta.contracting import demo as contracting_demo
     from abierta.procurement import demo as procurement_demo
     from abierta.procurement.models import Fair, ProcurementPlan
-    from abierta.works import demo as works_demo
 
-    works_demo.load(offices={}, users={})
+    contracting_demo.load(offices={}, users={})
     procurement_demo.load(offices={}, users={})
     plan = ProcurementPlan.objects.get()
     fair = Fair.objects.get()

@@ -20,9 +20,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from abierta.accounts.models import User
+from abierta.contracting.tests.factories import make_contract
 from abierta.works import scans
 from abierta.works.models import Work, WorkContract, WorkPhoto, WorkScanDay, WorkUpdate
-from abierta.works.tests.factories import make_contract, make_work
+from abierta.works.tests.factories import make_work
 from factories import World, make_user
 from tests.browser.test_walkthrough import current_code, sign_in_with_password
 

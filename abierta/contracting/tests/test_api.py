@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from abierta.works.models import Contract
-from abierta.works.tests.factories import make_contract
+from abierta.contracting.models import Contract
+from abierta.contracting.tests.factories import make_contract
 from factories import api_items
 
 pytestmark = pytest.mark.django_db

@@ -24,9 +24,9 @@ def test_demo_is_idempotent() -> None:
 
 
 def test_demo_matches_the_works_demo() -> None:
-    from abierta.works import demo as works_demo
+    from abierta.contracting import demo as contracting_demo
 
-    works_demo.load(offices={}, users={})
+    contracting_demo.load(offices={}, users={})
     demo.load(offices={}, users={})
     plan = ProcurementPlan.objects.get()
     result = plan_comparison(plan=plan)

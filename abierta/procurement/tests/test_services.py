@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from abierta.contracting.models import Contract
+from abierta.contracting.tests.factories import make_contract
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_comparison, plan_match_contracts, unspsc_class
 from abierta.procurement.tests.factories import make_plan_line
-from abierta.works.models import Contract
-from abierta.works.tests.factories import make_contract
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +196,7 @@ def test_matching_again_sends_no_delete_signal_per_link(plan: ProcurementPlan) -
 def test_a_contracts_import_matches_plans_imported_before(tmp_path: Path) -> None:
     """The SECOP II import links plan lines to the contracts it brings: no ``paa_match`` needed."""
     line = make_plan_line(unspsc_codes="72141003", total_value=Decimal("1500000000"))
-    fixture = Path(__file__).resolve().parents[2] / "works" / "tests" / "data" / "secop_contratos.csv"
+    fixture = Path(__file__).resolve().parents[2] / "contracting" / "tests" / "data" / "secop_contratos.csv"
     with fixture.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         row = next(reader)

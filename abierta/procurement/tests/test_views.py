@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from abierta.contracting.tests.factories import make_contract
 from abierta.core.models import Institution
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 from abierta.procurement.services import plan_match_contracts
-from abierta.works.tests.factories import make_contract
 
 pytestmark = pytest.mark.django_db
 

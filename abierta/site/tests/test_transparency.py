@@ -191,11 +191,11 @@ def test_procurement_links_plans_contracts_works_and_ocds(world: World, client: 
     expected = {
         reverse("procurement:index"),
         reverse("procurement:fairs"),
-        reverse("works:contracts"),
-        reverse("works:redflags"),
+        reverse("contracting:contracts"),
+        reverse("contracting:redflags"),
         reverse("works:works"),
-        reverse("works_files:releases"),
-        reverse("works_files:records"),
+        reverse("contracting_files:releases"),
+        reverse("contracting_files:records"),
         reverse("works_files:oc4ids_projects"),
     }
     assert expected <= set(page.main_hrefs)

@@ -13,11 +13,12 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from abierta.contracting.tests.factories import make_contract
 from abierta.core.models import Institution
 from abierta.works import billboard
 from abierta.works.models import Work, WorkContract
 from abierta.works.qr import work_url
-from abierta.works.tests.factories import make_contract, make_work
+from abierta.works.tests.factories import make_work
 
 pytestmark = pytest.mark.django_db
 

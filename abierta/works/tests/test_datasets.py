@@ -13,10 +13,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from abierta.contracting import datasets as contract_datasets
+from abierta.contracting.tests.factories import make_contract
 from abierta.datos.registry import all_datasets, get
 from abierta.works import datasets
 from abierta.works.models import Work, WorkUpdate
-from abierta.works.tests.factories import make_contract, make_work
+from abierta.works.tests.factories import make_work
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,7 @@ def json_doc(client: Client, slug: str) -> dict[str, Any]:
 def test_both_datasets_are_registered() -> None:
     slugs = {d.slug for d in all_datasets()}
     assert {"contratos", "obras"} <= slugs
-    assert get("contratos") is datasets.CONTRATOS and get("obras") is datasets.OBRAS
+    assert get("contratos") is contract_datasets.CONTRATOS and get("obras") is datasets.OBRAS
 
 
 def test_contracts_csv_and_json(client: Client) -> None:
@@ -52,7 +54,7 @@ def test_contracts_csv_and_json(client: Client) -> None:
     )
     make_contract(ocid="ocds-k50g02-DS2")
     rows = csv_rows(client, "contratos")
-    assert rows[0] == datasets.CONTRATOS.headers
+    assert rows[0] == contract_datasets.CONTRATOS.headers
     assert [r[0] for r in rows[1:]] == ["ocds-k50g02-DS1", "ocds-k50g02-DS2"]
     header = rows[0]
     first = dict(zip(header, rows[1], strict=True))
@@ -72,10 +74,10 @@ def test_contracts_csv_and_json(client: Client) -> None:
 def test_contracts_dataset_never_loads_the_release(django_assert_max_num_queries: Any) -> None:
     for _ in range(3):
         make_contract()
-    objs = list(datasets.CONTRATOS.objects())
+    objs = list(contract_datasets.CONTRATOS.objects())
     assert all("release" in o.get_deferred_fields() for o in objs)
     with django_assert_max_num_queries(1):
-        list(datasets.CONTRATOS.rows())
+        list(contract_datasets.CONTRATOS.rows())
 
 
 def test_works_dataset_only_published_with_progress_and_contracts(client: Client) -> None:
@@ -112,13 +114,13 @@ def test_works_dataset_prefetches(django_assert_max_num_queries: Any) -> None:
 def test_dataset_pages_link_the_standard_formats(client: Client) -> None:
     make_work()
     page = client.get(reverse("datos:dataset", kwargs={"slug": "contratos"})).content.decode()
-    assert reverse("works_files:releases") in page and reverse("works_files:records") in page
+    assert reverse("contracting_files:releases") in page and reverse("contracting_files:records") in page
     page = client.get(reverse("datos:dataset", kwargs={"slug": "obras"})).content.decode()
     assert reverse("works_files:oc4ids_projects") in page
 
 
 def test_modified_dates_come_from_the_data() -> None:
-    assert datasets.CONTRATOS.modified() is None
+    assert contract_datasets.CONTRATOS.modified() is None
     make_work()
     assert datasets.OBRAS.modified() is not None
-    assert datasets.CONTRATOS.modified() is not None
+    assert contract_datasets.CONTRATOS.modified() is not None

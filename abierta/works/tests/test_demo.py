@@ -10,11 +10,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from abierta.contracting import demo as contracting_demo
+from abierta.contracting.models import Contract
+from abierta.contracting.tests.test_publish import assert_valid, get_json
 from abierta.works import demo
-from abierta.works.models import Contract, Work, WorkContract, WorkUpdate
-from abierta.works.tests.test_publish import assert_valid, get_json
+from abierta.works.models import Work, WorkContract, WorkUpdate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def _load() -> None:
+    contracting_demo.load(offices={}, users={})
+    demo.load(offices={}, users={})
 
 
 def _state() -> dict[str, Any]:
@@ -27,7 +34,7 @@ def _state() -> dict[str, Any]:
 
 
 def test_demo_works_are_in_cartagena_with_their_contracts() -> None:
-    demo.load(offices={}, users={})
+    _load()
     works = list(Work.objects.all())
     assert 6 <= len(works) <= 10
     assert len({w.name for w in works}) == len(works)
@@ -47,38 +54,20 @@ def test_demo_works_are_in_cartagena_with_their_contracts() -> None:
     assert not WorkUpdate.objects.filter(notified_at__isnull=True).exists()
 
 
-def test_demo_contracts_come_through_the_secop_mapping() -> None:
-    demo.load(offices={}, users={})
-    contract = Contract.objects.get(ocid="ocds-k50g02-CO1.PCCNTR.6011201")
-    assert contract.source == Contract.Source.SECOP2
-    assert contract.buyer_nit == "890480184"
-    assert contract.supplier_name == "Consorcio Vías Olaya 2024"
-    assert contract.supplier_doc == "901802331"
-    assert contract.value == 7_820_000_000
-    assert contract.paid == 3_128_000_000
-    assert contract.title.endswith("(ejemplo)")
-    assert contract.release["parties"][0]["id"] == "CO-NIT-890480184"
-    # An addition of 4,400 of 7,150 million (over 50 %) raises the red flag on additions.
-    bazurto = Contract.objects.get(ocid="ocds-k50g02-CO1.PCCNTR.6400731")
-    assert bazurto.value_added == 4_400_000_000
-    assert bazurto.original_value == 7_150_000_000
-    assert bazurto.flags, "the addition beyond 50 % should raise a red flag"
-
-
 def test_demo_is_idempotent() -> None:
-    demo.load(offices={}, users={})
+    _load()
     first = _state()
-    demo.load(offices={}, users={})
+    _load()
     assert _state() == first
 
 
 def test_demo_publishes_valid_ocds_and_oc4ids(client: Client) -> None:
-    demo.load(offices={}, users={})
-    assert_valid("release-package", get_json(client, reverse("works_files:releases")))
-    assert_valid("record-package", get_json(client, reverse("works_files:records")))
+    _load()
+    assert_valid("release-package", get_json(client, reverse("contracting_files:releases")))
+    assert_valid("record-package", get_json(client, reverse("contracting_files:records")))
     projects = get_json(client, reverse("works_files:oc4ids_projects"))
     assert_valid("project-package", projects)
     assert len(projects["projects"]) == Work.objects.count()
     for contract in Contract.objects.all():
-        response = client.get(reverse("works_files:contract_release", args=[contract.ocid]))
+        response = client.get(reverse("contracting_files:contract_release", args=[contract.ocid]))
         assert_valid("release-package", json.loads(response.content))

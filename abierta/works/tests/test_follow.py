@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from abierta.works import services, views_citizen
+from abierta.works import services, views
 from abierta.works.models import Work, WorkFollower, WorkUpdate
 from abierta.works.tests.factories import make_work
 
@@ -119,7 +119,7 @@ def test_at_most_three_emails_an_hour_to_one_address_about_one_work(
 def test_too_many_requests_from_one_connection_get_429(
     client: Client, work: Work, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    for i in range(views_citizen.FOLLOW_REQUESTS_PER_HOUR):
+    for i in range(views.FOLLOW_REQUESTS_PER_HOUR):
         assert _follow(client, work, f"p{i}@example.org", django_capture_on_commit_callbacks).status_code == 302
     response = _follow(client, work, "late@example.org", django_capture_on_commit_callbacks)
     assert response.status_code == 429

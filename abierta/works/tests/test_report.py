@@ -21,7 +21,7 @@ from PIL import Image
 from abierta.accounts.models import User
 from abierta.core import uploads
 from abierta.core.uploads import JPEG, PNG, WEBP
-from abierta.works import services, views_citizen
+from abierta.works import services, views
 from abierta.works.models import IrregularityPhoto, IrregularityReport, Work
 from abierta.works.tests.factories import make_work
 from factories import make_user
@@ -73,7 +73,7 @@ def test_the_report_page_offers_the_anonymous_complaint_channel(client: Client, 
     html = response.content.decode()
     assert 'enctype="multipart/form-data"' in html and "csrfmiddlewaretoken" in html
     assert work.office.name in html
-    url = views_citizen.complaint_form_url(work)
+    url = views.complaint_form_url(work)
     assert url.replace("&", "&amp;") in html or url in html
     assert reverse("complaints:start") in html
     ref = parse_qs(urlparse(url).query)["ref"][0]
@@ -219,12 +219,12 @@ def test_the_report_form_needs_its_csrf_token(work: Work) -> None:
 def test_too_many_reports_from_one_connection_get_429(
     client: Client, work: Work, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    for _ in range(views_citizen.REPORTS_PER_HOUR):
+    for _ in range(views.REPORTS_PER_HOUR):
         assert _post(client, work, {"text": TEXT}, django_capture_on_commit_callbacks).status_code == 302
     response = _post(client, work, {"text": TEXT + " Otra vez."}, django_capture_on_commit_callbacks)
     assert response.status_code == 429
     assert "Otra vez." in response.content.decode()
-    assert IrregularityReport.objects.count() == views_citizen.REPORTS_PER_HOUR
+    assert IrregularityReport.objects.count() == views.REPORTS_PER_HOUR
 
 
 def test_an_unpublished_work_cannot_be_reported(client: Client, work: Work) -> None:

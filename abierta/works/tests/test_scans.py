@@ -15,7 +15,7 @@ from abierta.core.cache import current_version
 from abierta.works import scans
 from abierta.works.models import WorkScanDay
 from abierta.works.tests.factories import make_work
-from abierta.works.views_works import PIXEL_GIF
+from abierta.works.views import PIXEL_GIF
 from factories import PERSONAS
 
 pytestmark = pytest.mark.django_db

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from abierta.contracting.tests.factories import make_contract
 from abierta.core.models import ChangeRecord
 from abierta.core.uploads import JPEG
 from abierta.works import services
@@ -28,7 +29,7 @@ from abierta.works.models import (
     WorkPhoto,
     WorkUpdate,
 )
-from abierta.works.tests.factories import make_contract, make_work
+from abierta.works.tests.factories import make_work
 from abierta.works.tests.test_report import photo_with_exif
 from factories import PERSONAS, World
 

@@ -12,7 +12,7 @@ from django.test import Client
 from abierta.core.models import Institution
 from abierta.works.models import Work
 from abierta.works.tests.factories import make_work
-from abierta.works.views_works import map_tile_origin
+from abierta.works.views import map_tile_origin
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +93,9 @@ def test_office_filter_offers_only_offices_with_published_works(client: Client, 
 
 
 def test_pagination_keeps_the_filters(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from abierta.works import views_works
+    from abierta.works import views
 
-    monkeypatch.setattr(views_works, "WORKS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "WORKS_PER_PAGE", 2)
     for i in range(5):
         make_work(name=f"Andén {i}", sector=Work.Sector.TRANSPORT_URBAN)
     make_work(name="Otra cosa")

@@ -17,9 +17,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from abierta.contracting.tests.factories import make_contract
 from abierta.core.cache import current_version
 from abierta.works.models import Work, WorkContract, WorkPhoto, WorkUpdate
-from abierta.works.tests.factories import make_contract, make_work
+from abierta.works.tests.factories import make_work
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_contract_numbers_link_to_the_contract_page_when_it_exists(client: Clien
     try:
         url = contract.get_absolute_url()
     except NoReverseMatch:
-        pytest.skip("works:contract is not built yet")
+        pytest.skip("contracting:contract is not built yet")
     assert f'href="{url}"' in client.get(work.get_absolute_url()).content.decode()
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from abierta.accounts import demo as accounts_demo
 from abierta.accounts.models import User
 from abierta.complaints import demo as complaints_demo
+from abierta.contracting import demo as contracting_demo
 from abierta.core import demo as core_demo
 from abierta.gestion import demo as gestion_demo
 from abierta.gestion.models import DevelopmentPlan
@@ -29,7 +30,7 @@ from abierta.procurement.models import ProcurementPlan
 from abierta.works import demo as works_demo
 from abierta.works.models import Work
 
-LOADS = [plans_demo, participation_demo, gestion_demo, works_demo, procurement_demo, complaints_demo]
+LOADS = [plans_demo, participation_demo, gestion_demo, contracting_demo, works_demo, procurement_demo, complaints_demo]
 
 
 class _Print(logging.Handler):

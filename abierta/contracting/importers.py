@@ -1,0 +1,518 @@
+"""The contract importers: SECOP II contract exports and OCDS releases, both run by
+:func:`abierta.core.importing.run_import` (streaming, atomic per batch, resumable, idempotent).
+
+docs/decisions/0007-contract-imports.md explains the choices (ocid per contract row, how releases of
+one ocid that arrive in different batches or files are merged, what is not mapped).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+import ijson
+from django.db import connection
+from django.db.models import JSONField
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from abierta.contracting import redflags
+from abierta.contracting.models import CONTRACT_COLUMNS, Contract
+from abierta.contracting.ocds import (
+    Release,
+    canonical_json,
+    compile_releases,
+    contract_columns,
+    fix_date_time,
+    merge_under,
+    repair_release,
+)
+from abierta.contracting.secop import REQUIRED_COLUMNS, header_key, row_to_release
+from abierta.contracting.signals import contracts_imported
+from abierta.core.importing import BatchResult, FormatError, RowRejected
+from abierta.core.models import ImportRun
+
+try:
+    _IJSON: Any = ijson.get_backend("yajl2_c")
+except ImportError:  # pragma: no cover - the C backend ships in ijson's wheels
+    _IJSON = ijson
+
+HEAD_BYTES = 1 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+UTF8_BOM = codecs.BOM_UTF8
+
+# The columns written from a compiled release (everything but ocid, source and the flags).
+COLUMN_FIELDS = [*CONTRACT_COLUMNS, "search_document", "release_hash", "release_date"]
+UPDATE_FIELDS = [*COLUMN_FIELDS, "source", "release", "imported_at"]
+
+
+class _Prepended(io.RawIOBase):
+    """The bytes already read to sniff the format, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = memoryview(head)
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n] = self.head[:n]
+            self.head = self.head[n:]
+            return n
+        data = self.rest.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+
+def open_sniffed(stream: IO[bytes], what: str) -> tuple[bytes, IO[bytes]]:
+    """Return (first bytes, whole stream): gunzipped if gzip (by magic bytes); stops on empty or xlsx files."""
+    head = stream.read(HEAD_BYTES)
+    if head[:2] == GZIP_MAGIC:
+        stream = gzip.GzipFile(fileobj=io.BufferedReader(_Prepended(head, stream)), mode="rb")  # type: ignore[assignment]
+        try:
+            head = stream.read(HEAD_BYTES)
+        except (OSError, EOFError) as error:
+            raise FormatError(_("The file says it is gzip but it is damaged.")) from error
+    if head[:4] == ZIP_MAGIC:
+        raise FormatError(_("The file is a ZIP or a spreadsheet (xlsx), not %(what)s.") % {"what": what})
+    if not head.lstrip(UTF8_BOM + b" \t\r\n"):
+        raise FormatError(_("The file is empty."))
+    return head, io.BufferedReader(_Prepended(head, stream), buffer_size=1 << 16)
+
+
+def _first_char(head: bytes) -> bytes:
+    return head.lstrip(UTF8_BOM + b" \t\r\n")[:1]
+
+
+def _is_json_lines(head: bytes) -> bool:
+    """A first line that is a whole JSON object followed by more text: JSON Lines."""
+    text = head.lstrip(UTF8_BOM + b" \t\r\n")
+    newline = text.find(b"\n")
+    if newline < 0:
+        return False
+    try:
+        first = json.loads(text[:newline])
+    except ValueError:
+        return False
+    return isinstance(first, dict) and bool(text[newline:].strip())
+
+
+def _is_one_object(head: bytes) -> bool:
+    try:
+        return isinstance(json.loads(head.lstrip(UTF8_BOM)), dict)
+    except ValueError:
+        return False
+
+
+def _json_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+    for number, raw in enumerate(stream, 1):
+        line = raw.strip()
+        if number == 1:
+            line = line.removeprefix(UTF8_BOM)
+        if not line:
+            continue
+        try:
+            yield number, json.loads(line)
+        except ValueError:
+            yield number, _Bad(_("the line is not valid JSON"))
+
+
+def _missing_columns(missing: list[str]) -> FormatError:
+    return FormatError(
+        _("This is not an export of SECOP II contracts (jbjy-vk9h): the columns %(columns)s are missing.")
+        % {"columns": ", ".join(missing)}
+    )
+
+
+@dataclass
+class _Bad:
+    """A raw row already known to be bad: ``convert`` rejects it with this reason."""
+
+    reason: str
+
+
+@dataclass
+class ContractItem:
+    ocid: str
+    release: Release
+    columns: dict[str, Any]
+    document: str  # canonical_json(release): hashed, and sent as is to COPY
+
+
+def contract_item(release: Release) -> ContractItem:
+    document = canonical_json(release)
+    return ContractItem(
+        ocid=release["ocid"], release=release, columns=contract_columns(release, canonical=document), document=document
+    )
+
+
+def _copy_insert(contracts: list[Contract], documents: list[str]) -> None:
+    """Insert new contracts with PostgreSQL's COPY: several times faster than a bulk INSERT of large JSON
+    documents (psycopg quotes and splits a client-side INSERT of 35,000 parameters in Python)."""
+    fields = [f for f in Contract._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(Contract._meta.db_table)
+    json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
+    names = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for contract, document in zip(contracts, documents, strict=True):
+                copy.write_row(
+                    [
+                        document
+                        if name == "release"
+                        else json.dumps(getattr(contract, name))
+                        if name in json_fields
+                        else getattr(contract, name)
+                        for name in names
+                    ]
+                )
+
+
+class _ContractWriter:
+    """What both importers share: write a batch of compiled releases as Contract rows."""
+
+    kind = ""
+    model = Contract
+    source = ""
+
+    def __init__(self) -> None:
+        self.touched: list[int] = []
+        self.converted = 0
+
+    def options(self) -> dict[str, Any]:
+        return {}
+
+    def _write(self, items: list[ContractItem], existing: dict[str, Contract]) -> BatchResult:
+        result = BatchResult()
+        now = timezone.now()
+        new: list[Contract] = []
+        documents: list[str] = []
+        changed: list[Contract] = []
+        for item in items:
+            contract = existing.get(item.ocid)
+            if contract is None:
+                fields = {name: item.columns[name] for name in COLUMN_FIELDS}
+                new.append(
+                    Contract(ocid=item.ocid, source=self.source, release=item.release, imported_at=now, **fields)
+                )
+                documents.append(item.document)
+                continue
+            if contract.release_hash == item.columns["release_hash"]:
+                result.unchanged += 1
+                continue
+            for name in COLUMN_FIELDS:
+                setattr(contract, name, item.columns[name])
+            contract.source = self.source
+            contract.release = item.release
+            contract.imported_at = now
+            changed.append(contract)
+        if new:
+            if connection.vendor == "postgresql":
+                _copy_insert(new, documents)
+                self.touched.extend(
+                    Contract.objects.filter(ocid__in=[c.ocid for c in new]).values_list("pk", flat=True)
+                )
+            else:
+                Contract.objects.bulk_create(new)
+                self.touched.extend(c.pk for c in new if c.pk is not None)
+            result.created += len(new)
+        if changed:
+            Contract.objects.bulk_update(changed, UPDATE_FIELDS)
+            result.updated += len(changed)
+            self.touched.extend(c.pk for c in changed)
+        return result
+
+    def finish(self, run: ImportRun) -> None:
+        # A resumed run did not see the rows of the earlier attempt: recompute every contract's flags.
+        complete = self.converted == run.read
+        redflags.refresh_flags(self.touched if complete else None)
+        if run.created or run.updated:
+            contracts_imported.send(sender=type(self), run=run)
+            # Fresh planner statistics for the search (autovacuum would get there later).
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {Contract._meta.db_table}")
+
+
+class SecopContractsImporter(_ContractWriter):
+    """SECOP II contracts (datos.gov.co ``jbjy-vk9h``) as CSV, a JSON array or JSON Lines; gzip too."""
+
+    kind = "secop2_contratos"
+    source = Contract.Source.SECOP2
+
+    def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        head, stream = open_sniffed(stream, "un CSV ni un JSON de contratos de SECOP II")
+        first = _first_char(head)
+        seen: dict[str, int] = {}
+        is_json = first in (b"[", b"{")
+        if first == b"[":
+            source = self._json_array(stream)
+        elif first == b"{":
+            if not _is_json_lines(head) and not _is_one_object(head):
+                raise FormatError(_("The file is JSON but not a list of SECOP II contracts."))
+            source = _json_lines(stream)
+        else:
+            source = self._csv(head, stream)
+        checked = False
+        for line, row in source:
+            if not isinstance(row, _Bad):
+                if not isinstance(row, dict):
+                    row = _Bad(_("the record is not a JSON object"))
+                else:
+                    if is_json:
+                        row = {header_key(k): v for k, v in row.items()}
+                    if not checked:
+                        missing = [c for c in REQUIRED_COLUMNS if c not in row]
+                        if missing:
+                            raise _missing_columns(missing)
+                        checked = True
+                    contract_id = str(row.get("id_contrato") or "").strip()
+                    if contract_id:
+                        first_line = seen.setdefault(contract_id, line)
+                        if first_line != line:
+                            row = _Bad(f"id_contrato {contract_id} repetido: ya aparece en la línea {first_line}")
+            yield line, row
+
+    def _json_array(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        try:
+            yield from enumerate(_IJSON.items(stream, "item"), 1)
+        except ijson.JSONError as error:
+            raise FormatError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
+
+    def _csv(self, head: bytes, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # The head may end in the middle of a character; only an error before that counts.
+            if error.start < len(head) - 4:
+                raise FormatError(
+                    _("The file is not UTF-8 (is it a CSV saved from Excel in another encoding?).")
+                ) from error
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        first_line = head.split(b"\n", 1)[0]
+        delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration as error:  # pragma: no cover - empty files stop earlier
+            raise FormatError(_("The file is empty.")) from error
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise FormatError(_("The file cannot be read as CSV: %(error)s") % {"error": error}) from error
+        keys = [header_key(h) for h in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in keys]
+        if missing:
+            raise _missing_columns(missing)
+        width = len(keys)
+        previous = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as error:
+                raise FormatError(_("The file is not UTF-8 (after line %(line)s).") % {"line": previous}) from error
+            except csv.Error as error:
+                raise FormatError(
+                    _("Malformed CSV after line %(line)s: %(error)s") % {"line": previous, "error": error}
+                ) from error
+            line = previous + 1
+            previous = reader.line_num
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if len(cells) != width:
+                yield line, _Bad(f"la fila tiene {len(cells)} columnas y el encabezado {width}")
+                continue
+            yield line, dict(zip(keys, cells, strict=True))
+
+    def convert(self, line: int, raw: Any) -> ContractItem:
+        self.converted += 1
+        if isinstance(raw, _Bad):
+            raise RowRejected(raw.reason)
+        return contract_item(row_to_release(raw))
+
+    def apply(self, items: list[tuple[int, ContractItem]]) -> BatchResult:
+        contracts = [item for _line, item in items]
+        existing = {
+            c.ocid: c
+            for c in Contract.objects.filter(ocid__in=[i.ocid for i in contracts]).only("id", "ocid", "release_hash")
+        }
+        return self._write(contracts, existing)
+
+
+@dataclass
+class ReleaseGroup:
+    """Releases of one ocid read from one entry of the file (a release, or a record's releases)."""
+
+    ocid: str
+    releases: list[Release]
+
+
+class OcdsImporter(_ContractWriter):
+    """OCDS release packages, record packages, single releases or records, arrays and JSON Lines; gzip too."""
+
+    kind = "ocds"
+    source = Contract.Source.OCDS
+
+    def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        head, stream = open_sniffed(stream, "un archivo JSON de OCDS")
+        first = _first_char(head)
+        if first == b"[":
+            source = self._items(stream, "item")
+        elif first == b"{":
+            source = _json_lines(stream) if _is_json_lines(head) else self._document(head, stream)
+        else:
+            raise FormatError(_("The file is not JSON: OCDS is published as JSON packages or JSON Lines."))
+        yield from source
+
+    def _items(self, stream: IO[bytes], prefix: str) -> Iterator[tuple[int, Any]]:
+        try:
+            yield from enumerate(_IJSON.items(stream, prefix, use_float=True), 1)
+        except ijson.JSONError as error:
+            raise FormatError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
+
+    def _document(self, head: bytes, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        kind = self._top_level_kind(head)
+        if kind == "records":
+            yield from self._items(stream, "records.item")
+        elif kind == "releases":
+            yield from self._items(stream, "releases.item")
+        else:
+            # A single release or record (small): read it whole.
+            try:
+                whole = next(_IJSON.items(stream, "", use_float=True))
+            except (ijson.JSONError, StopIteration) as error:
+                raise FormatError(_("The file is not valid JSON: %(error)s") % {"error": error}) from error
+            if not isinstance(whole, dict):
+                raise FormatError(_("The file is not an OCDS package, release or record."))
+            if isinstance(whole.get("records"), list):
+                for number, record in enumerate(whole["records"], 1):
+                    yield number, record
+            elif isinstance(whole.get("releases"), list) and not _is_record(whole):
+                for number, release in enumerate(whole["releases"], 1):
+                    yield number, release
+            elif _is_record(whole) or ("ocid" in whole and "date" in whole):
+                yield 1, whole
+            else:
+                raise FormatError(_("The file is not an OCDS package, release or record."))
+
+    def _top_level_kind(self, head: bytes) -> str:
+        """ "records" or "releases" when a package's big array is seen in the first bytes, else ""."""
+        keys: list[str] = []
+        try:
+            for prefix, event, value in _IJSON.parse(io.BytesIO(head)):
+                if prefix == "" and event == "map_key":
+                    keys.append(value)
+                    if value == "records":
+                        return "records"
+                    if value == "releases":
+                        record_keys = {"compiledRelease", "versionedRelease", "ocid"}
+                        return "" if record_keys.intersection(keys) else "releases"
+        except ijson.JSONError:
+            pass  # the head ends in the middle of the document
+        return ""
+
+    def convert(self, line: int, raw: Any) -> ReleaseGroup:
+        self.converted += 1
+        if isinstance(raw, _Bad):
+            raise RowRejected(raw.reason)
+        if not isinstance(raw, dict):
+            raise RowRejected(_("the entry is not a JSON object"))
+        if _is_record(raw):
+            embedded = [r for r in raw.get("releases") or [] if isinstance(r, dict) and "ocid" in r and "date" in r]
+            releases = embedded or ([raw["compiledRelease"]] if isinstance(raw.get("compiledRelease"), dict) else [])
+            if not releases:
+                raise RowRejected(_("the record has neither full releases nor a compiledRelease"))
+        else:
+            releases = [raw]
+        ocid = None
+        for release in releases:
+            release_ocid = release.get("ocid")
+            if not isinstance(release_ocid, str) or not release_ocid.strip():
+                raise RowRejected(_("the release has no ocid"))
+            if ocid is not None and release_ocid != ocid:
+                raise RowRejected(
+                    _("the record mixes releases of two ocids (%(one)s and %(other)s)")
+                    % {"one": ocid, "other": release_ocid}
+                )
+            ocid = release_ocid
+            if fix_date_time(release.get("date")) is None:
+                raise RowRejected(
+                    _("the release %(id)s of %(ocid)s has no valid date") % {"id": release.get("id", ""), "ocid": ocid}
+                )
+            if len(release_ocid) > 120:
+                raise RowRejected(_("the ocid is longer than 120 characters"))
+        assert ocid is not None  # noqa: S101
+        return ReleaseGroup(ocid=ocid, releases=releases)
+
+    def apply(self, items: list[tuple[int, ReleaseGroup]]) -> BatchResult:
+        groups: dict[str, list[Release]] = {}
+        entries: dict[str, int] = {}
+        for _line, group in items:
+            groups.setdefault(group.ocid, []).extend(group.releases)
+            entries[group.ocid] = entries.get(group.ocid, 0) + 1
+        existing = {
+            c.ocid: c
+            for c in Contract.objects.filter(ocid__in=list(groups)).only("id", "ocid", "release", "release_hash")
+        }
+        out: list[ContractItem] = []
+        for ocid, releases in groups.items():
+            stored = existing.get(ocid)
+            compiled = compile_releases(releases) if stored is None else compile_onto(stored.release, releases)
+            repair_release(compiled)
+            compiled["ocid"] = ocid
+            out.append(contract_item(compiled))
+        # Every entry read counts once. The first entry of an ocid counts as its contract's outcome
+        # (created, updated or unchanged); the others of the same batch merged into it count as updated,
+        # or unchanged when the contract did not change.
+        extra_changed = extra_unchanged = 0
+        for item in out:
+            count = entries[item.ocid] - 1
+            if not count:
+                continue
+            stored = existing.get(item.ocid)
+            if stored is not None and stored.release_hash == item.columns["release_hash"]:
+                extra_unchanged += count
+            else:
+                extra_changed += count
+        result = self._write(out, existing)
+        result.updated += extra_changed
+        result.unchanged += extra_unchanged
+        return result
+
+
+def _is_record(entry: dict[str, Any]) -> bool:
+    return (
+        "compiledRelease" in entry
+        or "versionedRelease" in entry
+        or (isinstance(entry.get("releases"), list) and "date" not in entry)
+    )
+
+
+def _when(release: Release) -> str:
+    fixed = fix_date_time(release.get("date"))
+    if fixed is None:
+        return ""
+    return datetime.datetime.fromisoformat(fixed).astimezone(datetime.UTC).isoformat()
+
+
+def compile_onto(stored: Release, releases: list[Release]) -> Release:
+    """Merge releases into a stored compiled release: newer ones on top, older (or same-date) ones under."""
+    stored_when = _when(stored)
+    newer = [r for r in releases if _when(r) > stored_when]
+    older = [r for r in releases if _when(r) <= stored_when]
+    compiled = merge_under(stored, older) if older else stored
+    return compile_releases(newer, compiled) if newer else compiled
