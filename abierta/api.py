@@ -3,7 +3,7 @@
 from abierta.contracting.api import router as contracting_router
 from abierta.core.api import AbiertaAPI
 from abierta.core.api import router as institutions_router
-from abierta.gestion.api import router as gestion_router
+from abierta.development.api import router as development_router
 from abierta.participation.api import router as participation_router
 from abierta.plans.api import router as plans_router
 from abierta.works.api import router as works_router
@@ -22,7 +22,7 @@ api = AbiertaAPI(
     docs_url="/docs",
 )
 api.add_router("", plans_router)
-api.add_router("", gestion_router)
+api.add_router("", development_router)
 api.add_router("", institutions_router)
 api.add_router("", participation_router)
 api.add_router("", contracting_router)

@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "abierta.accounts",
     "abierta.plans",
     "abierta.participation",
-    "abierta.gestion",
+    "abierta.development",
     "abierta.datos",
     "abierta.complaints",
     "abierta.contracting",

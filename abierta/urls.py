@@ -22,7 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("abierta.site.urls")),
     path("", include("abierta.plans.urls")),
-    path("", include("abierta.gestion.urls")),
+    path("", include("abierta.development.urls")),
     path("", include("abierta.datos.urls")),
     path("", include("abierta.complaints.urls")),
     path("", include("abierta.participation.urls")),

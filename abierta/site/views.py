@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from abierta.core.cache import public_page
-from abierta.gestion.models import DevelopmentPlan
+from abierta.development.models import DevelopmentPlan
 from abierta.plans.models import ActionPlan
 from abierta.site.search import site_search
 

@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
-from abierta.gestion.tests.builders import make_dev_plan
+from abierta.development.tests.builders import make_dev_plan
 from factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from abierta.gestion.tests.builders import make_dev_plan
+from abierta.development.tests.builders import make_dev_plan
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from pyld import jsonld
 
 from abierta.core.history import record, snapshot
 from abierta.datos.registry import Dataset, all_datasets, get
-from abierta.gestion.tests.builders import make_dev_plan
+from abierta.development.tests.builders import make_dev_plan
 from abierta.participation.models import Initiative, Process, Proposal, WorkingTable
 from abierta.plans.models import (
     ActionPlan,

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from abierta.gestion.tests.builders import DevPlan, make_dev_plan
+from abierta.development.tests.builders import DevPlan, make_dev_plan
 from factories import World
 
 URL_ES = "/transparencia/"
@@ -167,7 +167,7 @@ def test_links_to_everything_the_platform_publishes(world: World, dev: DevPlan, 
     page = get_page(client, URL_ES)
     slug = world.plan.slug
     expected = {
-        reverse("gestion:index"),
+        reverse("development:index"),
         dev.plan.get_absolute_url(),
         world.plan.get_absolute_url(),
         reverse("plans:commitments_csv", args=[slug]),

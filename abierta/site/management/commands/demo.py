@@ -20,8 +20,8 @@ from abierta.accounts.models import User
 from abierta.complaints import demo as complaints_demo
 from abierta.contracting import demo as contracting_demo
 from abierta.core import demo as core_demo
-from abierta.gestion import demo as gestion_demo
-from abierta.gestion.models import DevelopmentPlan
+from abierta.development import demo as development_demo
+from abierta.development.models import DevelopmentPlan
 from abierta.participation import demo as participation_demo
 from abierta.plans import demo as plans_demo
 from abierta.plans.models import ActionPlan
@@ -30,7 +30,15 @@ from abierta.procurement.models import ProcurementPlan
 from abierta.works import demo as works_demo
 from abierta.works.models import Work
 
-LOADS = [plans_demo, participation_demo, gestion_demo, contracting_demo, works_demo, procurement_demo, complaints_demo]
+LOADS = [
+    plans_demo,
+    participation_demo,
+    development_demo,
+    contracting_demo,
+    works_demo,
+    procurement_demo,
+    complaints_demo,
+]
 
 
 class _Print(logging.Handler):
@@ -72,7 +80,7 @@ class Command(BaseCommand):
             app.load(offices=offices, users=users)
 
         plan = ActionPlan.objects.get(slug=plans_demo.PLAN_SLUG)
-        development_plan = DevelopmentPlan.objects.get(slug=gestion_demo.PLAN_SLUG)
+        development_plan = DevelopmentPlan.objects.get(slug=development_demo.PLAN_SLUG)
         works = Work.objects.order_by("pk")
         procurement_plan = ProcurementPlan.objects.order_by("-year", "pk").first()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {plan.title}"))

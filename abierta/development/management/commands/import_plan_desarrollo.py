@@ -1,0 +1,11 @@
+"""``abierta import_plan_desarrollo PLAN_SLUG FILE``: pillars, programmes, goals and yearly targets."""
+
+from __future__ import annotations
+
+from abierta.development.importers import plan_import
+from abierta.development.management.commands._importing import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import a development plan's goals from a CSV or XLSX file (docs/gestion-plantilla.md)."
+    importer = staticmethod(plan_import)
