@@ -24,9 +24,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
+from abierta.complaints.models import AuditEntry
+from abierta.complaints.services import Evidence, ReportData, audit_append, complaint_submit
 from abierta.contracting.models import Contract
 from abierta.core import history, ratelimit, uploads
-from abierta.core.uploads import JPEG
+from abierta.core.uploads import JPEG, sniff
 from abierta.works.models import (
     IrregularityPhoto,
     IrregularityReport,
@@ -349,8 +351,6 @@ def report_reference(work: Work) -> str:
 
 def report_forwarded_case(report: IrregularityReport) -> str | None:
     """The complaint case number a report was forwarded as, from the complaint audit log."""
-    from abierta.complaints.models import AuditEntry
-
     entry = AuditEntry.objects.filter(action=FORWARD_ACTION, detail=_forward_detail(report)).first()
     return entry.case_number if entry else None
 
@@ -364,9 +364,6 @@ def report_forward(*, report: IrregularityReport, actor: User, category: str) ->
     """Send a report to the complaint channel as an anonymous case (encrypted, for the transparency
     office's handlers). Its text, the work's reference and its photos go; the reporter's name and
     contact do not. Returns the case number; a report is forwarded at most once."""
-    from abierta.complaints.services import Evidence, ReportData, audit_append, complaint_submit
-    from abierta.core.uploads import sniff
-
     existing = report_forwarded_case(report)
     if existing:
         return existing
