@@ -41,10 +41,12 @@ def _imported_units(tree: ast.Module, package: tuple[str, ...]) -> set[tuple[str
     """
     found: set[tuple[str, int]] = set()
     for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             if node.level:
                 base = ["abierta", *package]
                 base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
