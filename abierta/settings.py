@@ -310,7 +310,7 @@ ABIERTA_VOTE_CODE_ATTEMPTS = int(env("ABIERTA_VOTE_CODE_ATTEMPTS", "5"))
 # Codes one document may request per consultation within an hour.
 ABIERTA_VOTE_CODES_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_HOUR", "5"))
 
-# Open contracting and public works (issue 4).
+# Open contracting and public works.
 # OCDS ocid prefix: Colombia Compra Eficiente's registered prefix, used for SECOP II contracts too.
 ABIERTA_OCID_PREFIX = env("ABIERTA_OCID_PREFIX", "ocds-k50g02")
 # OC4IDS project id prefix (register one with the Open Contracting Partnership for production).

@@ -213,7 +213,7 @@ def vote_cast(
 
     Voters and ballots are not page-cache content (``public_content = False``): bumping the cache's
     one shared version row inside this transaction held its lock until the commit and made every
-    vote wait for the previous one (34 votes/s; docs/benchmarks.md). No cached page shows them: the
+    vote wait for the previous one (measured in docs/benchmarks.md). No cached page shows them: the
     consultation, its results and the ballot file are rendered on every request.
     """
     chosen = choices_check(consultation, choices, initiatives)
