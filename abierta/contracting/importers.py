@@ -284,7 +284,10 @@ class SecopContractsImporter(_ContractWriter):
                     if contract_id:
                         first_line = seen.setdefault(contract_id, line)
                         if first_line != line:
-                            row = _Bad(f"id_contrato {contract_id} repetido: ya aparece en la línea {first_line}")
+                            row = _Bad(
+                                _("id_contrato %(id)s repeated: it already appears on line %(line)s")
+                                % {"id": contract_id, "line": first_line}
+                            )
             yield line, row
 
     def _json_array(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:

@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from abierta.contracting.models import Contract
 from abierta.datos.registry import LICENCE_URL
@@ -353,13 +354,13 @@ class Cursor:
     def from_query(cls, query: Any) -> Cursor:
         unknown = set(query) - {"after", "before"}
         if unknown:
-            raise CursorError(f"Parámetro desconocido: {sorted(unknown)[0]}. Use after o before.")
+            raise CursorError(_("Unknown parameter: %(name)s. Use after or before.") % {"name": sorted(unknown)[0]})
         after, before = query.get("after"), query.get("before")
         if after is not None and before is not None:
-            raise CursorError("Use after o before, no los dos a la vez.")
+            raise CursorError(_("Use after or before, not both at once."))
         for value in (after, before):
             if value is not None and (not value or len(value) > MAX_CURSOR or "\x00" in value):
-                raise CursorError("El cursor de página no es válido: copie el enlace next o prev del paquete.")
+                raise CursorError(_("The page cursor is not valid: copy the package's next or prev link."))
         return cls(after=after, before=before)
 
 
