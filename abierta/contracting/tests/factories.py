@@ -1,4 +1,5 @@
-"""Small builders for contracts in tests (not the importers: those have their own tests)."""
+"""Small builders for contracts in tests (not the importers: those have their own tests), the SECOP II
+files the importer tests read, and a client's reading of the published files."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ import hashlib
 import itertools
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from django.test import Client
 
 from abierta.contracting.models import Contract
+
+DATA = Path(__file__).parent / "data"
+CSV = DATA / "secop_contratos.csv"
+JSON = DATA / "secop_contratos.json"
 
 _seq = itertools.count(1)
 
@@ -79,3 +88,28 @@ def make_contract(**fields: Any) -> Contract:
     return Contract.objects.create(
         ocid=ocid, release=release, release_hash=hashlib.sha256(body.encode()).hexdigest(), **defaults
     )
+
+
+def get_json(client: Client, url: str) -> dict[str, Any]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    data: dict[str, Any] = json.loads(body)
+    return data
+
+
+def local(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def walk_pages(client: Client, url: str, key: str) -> list[dict[str, Any]]:
+    """Every package of a paged publication, following links.next."""
+    packages = []
+    next_url: str | None = url
+    while next_url:
+        package = get_json(client, local(next_url))
+        packages.append(package)
+        next_url = package.get("links", {}).get("next")
+        assert len(packages) < 1000
+    return packages

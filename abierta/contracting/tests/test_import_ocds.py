@@ -17,8 +17,9 @@ from django.core.management import CommandError, call_command
 from abierta.contracting.importers import OcdsImporter
 from abierta.contracting.models import Contract
 from abierta.contracting.ocds import contract_columns, repair_release
-from abierta.contracting.tests.test_import_secop import CSV, assert_valid
-from abierta.contracting.tests.test_ocds_merge import RECORDS, RELEASES, _split, oracle
+from abierta.contracting.tests.factories import CSV
+from abierta.contracting.tests.ocds_sample import oracle, sample_records, sample_releases, split_release
+from abierta.contracting.tests.schemas import assert_valid_release
 from abierta.core.importing import BatchResult, run_import
 from abierta.core.models import ImportRun
 
@@ -53,34 +54,36 @@ def write_json(path: Path, data: Any) -> Path:
 
 
 def test_every_real_release_file_imports_and_validates() -> None:
-    for path in RELEASES:
+    releases = sample_releases()
+    for path in releases:
         result = run(path)
         assert result.status == ImportRun.Status.FINISHED, result.message
         assert counts(result) == (1, 1, 0, 0, 0), path.name
-    assert Contract.objects.count() == len(RELEASES)
+    assert Contract.objects.count() == len(releases)
     for contract in Contract.objects.all():
-        assert_valid(contract.release)
+        assert_valid_release(contract.release)
         assert contract.source == Contract.Source.OCDS
-        source = json.loads(next(p for p in RELEASES if p.name.startswith(contract.ocid + "-")).read_text())
+        source = json.loads(next(p for p in releases if p.name.startswith(contract.ocid + "-")).read_text())
         assert contract.release == expected([source])
 
 
 def test_every_real_record_file_imports_and_validates() -> None:
-    for path in RECORDS:
+    records = sample_records()
+    for path in records:
         result = run(path)
         assert counts(result) == (1, 1, 0, 0, 0), path.name
-    for path in RECORDS:
+    for path in records:
         record = json.loads(path.read_text())
         contract = Contract.objects.get(ocid=record["releases"][0]["ocid"])
         assert contract.release == expected(record["releases"])
-        assert_valid(contract.release)
+        assert_valid_release(contract.release)
 
 
 def test_a_record_package_and_a_release_package(tmp_path: Path) -> None:
-    records = [json.loads(p.read_text()) for p in RECORDS]
+    records = [json.loads(p.read_text()) for p in sample_records()]
     package = write_json(tmp_path / "registros.json", {"uri": "https://example.org", "records": records})
     assert counts(run(package)) == (10, 10, 0, 0, 0)
-    releases = [json.loads(p.read_text()) for p in RELEASES]
+    releases = [json.loads(p.read_text()) for p in sample_releases()]
     package = write_json(tmp_path / "entregas.json", release_package(releases))
     result = run(package, batch_size=4)
     # The 2016 releases are the same processes as the records: they were already stored.
@@ -91,17 +94,17 @@ def test_a_record_package_and_a_release_package(tmp_path: Path) -> None:
 
 
 def test_a_record_with_only_its_compiled_release(tmp_path: Path) -> None:
-    record = json.loads(RECORDS[0].read_text())
+    record = json.loads(sample_records()[0].read_text())
     record["releases"] = [{"url": "https://example.org/r.json", "date": record["compiledRelease"]["date"]}]
     result = run(write_json(tmp_path / "registro.json", record))
     assert counts(result) == (1, 1, 0, 0, 0)
     contract = Contract.objects.get()
-    assert_valid(contract.release)
+    assert_valid_release(contract.release)
     assert contract.ocid == record["compiledRelease"]["ocid"]
 
 
 def test_a_secop1_compiled_release_fills_the_columns() -> None:
-    path = next(p for p in RELEASES if p.name.startswith("ocds-k50g02-16-12-5280389-"))
+    path = next(p for p in sample_releases() if p.name.startswith("ocds-k50g02-16-12-5280389-"))
     run(path)
     contract = Contract.objects.get()
     assert contract.ocid == "ocds-k50g02-16-12-5280389"
@@ -122,13 +125,13 @@ def test_a_secop1_compiled_release_fills_the_columns() -> None:
     assert "martha zuleny torres bejarano" in contract.search_document
     # The release repeats its award and contract; merged by id, the compiled release is valid.
     assert len(contract.release["awards"]) == 1
-    assert_valid(contract.release)
+    assert_valid_release(contract.release)
     assert contract_columns(contract.release)["release_hash"] == contract.release_hash
 
 
 def test_releases_of_one_ocid_in_different_batches_and_files(tmp_path: Path) -> None:
-    source = json.loads(RELEASES[-1].read_text())
-    r3, r1, r2 = _split(source)
+    source = json.loads(sample_releases()[-1].read_text())
+    r3, r1, r2 = split_release(source)
     everything = expected([r1, r2, r3])
     # One batch, out of order.
     result = run(write_json(tmp_path / "a.json", release_package([r3, r1, r2])))
@@ -149,11 +152,11 @@ def test_releases_of_one_ocid_in_different_batches_and_files(tmp_path: Path) -> 
     run(write_json(tmp_path / "nuevo.json", release_package([r3])))
     run(write_json(tmp_path / "viejos.json", release_package([r1, r2])))
     assert Contract.objects.get().release == everything
-    assert_valid(Contract.objects.get().release)
+    assert_valid_release(Contract.objects.get().release)
 
 
 def test_importing_an_older_release_again_changes_nothing(tmp_path: Path) -> None:
-    r3, r1, r2 = _split(json.loads(RELEASES[-1].read_text()))
+    r3, r1, r2 = split_release(json.loads(sample_releases()[-1].read_text()))
     # (A field set to null by a newer release would come back: see docs/decisions/0007.)
     del r2["tender"]["title"]
     run(write_json(tmp_path / "todo.json", release_package([r1, r2, r3])))
@@ -166,7 +169,7 @@ def test_importing_an_older_release_again_changes_nothing(tmp_path: Path) -> Non
 def test_json_lines_gzip(tmp_path: Path) -> None:
     path = tmp_path / "entregas.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as f:
-        for release_path in RELEASES:
+        for release_path in sample_releases():
             f.write(json.dumps(json.loads(release_path.read_text()), ensure_ascii=False) + "\n")
         f.write("esto no es json\n")
     result = run(path)
@@ -175,14 +178,14 @@ def test_json_lines_gzip(tmp_path: Path) -> None:
 
 
 def test_a_gzipped_release_package(tmp_path: Path) -> None:
-    data = json.dumps(release_package([json.loads(p.read_text()) for p in RELEASES[:5]])).encode()
+    data = json.dumps(release_package([json.loads(p.read_text()) for p in sample_releases()[:5]])).encode()
     path = tmp_path / "paquete.json.gz"
     path.write_bytes(gzip.compress(data))
     assert counts(run(path)) == (5, 5, 0, 0, 0)
 
 
 def test_malformed_entries_are_rejected_with_their_position(tmp_path: Path) -> None:
-    good = json.loads(RELEASES[0].read_text())
+    good = json.loads(sample_releases()[0].read_text())
     no_ocid = {k: v for k, v in good.items() if k != "ocid"}
     bad_date = {**copy.deepcopy(good), "ocid": "ocds-k50g02-otro", "date": "ayer"}
     result = run(write_json(tmp_path / "p.json", release_package([good, no_ocid, "texto", bad_date])))
@@ -221,7 +224,7 @@ def test_a_file_of_the_wrong_format_stops_and_writes_nothing(
 
 
 def test_importing_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
-    releases = [json.loads(p.read_text()) for p in RELEASES]
+    releases = [json.loads(p.read_text()) for p in sample_releases()]
     path = write_json(tmp_path / "p.json", release_package(releases))
     run(path, batch_size=5)
     stored = {c.ocid: (c.pk, c.release_hash, c.imported_at) for c in Contract.objects.all()}
@@ -245,7 +248,7 @@ class _DiesAfterTwoBatches(OcdsImporter):
 
 
 def test_a_killed_import_resumes_and_ends_as_an_uninterrupted_one(tmp_path: Path) -> None:
-    releases = [json.loads(p.read_text()) for p in RELEASES]
+    releases = [json.loads(p.read_text()) for p in sample_releases()]
     path = write_json(tmp_path / "p.json", release_package(releases))
     with pytest.raises(_Killed):
         run_import(_DiesAfterTwoBatches(), path, batch_size=4, out=io.StringIO(), progress=False)
@@ -263,12 +266,13 @@ def test_a_killed_import_resumes_and_ends_as_an_uninterrupted_one(tmp_path: Path
 
 def test_command_imports_several_files_and_prints_each_report() -> None:
     out = io.StringIO()
-    call_command("import_ocds", *[str(p) for p in RELEASES[:2]], str(RECORDS[0]), stdout=out, stderr=io.StringIO())
+    releases, records = sample_releases(), sample_records()
+    call_command("import_ocds", *[str(p) for p in releases[:2]], str(records[0]), stdout=out, stderr=io.StringIO())
     lines = out.getvalue().splitlines()
     assert lines == [
-        f"Archivo {RELEASES[0].name}: 1 filas leídas, 1 creadas, 0 actualizadas, 0 sin cambios, 0 rechazadas.",
-        f"Archivo {RELEASES[1].name}: 1 filas leídas, 1 creadas, 0 actualizadas, 0 sin cambios, 0 rechazadas.",
-        f"Archivo {RECORDS[0].name}: 1 filas leídas, 1 creadas, 0 actualizadas, 0 sin cambios, 0 rechazadas.",
+        f"Archivo {releases[0].name}: 1 filas leídas, 1 creadas, 0 actualizadas, 0 sin cambios, 0 rechazadas.",
+        f"Archivo {releases[1].name}: 1 filas leídas, 1 creadas, 0 actualizadas, 0 sin cambios, 0 rechazadas.",
+        f"Archivo {records[0].name}: 1 filas leídas, 1 creadas, 0 actualizadas, 0 sin cambios, 0 rechazadas.",
     ]
 
 

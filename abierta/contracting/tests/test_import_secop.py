@@ -6,7 +6,6 @@ import datetime
 import gzip
 import io
 import json
-import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -14,48 +13,17 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from jsonschema import Draft4Validator, FormatChecker  # type: ignore[import-untyped]
 
 from abierta.contracting.importers import SecopContractsImporter
 from abierta.contracting.models import Contract
 from abierta.contracting.ocds import contract_columns, release_hash
 from abierta.contracting.secop import row_to_release
+from abierta.contracting.tests.factories import CSV, JSON
+from abierta.contracting.tests.schemas import assert_valid_release, release_validator
 from abierta.core.importing import BatchResult, run_import
 from abierta.core.models import ImportRun
-from factories import shared_data
 
 pytestmark = pytest.mark.django_db
-
-DATA = Path(__file__).parent / "data"
-CSV = DATA / "secop_contratos.csv"
-JSON = DATA / "secop_contratos.json"
-
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", re.IGNORECASE)
-
-
-def release_validator() -> Draft4Validator:
-    """Draft 4 validator of the OCDS 1.1.5 release schema, checking date-time strictly (RFC 3339)."""
-    checker = FormatChecker()
-
-    @checker.checks("date-time")  # type: ignore[untyped-decorator]
-    def is_date_time(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if not _RFC3339.match(value):
-            return False
-        try:
-            datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-        except ValueError:
-            return False
-        return True
-
-    schema = shared_data("ocds", "schema-1.1.5", "release-schema.json")
-    return Draft4Validator(json.loads(schema.read_text()), format_checker=checker)
-
-
-def assert_valid(release: dict[str, Any]) -> None:
-    errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in release_validator().iter_errors(release)]
-    assert errors == [], errors
 
 
 def run(path: Path, *, batch_size: int = 1000) -> ImportRun:
@@ -83,7 +51,7 @@ def test_csv_with_two_malformed_rows_stores_eight_and_reports_lines_and_reasons(
     ]
     assert Contract.objects.count() == 8
     for contract in Contract.objects.all():
-        assert_valid(contract.release)
+        assert_valid_release(contract.release)
         assert contract.source == Contract.Source.SECOP2
         assert contract.ocid == f"ocds-k50g02-{contract.contract_id}"
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-import warnings
 from pathlib import Path
 from typing import Any
 
 import jsonref  # type: ignore[import-untyped]
-import ocdsmerge
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,23 +15,15 @@ from ocdsmerge.rules import get_merge_rules
 
 from abierta.contracting import ocds_rules
 from abierta.contracting.ocds import compile_releases, merge_under, repair_release
-from abierta.contracting.tests.test_import_secop import assert_valid
-from factories import shared_data
+from abierta.contracting.tests.ocds_sample import oracle, sample_records, sample_releases, split_release
+from abierta.contracting.tests.schemas import assert_valid_release, release_schema
 
 # Every test here compares with the real data or the official schema: without them the module is skipped.
-SAMPLE = shared_data("ocds", "colombia-secop1-sample", "sample")
-RELEASES = sorted((SAMPLE / "releases").glob("*.json"))
-RECORDS = sorted((SAMPLE / "records").glob("*.json"))
-SCHEMA_DICT: dict[str, Any] = json.loads(shared_data("ocds", "schema-1.1.5", "release-schema.json").read_text())
-MERGER = ocdsmerge.Merger(schema=SCHEMA_DICT)
+RELEASES = sample_releases()
+RECORDS = sample_records()
+SCHEMA_DICT = release_schema()
 
 pytestmark = pytest.mark.slow
-
-
-def oracle(releases: list[dict[str, Any]]) -> dict[str, Any]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # duplicate ids in the real data
-        return MERGER.create_compiled_release(copy.deepcopy(releases))  # type: ignore[no-any-return]
 
 
 def ours(releases: list[dict[str, Any]]) -> dict[str, Any]:
@@ -98,36 +88,9 @@ def test_each_real_record_compiles_as_ocdsmerge_does(path: Path) -> None:
     assert ours(record["releases"]) == oracle(record["releases"])
 
 
-def _split(release: dict[str, Any]) -> list[dict[str, Any]]:
-    """Three releases of one process from one real release: tender first, award next, then the contract."""
-    base = {k: v for k, v in release.items() if k not in ("awards", "contracts", "tender")}
-    first = {**copy.deepcopy(base), "id": "r1", "date": "2016-01-01T00:00:00Z", "tag": ["tender"]}
-    if "tender" in release:
-        first["tender"] = copy.deepcopy(release["tender"])
-        first["tender"]["status"] = "active"
-    second = {
-        "ocid": release["ocid"],
-        "id": "r2",
-        "date": "2016-02-01T00:00:00Z",
-        "tag": ["award"],
-        "awards": copy.deepcopy(release.get("awards", [])),
-        "tender": {"status": "complete", "title": None},
-    }
-    third = {
-        "ocid": release["ocid"],
-        "id": "r3",
-        "date": "2016-03-01T00:00:00Z",
-        "tag": ["contract"],
-        "contracts": copy.deepcopy(release.get("contracts", [])),
-        "parties": copy.deepcopy(release.get("parties", [])),
-        "planning": {"budget": {"description": "CDP actualizado"}},
-    }
-    return [third, first, second]  # out of order on purpose
-
-
 @pytest.mark.parametrize("path", RELEASES, ids=lambda p: p.stem)
 def test_releases_of_one_process_compile_as_ocdsmerge_does(path: Path) -> None:
-    releases = _split(json.loads(path.read_text()))
+    releases = split_release(json.loads(path.read_text()))
     compiled = ours(releases)
     assert compiled == oracle(releases)
     assert compiled["id"] == f"{compiled['ocid']}-2016-03-01T00:00:00Z"
@@ -138,7 +101,7 @@ def test_releases_of_one_process_compile_as_ocdsmerge_does(path: Path) -> None:
 def test_repaired_compiled_releases_validate(path: Path) -> None:
     data = json.loads(path.read_text())
     releases = data.get("releases", [data])
-    assert_valid(repair_release(ours(releases)))
+    assert_valid_release(repair_release(ours(releases)))
 
 
 def test_repair_keeps_a_value_outside_the_codelist_in_details() -> None:
@@ -187,7 +150,7 @@ def test_merge_rules_on_small_cases() -> None:
 
 
 def test_merging_older_releases_under_a_compiled_release() -> None:
-    releases = _split(json.loads(RELEASES[-1].read_text()))
+    releases = split_release(json.loads(RELEASES[-1].read_text()))
     everything = ours(releases)
     newest = ours([releases[0]])  # r3 alone: the compiled release stored first
     assert merge_under(newest, copy.deepcopy(releases[1:])) == everything

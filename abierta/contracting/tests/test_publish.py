@@ -1,107 +1,21 @@
 """OCDS 1.1.5 publication, validated against the official schemas (OC4IDS: ``works/tests/test_oc4ids.py``).
 
-The schemas are read from the shared test data (``factories.shared_data``) and their $refs resolved locally, never
-on the network. They declare Draft 4; jsonschema's own format checker has no date-time or uri
-checks without optional packages, so this module adds strict ones (RFC 3339 date-times, absolute
-RFC 3986 URIs): a value that the official tools would reject is rejected here too.
+The validators, strict on date-times and URIs as the official tools are, are in ``schemas.py`` beside this module.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import json
-import re
-from functools import cache
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from jsonschema import Draft4Validator, FormatChecker  # type: ignore[import-untyped]
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from abierta.contracting import publish
-from abierta.contracting.tests.factories import make_contract, minimal_release
+from abierta.contracting.tests.factories import get_json, local, make_contract, minimal_release, walk_pages
+from abierta.contracting.tests.schemas import assert_valid
 from factories import shared_data
-
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
-
-FORMATS = FormatChecker()
-
-
-def _date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not _DATE_TIME.match(value):
-        return False
-    try:
-        datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
-
-
-def _uri(value: object) -> bool:
-    return not isinstance(value, str) or bool(_URI.match(value))
-
-
-FORMATS.checks("date-time")(_date_time)
-FORMATS.checks("uri")(_uri)
-
-
-def _load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-@cache
-def validator(name: str) -> Draft4Validator:
-    """Draft 4 validator of one package schema: release-package, record-package or project-package."""
-    ocds, oc4ids = shared_data("ocds", "schema-1.1.5"), shared_data("oc4ids")
-    schemas = [_load(ocds / "release-schema.json"), _load(oc4ids / "project-schema.json")]
-    registry: Registry[Any] = Registry().with_resources(
-        (s["id"], Resource.from_contents(s, default_specification=DRAFT4)) for s in schemas
-    )
-    path = oc4ids / f"{name}-schema.json" if name == "project-package" else ocds / f"{name}-schema.json"
-    schema = _load(path)
-    Draft4Validator.check_schema(schema)
-    return Draft4Validator(schema, registry=registry, format_checker=FORMATS)
-
-
-def assert_valid(name: str, package: dict[str, Any]) -> None:
-    errors = sorted(validator(name).iter_errors(package), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:20])
-
-
-def get_json(client: Client, url: str) -> dict[str, Any]:
-    response = client.get(url)
-    assert response.status_code == 200, response.content[:500]
-    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
-    data: dict[str, Any] = json.loads(body)
-    return data
-
-
-def local(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def walk_pages(client: Client, url: str, key: str) -> list[dict[str, Any]]:
-    """Every package of a paged publication, following links.next."""
-    packages = []
-    next_url: str | None = url
-    while next_url:
-        package = get_json(client, local(next_url))
-        packages.append(package)
-        next_url = package.get("links", {}).get("next")
-        assert len(packages) < 1000
-    return packages
-
 
 # Schemas load and catch what they should -------------------------------------------------------
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from abierta.contracting import demo as contracting_demo
 from abierta.contracting.models import Contract
-from abierta.contracting.tests.test_publish import assert_valid, get_json
+from abierta.contracting.tests.factories import get_json
+from abierta.contracting.tests.schemas import assert_valid
 from abierta.works import demo
 from abierta.works.models import Work, WorkContract, WorkUpdate
 

@@ -1,5 +1,5 @@
-"""OC4IDS 0.9.4 publication of the works, validated against the official schema (as the OCDS
-files are in ``abierta.contracting.tests.test_publish``), and the publication files as a whole."""
+"""OC4IDS 0.9.4 publication of the works, validated against the official schema (with the OCDS
+validators of ``abierta.contracting.tests.schemas``), and the publication files as a whole."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.contracting import publish
-from abierta.contracting.tests.factories import make_contract, minimal_release
-from abierta.contracting.tests.test_publish import assert_valid, get_json, walk_pages
+from abierta.contracting.tests.factories import get_json, make_contract, minimal_release, walk_pages
+from abierta.contracting.tests.schemas import assert_valid
 from abierta.works import oc4ids
 from abierta.works.models import Work, WorkContract, WorkUpdate
 from abierta.works.tests.factories import make_work

@@ -23,30 +23,13 @@ from abierta.core import uploads
 from abierta.core.uploads import JPEG, PNG, WEBP
 from abierta.works import services, views
 from abierta.works.models import IrregularityPhoto, IrregularityReport, Work
-from abierta.works.tests.factories import make_work
+from abierta.works.tests.factories import GPS, make_work, photo_with_exif
 from factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 Capture = Callable[..., Any]
-GPS = {1: "N", 2: (10.0, 24.0, 26.0), 3: "W", 4: (75.0, 29.0, 39.0)}
 TEXT = "La obra está parada desde hace dos meses y no hay señalización en la vía."
-
-
-def photo_with_exif(fmt: str = "JPEG", name: str = "foto.jpg") -> SimpleUploadedFile:
-    """A real image carrying a camera make, an author, a date and a GPS position."""
-    image = Image.new("RGB", (64, 48), (180, 40, 40))
-    exif = Image.Exif()
-    exif[0x010F] = "Cámara Ejemplo"  # Make
-    exif[0x0110] = "Modelo 7"  # Model
-    exif[0x013B] = "Ana Pérez"  # Artist
-    exif[0x0132] = "2024:05:01 10:00:00"  # DateTime
-    exif[0x8825] = GPS
-    out = io.BytesIO()
-    extra: dict[str, Any] = {"comment": b"Ana Perez, calle 5"} if fmt == "JPEG" else {}
-    image.save(out, fmt, exif=exif.tobytes(), **extra)
-    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
-    return SimpleUploadedFile(name, out.getvalue(), content_type=content_type)
 
 
 def stored_exif(photo: IrregularityPhoto) -> Image.Exif:

@@ -29,8 +29,7 @@ from abierta.works.models import (
     WorkPhoto,
     WorkUpdate,
 )
-from abierta.works.tests.factories import make_work
-from abierta.works.tests.test_report import photo_with_exif
+from abierta.works.tests.factories import make_work, photo_with_exif
 from factories import PERSONAS, World
 
 pytestmark = pytest.mark.django_db
