@@ -4,7 +4,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from abierta.api import api
-from abierta.site.views import healthz
+from abierta.site.views import admin_contracts_moved, healthz
 
 # The Django admin is for platform administrators, with their second factor.
 admin.site.__class__ = OTPAdminSite
@@ -30,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("", include("abierta.works.urls")),
     path("", include("abierta.procurement.urls")),
     path("cuenta/", include("abierta.accounts.urls")),
+    path("admin/works/contract/<path:rest>", admin_contracts_moved),
+    path("admin/works/contract/", admin_contracts_moved, {"rest": ""}),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

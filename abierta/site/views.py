@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -58,3 +58,10 @@ def terms(request: HttpRequest) -> HttpResponse:
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "site/accessibility.html")
+
+
+def admin_contracts_moved(request: HttpRequest, rest: str) -> HttpResponsePermanentRedirect:
+    """The admin's contracts moved with their app (works → contracting): old addresses lead there."""
+    return HttpResponsePermanentRedirect(
+        request.get_full_path().replace("/admin/works/contract/", "/admin/contracting/contract/", 1)
+    )
