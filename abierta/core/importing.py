@@ -361,14 +361,15 @@ class ImportCommand(BaseCommand):
     requires_system_checks: list[str] = []
     mode = BATCH
     started_by = "línea de comandos"
-    # Whether the command takes several files (``FILE...``) or one (``FILE``).
+    # Whether the command takes several files (``FILE...``) or one (``FILE``), and their help.
     many_files = True
+    files_help = ""
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         if self.many_files:
-            parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
+            parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help=self.files_help or None)
         else:
-            parser.add_argument("files", nargs=1, metavar="FILE", type=Path)
+            parser.add_argument("files", nargs=1, metavar="FILE", type=Path, help=self.files_help or None)
         if self.mode == BATCH:
             parser.add_argument(
                 "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=_("Rows per transaction (1000 by default).")

@@ -831,6 +831,7 @@ class PlanImportCommand(ImportCommand):
 
     mode = FILE
     many_files = False
+    files_help = "a .csv or .xlsx file in the template of docs/gestion-plantilla.md"
     importer_class: type[PlanImporter | MeasurementsImporter]
 
     def add_arguments(self, parser: ArgumentParser) -> None:

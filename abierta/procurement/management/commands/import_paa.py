@@ -20,6 +20,7 @@ class Command(ImportCommand):
     help = _("Imports the annual procurement plan exported from SECOP II (xlsx, sheet «Adquisiciones»).")
     started_by = "import_paa"
     many_files = False
+    files_help = _(".xlsx file exported from SECOP II")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
