@@ -1,4 +1,5 @@
-"""The one way files are imported (SECOP II contracts, OCDS releases, PAA spreadsheets).
+"""The one way files are imported (SECOP II contracts, OCDS releases, PAA spreadsheets, the
+development plan's goals and measurements).
 
 Every importer gets the same guarantees from :func:`run_import`:
 
