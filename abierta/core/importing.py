@@ -1,4 +1,5 @@
-"""The one way files are imported (SECOP II contracts, OCDS releases, PAA spreadsheets).
+"""The one way files are imported (SECOP II contracts, OCDS releases, PAA spreadsheets, the
+development plan's goals and measurements).
 
 Every importer gets the same guarantees from :func:`run_import`:
 
@@ -14,6 +15,12 @@ Every importer gets the same guarantees from :func:`run_import`:
   again (same kind, same SHA-256, same options) resumes after the last committed line.
 - **Idempotent.** Importers compare a hash of what they would store with what is stored and count
   the row as unchanged when equal; running a finished file again changes nothing.
+- **All or nothing, on request.** With ``mode="file"`` every row is converted, then the whole file
+  is applied in one transaction; if any row is rejected (by ``convert`` or by ``apply``) that
+  transaction is rolled back and nothing is written but the run's own record, which lists every
+  rejected row with its line and reason. Such a run is never resumed: a killed one wrote nothing.
+- **From a path or from bytes.** The source is a path, or an :class:`Upload` (a file received whole,
+  as the staff web pages receive one).
 - **Visible.** A progress bar on a terminal (by bytes of the file read) and a final report: read,
   created, updated, unchanged, rejected, with every rejected row's line and reason.
 """
@@ -26,7 +33,7 @@ import io
 import sys
 import time
 from argparse import ArgumentParser
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
@@ -50,7 +57,23 @@ class FormatError(Exception):
 
 
 class RowRejected(Exception):
-    """One row cannot be imported. The message (translated) is the reason reported with its line."""
+    """One row cannot be imported. The message (translated) is the reason reported with its line;
+    a row may have several reasons (``RowRejected(first, second)``), each reported with its line."""
+
+    def __init__(self, *reasons: str) -> None:
+        super().__init__(*reasons)
+        self.reasons = list(reasons)
+
+    def __str__(self) -> str:
+        return "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file received whole (an upload on a staff page): its name and its bytes."""
+
+    name: str
+    data: bytes
 
 
 @dataclass
@@ -131,6 +154,9 @@ class _Progress:
             self.out.flush()
 
 
+BATCH, FILE = "batch", "file"
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -149,30 +175,70 @@ class _Pending(Generic[T]):
 
 def run_import(
     importer: Importer[Any],
-    path: Path,
+    source: Path | Upload,
     *,
+    mode: str = BATCH,
     batch_size: int = DEFAULT_BATCH_SIZE,
     out: IO[str] | None = None,
     progress: bool | None = None,
     started_by: str = "",
 ) -> ImportRun:
-    """Import ``path`` with ``importer``; return the finished (or failed) run. See the module docstring."""
+    """Import ``source`` with ``importer``; return the finished (or failed) run. ``mode`` is
+    ``"batch"`` (atomic per batch, resumable) or ``"file"`` (all or nothing). See the module docstring."""
+    if mode not in (BATCH, FILE):
+        raise ValueError(mode)
     out = out if out is not None else sys.stderr
     if progress is None:
         progress = out.isatty()
-    sha = file_sha256(path)
+    if isinstance(source, Upload):
+        sha, name, size = hashlib.sha256(source.data).hexdigest(), source.name, len(source.data)
+    else:
+        sha, name, size = file_sha256(source), source.name, source.stat().st_size
     options = importer.options()
-    run = (
-        ImportRun.objects.filter(kind=importer.kind, file_sha256=sha, options=options, status=ImportRun.Status.RUNNING)
-        .order_by("-started_at")
-        .first()
-    )
+    run = None
+    if mode == BATCH:
+        run = (
+            ImportRun.objects.filter(
+                kind=importer.kind, file_sha256=sha, options=options, status=ImportRun.Status.RUNNING
+            )
+            .order_by("-started_at")
+            .first()
+        )
     if run is None:
         run = ImportRun.objects.create(
-            kind=importer.kind, file_name=path.name, file_sha256=sha, options=options, started_by=started_by
+            kind=importer.kind, file_name=name, file_sha256=sha, options=options, started_by=started_by
         )
+    bar = _Progress(out, size, progress)
+    with io.BytesIO(source.data) if isinstance(source, Upload) else source.open("rb") as raw:
+        reader = _CountingReader(raw)
+        stream = io.BufferedReader(reader, buffer_size=1 << 16)
+        try:
+            if mode == FILE:
+                _run_file(importer, run, stream, lambda rows: bar.show(reader.count, rows))
+            else:
+                _run_batches(importer, run, stream, batch_size, lambda rows: bar.show(reader.count, rows))
+        except FormatError as error:
+            # Only the batches already committed stay (none when the header was wrong, or in "file" mode).
+            bar.end()
+            run.status = ImportRun.Status.FAILED
+            run.message = str(error)
+            run.finished_at = timezone.now()
+            run.save(update_fields=["status", "message", "finished_at"])
+            return run
+        bar.show(reader.count, run.read, force=True)
+        bar.end()
+    if mode == BATCH:
+        importer.finish(run)
+    run.status = ImportRun.Status.FINISHED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+def _run_batches(
+    importer: Importer[Any], run: ImportRun, stream: IO[bytes], batch_size: int, show: Callable[[int], None]
+) -> None:
     resume_after = run.committed_line
-    bar = _Progress(out, path.stat().st_size, progress)
     pending: _Pending[Any] = _Pending()
 
     def flush() -> None:
@@ -188,46 +254,71 @@ def run_import(
             run.created += result.created
             run.updated += result.updated
             run.unchanged += result.unchanged
-            run.rejected += len(rejected)
+            run.rejected += len({line for line, _reason in rejected})
             run.committed_line = pending.last_line
             run.save(update_fields=["read", "created", "updated", "unchanged", "rejected", "committed_line"])
             if result.created or result.updated:
                 bump_version(sender=importer.model)
         pending.items, pending.rejected, pending.read = [], [], 0
 
-    with path.open("rb") as raw:
-        reader = _CountingReader(raw)
-        stream = io.BufferedReader(reader, buffer_size=1 << 16)
-        rows = importer.rows(stream)
+    for line, raw_row in importer.rows(stream):
+        if line <= resume_after:
+            continue
+        pending.read += 1
+        pending.last_line = line
         try:
-            for line, raw_row in rows:
-                if line <= resume_after:
-                    continue
-                pending.read += 1
-                pending.last_line = line
-                try:
-                    pending.items.append((line, importer.convert(line, raw_row)))
-                except RowRejected as rejection:
-                    pending.rejected.append((line, str(rejection)))
-                if len(pending.items) + len(pending.rejected) >= batch_size:
-                    flush()
-                bar.show(reader.count, run.read + pending.read)
-        except FormatError as error:
-            # Only the batches already committed stay (none when the header was wrong).
-            bar.end()
-            run.status = ImportRun.Status.FAILED
-            run.message = str(error)
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "message", "finished_at"])
-            return run
-        flush()
-        bar.show(reader.count, run.read, force=True)
-        bar.end()
-    importer.finish(run)
-    run.status = ImportRun.Status.FINISHED
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at"])
-    return run
+            pending.items.append((line, importer.convert(line, raw_row)))
+        except RowRejected as rejection:
+            pending.rejected.extend((line, reason) for reason in rejection.reasons)
+        if len(pending.items) + len(pending.rejected) >= batch_size:
+            flush()
+        show(run.read + pending.read)
+    flush()
+
+
+class _Rejected(Exception):
+    """Rows were rejected when applied in "file" mode: roll the whole file back."""
+
+    def __init__(self, rejected: list[tuple[int, str]]) -> None:
+        self.rejected = rejected
+
+
+def _run_file(importer: Importer[Any], run: ImportRun, stream: IO[bytes], show: Callable[[int], None]) -> None:
+    items: list[tuple[int, Any]] = []
+    rejected: list[tuple[int, str]] = []
+    read = last_line = 0
+    for line, raw_row in importer.rows(stream):
+        read += 1
+        last_line = line
+        try:
+            items.append((line, importer.convert(line, raw_row)))
+        except RowRejected as rejection:
+            rejected.extend((line, reason) for reason in rejection.reasons)
+        show(read)
+    try:
+        with transaction.atomic():
+            # Applied even when rows were rejected, to find the rows only applying rejects; then undone.
+            result = importer.apply(items) if items else BatchResult()
+            if rejected or result.rejected:
+                raise _Rejected(rejected + result.rejected)
+            importer.finish(run)
+            run.read, run.created, run.updated, run.unchanged = read, result.created, result.updated, result.unchanged
+            run.committed_line = last_line
+            run.save(update_fields=["read", "created", "updated", "unchanged", "committed_line"])
+            if result.created or result.updated:
+                bump_version(sender=importer.model)
+    except _Rejected as rollback:
+        # Every rejected row, in the order of the file (a row's reasons in the order found).
+        ordered = sorted(rollback.rejected, key=lambda rejection: rejection[0])
+        with transaction.atomic():
+            ImportRejection.objects.bulk_create(
+                [ImportRejection(run=run, line=line, reason=reason) for line, reason in ordered]
+            )
+            run.read = read
+            run.created = run.updated = run.unchanged = 0
+            run.rejected = len({line for line, _reason in ordered})
+            run.message = _("Nothing was written: correct the rejected rows and import the file again.")
+            run.save(update_fields=["read", "created", "updated", "unchanged", "rejected", "message"])
 
 
 def write_report(run: ImportRun, out: IO[str]) -> None:
@@ -253,33 +344,59 @@ def write_report(run: ImportRun, out: IO[str]) -> None:
         }
         + "\n"
     )
-    for rejection in run.rejections.all().iterator():
+    for rejection in run.rejections.order_by("line", "pk").iterator():
         out.write("  " + _("line %(line)d: %(reason)s") % {"line": rejection.line, "reason": rejection.reason} + "\n")
+    if run.message:
+        out.write(run.message + "\n")
 
 
 class ImportCommand(BaseCommand):
     """The base of every import command: one run of ``importer()`` per file, a progress bar on a
-    terminal (stderr) and the report (stdout); the command fails if any file did not import."""
+    terminal (stderr) and the report (stdout); the command fails if any file did not import.
+
+    A command adds its own arguments in ``add_arguments`` (positional ones before calling
+    ``super()``, so they come before the files), builds its importer from them in ``importer``,
+    may change ``mode`` (``"file"``: all or nothing) and the report (``report``)."""
 
     # The system checks take seconds and read nothing an import needs (``abierta check`` runs them).
     requires_system_checks: list[str] = []
+    mode = BATCH
+    started_by = "línea de comandos"
+    # Whether the command takes several files (``FILE...``) or one (``FILE``), and their help.
+    many_files = True
+    files_help = ""
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
-        parser.add_argument(
-            "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=_("Rows per transaction (1000 by default).")
-        )
+        if self.many_files:
+            parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help=self.files_help or None)
+        else:
+            parser.add_argument("files", nargs=1, metavar="FILE", type=Path, help=self.files_help or None)
+        if self.mode == BATCH:
+            parser.add_argument(
+                "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=_("Rows per transaction (1000 by default).")
+            )
         parser.add_argument("--no-progress", action="store_true", help=_("No progress bar."))
 
-    def importer(self) -> Importer[Any]:
+    def importer(self, path: Path, options: dict[str, Any]) -> Importer[Any]:
+        """The importer of one file, from the command's options; CommandError if they are wrong."""
         raise NotImplementedError
+
+    def report(self, run: ImportRun, importer: Importer[Any]) -> str:
+        """Write the run's report; return the reason the command fails for it ("" when it does not)."""
+        report = io.StringIO()
+        write_report(run, report)
+        if run.status == ImportRun.Status.FAILED:
+            return report.getvalue().strip()
+        self.stdout.write(report.getvalue(), ending="")
+        return ""
 
     def handle(self, *args: Any, **options: Any) -> None:
         files: list[Path] = options["files"]
         for path in files:
             if not path.is_file():
                 raise CommandError(_("The file %(path)s does not exist.") % {"path": path})
-        if options["batch_size"] < 1:
+        batch_size: int = options.get("batch_size", DEFAULT_BATCH_SIZE)
+        if batch_size < 1:
             raise CommandError(_("--batch-size must be 1 or more."))
         failed: list[str] = []
         # Parsed JSON is trees, not cycles: collect cycles far less often than after every 700 new
@@ -287,19 +404,18 @@ class ImportCommand(BaseCommand):
         gc.set_threshold(100_000, 50, 100)
         bar_out: IO[str] = getattr(self.stderr, "_out", sys.stderr)
         for path in files:
+            importer = self.importer(path, options)
             run = run_import(
-                self.importer(),
+                importer,
                 path,
-                batch_size=options["batch_size"],
+                mode=self.mode,
+                batch_size=batch_size,
                 out=bar_out,
                 progress=False if options["no_progress"] else None,
-                started_by="línea de comandos",
+                started_by=self.started_by,
             )
-            report = io.StringIO()
-            write_report(run, report)
-            if run.status == ImportRun.Status.FAILED:
-                failed.append(report.getvalue().strip())
-            else:
-                self.stdout.write(report.getvalue(), ending="")
+            reason = self.report(run, importer)
+            if reason:
+                failed.append(reason)
         if failed:
             raise CommandError("\n".join(failed))

@@ -117,7 +117,8 @@ class ContentVersion(models.Model):
 
 
 class ImportRun(models.Model):
-    """One run of a file importer (SECOP II contracts, OCDS, PAA): what it read and what it did.
+    """One run of a file importer (SECOP II contracts, OCDS, PAA, the development plan): what it read
+    and what it did.
 
     A run is identified by the importer's kind and the file's SHA-256, so running the same file again
     after a kill resumes after ``committed_line``; each batch and this row's counters commit together.

@@ -3,9 +3,9 @@
 The template (one row per goal, Spanish column names) is described in docs/gestion-plantilla.md;
 abierta/development/exporter.py writes the same template, so export → import changes nothing.
 
-As every importer in the project:
+Both imports run on :func:`abierta.core.importing.run_import` in its all-or-nothing mode:
 
-- every row is validated first, and every rejected row is reported with its line number as the
+- every row is validated, and every rejected row is reported with its line number as the
   spreadsheet shows it (the header is line 1) and a plain reason;
 - if any row is rejected nothing is written (all or nothing, in one transaction);
 - a file that is not the expected format (not CSV/XLSX, required columns missing) stops at once;
@@ -26,21 +26,33 @@ import io
 import re
 import unicodedata
 import zipfile
+from argparse import ArgumentParser
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from pathlib import Path
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abierta.core import history
 from abierta.core.csvexport import FORMULA_STARTS
-from abierta.core.importing import FormatError
-from abierta.core.models import Institution
+from abierta.core.importing import (
+    FILE,
+    BatchResult,
+    FormatError,
+    ImportCommand,
+    Importer,
+    RowRejected,
+    Upload,
+    run_import,
+)
+from abierta.core.models import ImportRejection, ImportRun, Institution
 from abierta.core.numbers import is_blank, parse_number
 from abierta.development.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
 
@@ -87,33 +99,16 @@ WEIGHT = (3, Decimal(10) ** 4)
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
-class Readable(Protocol):
-    def read(self) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
-
-
-@dataclass
 class ImportReport:
-    """What an import did. ``fatal`` is set when the file could not be read at all."""
+    """What the staff page and the commands show of a development plan import: the run's counters,
+    its rejected rows and, when the file could not be read at all, ``fatal``."""
 
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    fatal: str = ""
-
-    @property
-    def rejected(self) -> int:
-        return len({e.line for e in self.errors})
+    def __init__(self, run: ImportRun) -> None:
+        self.run = run
+        self.read, self.created, self.updated = run.read, run.created, run.updated
+        self.unchanged, self.rejected = run.unchanged, run.rejected
+        self.fatal = run.message if run.status == ImportRun.Status.FAILED else ""
+        self.errors: list[ImportRejection] = list(run.rejections.order_by("line", "pk"))
 
     @property
     def ok(self) -> bool:
@@ -137,7 +132,10 @@ class ImportReport:
         return text
 
     def lines(self) -> list[str]:
-        return [self.summary(), *(str(e) for e in sorted(self.errors, key=lambda e: e.line))]
+        return [
+            self.summary(),
+            *(_("Line %(line)d: %(message)s") % {"line": e.line, "message": e.reason} for e in self.errors),
+        ]
 
 
 # Reading the file ------------------------------------------------------------------------------
@@ -156,9 +154,8 @@ def normalise_header(value: Any) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def read_table(rows_file: Readable | bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str) -> Table:
     """The file's header and non-blank rows; FormatError if it is not a table this import reads."""
-    data = rows_file if isinstance(rows_file, bytes) else rows_file.read()
     if len(data) > MAX_BYTES:
         raise FormatError(_("The file is larger than %(size)d MB.") % {"size": MAX_BYTES // (1024 * 1024)})
     raw = _raw_rows(data, filename)
@@ -416,26 +413,6 @@ def _next_order(queryset: models.QuerySet[Any]) -> int:
     return (last or 0) + 1
 
 
-def _run(
-    *,
-    table_reader: Callable[[], Table],
-    validate: Callable[[Table, ImportReport], list[Any]],
-    write: Callable[[list[Any]], Iterable[str]],
-) -> ImportReport:
-    report = ImportReport()
-    try:
-        table = table_reader()
-        parsed = validate(table, report)
-    except FormatError as e:
-        return ImportReport(fatal=str(e))
-    if report.errors:
-        return report
-    with transaction.atomic():
-        for state in write(parsed):
-            setattr(report, state, getattr(report, state) + 1)
-    return report
-
-
 # The plan ---------------------------------------------------------------------------------------
 
 
@@ -565,25 +542,63 @@ def _check_repeats(row: Row, item: PlanRow, seen: _PlanSeen) -> None:
             )
 
 
-def _plan_validate(plan: DevelopmentPlan, table: Table, report: ImportReport) -> list[PlanRow]:
-    check_columns(table, required=PLAN_REQUIRED, optional=PLAN_OPTIONAL, years=plan.years())
-    year_columns = {int(m.group(1)): c for c in table.columns if (m := YEAR_COLUMN.match(c))}
-    institution = _institutions()
-    seen = _PlanSeen()
-    parsed: list[PlanRow] = []
-    for line, cells in table.rows:
-        report.read += 1
+class PlanImporter:
+    """The plan's rows: pillars, programmes, goals and yearly targets (an Importer of core.importing)."""
+
+    kind = "development-plan"
+    model = Goal
+
+    def __init__(self, *, plan: DevelopmentPlan, filename: str, actor: Any = None) -> None:
+        self.plan, self.filename, self.actor = plan, filename, actor
+        self.year_columns: dict[int, str] = {}
+        self.institution: Callable[[str], Institution | None] = lambda text: None
+        self.seen = _PlanSeen()
+
+    def options(self) -> dict[str, Any]:
+        return {"plan": self.plan.slug}
+
+    def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        table = read_table(stream.read(), self.filename)
+        check_columns(table, required=PLAN_REQUIRED, optional=PLAN_OPTIONAL, years=self.plan.years())
+        self.year_columns = {int(m.group(1)): c for c in table.columns if (m := YEAR_COLUMN.match(c))}
+        self.institution = _institutions()
+        return _table_rows(table)
+
+    def convert(self, line: int, raw: tuple[dict[str, Any], bool]) -> PlanRow:
+        cells, overflow = raw
         row = Row(cells)
-        if table.overflow.get(line):
+        if overflow:
             row.problems.append(_("The row has more cells than the header has columns."))
-        item = _plan_row(plan, line, row, year_columns, institution)
+        item = _plan_row(self.plan, line, row, self.year_columns, self.institution)
         _check_direction(row, item.goal)
-        _check_repeats(row, item, seen)
+        _check_repeats(row, item, self.seen)
         if row.problems:
-            report.errors.extend(RowError(line, p) for p in row.problems)
-            continue
-        parsed.append(item)
-    return parsed
+            raise RowRejected(*row.problems)
+        return item
+
+    def apply(self, items: list[tuple[int, PlanRow]]) -> BatchResult:
+        return _counted(_plan_write(self.plan, [item for _line, item in items], self.actor))
+
+    def finish(self, run: ImportRun) -> None:
+        pass
+
+
+def _table_rows(table: Table) -> Iterator[tuple[int, tuple[dict[str, Any], bool]]]:
+    for line, cells in table.rows:
+        yield line, (cells, table.overflow.get(line, False))
+
+
+def _counted(states: Iterable[str]) -> BatchResult:
+    result = BatchResult()
+    for state in states:
+        setattr(result, state, getattr(result, state) + 1)
+    return result
+
+
+def _import(importer: PlanImporter | MeasurementsImporter, data: bytes, filename: str, actor: Any) -> ImportReport:
+    started_by = str(getattr(actor, "email", "") or "")
+    run = run_import(importer, Upload(filename, data), mode=FILE, progress=False, started_by=started_by)
+    return ImportReport(run)
 
 
 @dataclass
@@ -694,15 +709,9 @@ def _plan_write(plan: DevelopmentPlan, parsed: list[PlanRow], actor: Any) -> Ite
         yield goal_state
 
 
-def plan_import(
-    *, plan: DevelopmentPlan, rows_file: Readable | bytes, filename: str, actor: Any = None
-) -> ImportReport:
+def plan_import(*, plan: DevelopmentPlan, rows_file: bytes, filename: str, actor: Any = None) -> ImportReport:
     """Create or update the plan's pillars, programmes, goals and yearly targets from the file."""
-    return _run(
-        table_reader=lambda: read_table(rows_file, filename),
-        validate=lambda table, report: _plan_validate(plan, table, report),
-        write=lambda parsed: _plan_write(plan, parsed, actor),
-    )
+    return _import(PlanImporter(plan=plan, filename=filename, actor=actor), rows_file, filename, actor)
 
 
 # Measurements -----------------------------------------------------------------------------------
@@ -716,24 +725,39 @@ class MeasurementRow:
     values: dict[str, Any]
 
 
-def _measurements_validate(plan: DevelopmentPlan, table: Table, report: ImportReport) -> list[MeasurementRow]:
-    check_columns(table, required=MEASUREMENT_REQUIRED, optional=MEASUREMENT_OPTIONAL, years=[])
-    goals = {g.code: g for g in plan.goals.all()}
-    low = datetime.date(plan.period_start - YEARS_BEFORE_PERIOD, 1, 1)
-    high = timezone.localdate()
-    url = URLValidator(schemes=["http", "https"])
-    seen: dict[tuple[str, datetime.date], int] = {}
-    parsed: list[MeasurementRow] = []
-    for line, cells in table.rows:
-        report.read += 1
+class MeasurementsImporter:
+    """Dated measurements of the plan's goals (an Importer of core.importing)."""
+
+    kind = "development-measurements"
+    model = Measurement
+
+    def __init__(self, *, plan: DevelopmentPlan, filename: str, actor: Any = None) -> None:
+        self.plan, self.filename, self.actor = plan, filename, actor
+        self.goals: dict[str, Goal] = {}
+        self.low = datetime.date(plan.period_start - YEARS_BEFORE_PERIOD, 1, 1)
+        self.high = timezone.localdate()
+        self.url = URLValidator(schemes=["http", "https"])
+        self.seen: dict[tuple[str, datetime.date], int] = {}
+
+    def options(self) -> dict[str, Any]:
+        return {"plan": self.plan.slug}
+
+    def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        table = read_table(stream.read(), self.filename)
+        check_columns(table, required=MEASUREMENT_REQUIRED, optional=MEASUREMENT_OPTIONAL, years=[])
+        self.goals = {g.code: g for g in self.plan.goals.all()}
+        return _table_rows(table)
+
+    def convert(self, line: int, raw: tuple[dict[str, Any], bool]) -> MeasurementRow:
+        cells, overflow = raw
         row = Row(cells)
-        if table.overflow.get(line):
+        if overflow:
             row.problems.append(_("The row has more cells than the header has columns."))
         code = row.text("meta_codigo", max_length=30)
-        goal = goals.get(code)
+        goal = self.goals.get(code)
         if code and goal is None:
             row.problems.append(_("Unknown goal code «%(code)s» in this plan.") % {"code": code})
-        day = row.date("fecha", low=low, high=high)
+        day = row.date("fecha", low=self.low, high=self.high)
         values: dict[str, Any] = {
             "value": row.number("valor", VALUE),
             "source": row.text("fuente", max_length=300),
@@ -742,24 +766,28 @@ def _measurements_validate(plan: DevelopmentPlan, table: Table, report: ImportRe
             link = row.text("enlace", max_length=500, required=False)
             if link:
                 try:
-                    url(link)
+                    self.url(link)
                 except ValidationError:
                     row.problems.append(_("«%(value)s» in «enlace» is not a web address.") % {"value": link})
             values["source_url"] = link
         if row.has("nota"):
             values["note"] = row.text("nota", max_length=500, required=False)
         if code and day is not None:
-            first = seen.setdefault((code, day), line)
+            first = self.seen.setdefault((code, day), line)
             if first != line:
                 row.problems.append(
                     _("The measurement of «%(code)s» on %(date)s is repeated: it is already on line %(line)d.")
                     % {"code": code, "date": day.isoformat(), "line": first}
                 )
         if row.problems or goal is None or day is None:
-            report.errors.extend(RowError(line, p) for p in row.problems)
-            continue
-        parsed.append(MeasurementRow(line, goal, day, values))
-    return parsed
+            raise RowRejected(*row.problems)
+        return MeasurementRow(line, goal, day, values)
+
+    def apply(self, items: list[tuple[int, MeasurementRow]]) -> BatchResult:
+        return _counted(_measurements_write(self.plan, [item for _line, item in items], self.actor))
+
+    def finish(self, run: ImportRun) -> None:
+        pass
 
 
 def _measurements_write(plan: DevelopmentPlan, parsed: list[MeasurementRow], actor: Any) -> Iterator[str]:
@@ -783,12 +811,42 @@ def _measurements_write(plan: DevelopmentPlan, parsed: list[MeasurementRow], act
             yield UNCHANGED
 
 
-def measurements_import(
-    *, plan: DevelopmentPlan, rows_file: Readable | bytes, filename: str, actor: Any = None
-) -> ImportReport:
+def measurements_import(*, plan: DevelopmentPlan, rows_file: bytes, filename: str, actor: Any = None) -> ImportReport:
     """Create or update dated measurements of the plan's goals from the file."""
-    return _run(
-        table_reader=lambda: read_table(rows_file, filename),
-        validate=lambda table, report: _measurements_validate(plan, table, report),
-        write=lambda parsed: _measurements_write(plan, parsed, actor),
-    )
+    return _import(MeasurementsImporter(plan=plan, filename=filename, actor=actor), rows_file, filename, actor)
+
+
+# Commands ---------------------------------------------------------------------------------------
+
+
+def find_plan(slug: str) -> DevelopmentPlan:
+    try:
+        return DevelopmentPlan.objects.get(slug=slug)
+    except DevelopmentPlan.DoesNotExist:
+        raise CommandError(_("No development plan has the slug «%(slug)s».") % {"slug": slug}) from None
+
+
+class PlanImportCommand(ImportCommand):
+    """``PLAN_SLUG FILE``: one file into one plan, all or nothing; the report of :class:`ImportReport`."""
+
+    mode = FILE
+    many_files = False
+    files_help = "a .csv or .xlsx file in the template of docs/gestion-plantilla.md"
+    importer_class: type[PlanImporter | MeasurementsImporter]
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("plan_slug", help="slug of the development plan")
+        super().add_arguments(parser)
+
+    def importer(self, path: Path, options: dict[str, Any]) -> PlanImporter | MeasurementsImporter:
+        return self.importer_class(plan=find_plan(options["plan_slug"]), filename=path.name)
+
+    def report(self, run: ImportRun, importer: Importer[Any]) -> str:
+        report = ImportReport(run)
+        lines = report.lines()
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS(lines[0]))
+            return ""
+        for line in lines[1:]:
+            self.stderr.write(line)
+        return lines[0]

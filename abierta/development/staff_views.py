@@ -58,6 +58,6 @@ def plan_import_view(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "form": form,
         "report": report,
-        "errors": sorted(report.errors, key=lambda e: e.line) if report else [],
+        "errors": report.errors if report else [],
     }
     return render(request, "development/staff/import_form.html", context, status=status)

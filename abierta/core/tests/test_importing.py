@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import pytest
 
-from abierta.core.importing import BatchResult, FormatError, RowRejected, run_import, write_report
+from abierta.core.importing import BatchResult, FormatError, RowRejected, Upload, run_import, write_report
 from abierta.core.models import ImportRun, Institution
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,73 @@ def test_progress_bar(tmp_path: Path) -> None:
     silent = io.StringIO()
     run_import(LinesImporter(), write(tmp_path, FILE), out=silent)  # not a terminal: no bar
     assert silent.getvalue() == ""
+
+
+# All or nothing (mode "file") and uploaded bytes -----------------------------------------------------
+
+
+def test_file_mode_a_bad_row_in_the_middle_writes_nothing_and_every_bad_row_is_listed() -> None:
+    importer = LinesImporter()
+    run = run_import(importer, Upload("subido.csv", FILE.encode()), mode="file", out=io.StringIO(), progress=False)
+    assert run.status == ImportRun.Status.FINISHED
+    assert Institution.objects.count() == 0  # a, b, d and e were fine, yet nothing is written
+    assert (run.read, run.created, run.updated, run.unchanged, run.rejected) == (6, 0, 0, 0, 2)
+    # Rejected by convert (line 4) and by apply (line 6): both listed with their line.
+    assert list(run.rejections.values_list("line", "reason")) == [(4, "falta el nombre"), (6, "repetido")]
+    assert importer.finished == []
+    out = io.StringIO()
+    write_report(run, out)
+    assert out.getvalue() == (
+        "Archivo subido.csv: 6 filas leídas, 0 creadas, 0 actualizadas, 0 sin cambios, 2 rechazadas.\n"
+        "  línea 4: falta el nombre\n"
+        "  línea 6: repetido\n"
+        "No se guardó nada: corrija las filas rechazadas e importe el archivo de nuevo.\n"
+    )
+
+
+def test_file_mode_a_row_with_several_reasons_counts_once_and_lists_each() -> None:
+    class TwoReasons(LinesImporter):
+        def convert(self, line: int, raw: Any) -> tuple[str, str]:
+            if raw.startswith("b,"):
+                raise RowRejected("primera razón", "segunda razón")
+            return super().convert(line, raw)
+
+    text = "slug,name\na,Uno\nb,Dos\nc,Tres\n"
+    run = run_import(TwoReasons(), Upload("x.csv", text.encode()), mode="file", out=io.StringIO(), progress=False)
+    assert (run.read, run.rejected) == (3, 1)
+    assert list(run.rejections.values_list("line", "reason")) == [(3, "primera razón"), (3, "segunda razón")]
+    assert Institution.objects.count() == 0
+
+
+def test_file_mode_a_good_file_is_written_whole_in_one_run(tmp_path: Path) -> None:
+    importer = LinesImporter()
+    text = "slug,name\na,Uno\nb,Dos\nc,Tres\n"
+    run = run_import(importer, write(tmp_path, text), mode="file", batch_size=1, out=io.StringIO(), progress=False)
+    assert run.status == ImportRun.Status.FINISHED
+    assert (run.read, run.created, run.rejected, run.committed_line, run.message) == (3, 3, 0, 4, "")
+    assert importer.batches == 1  # one transaction for the whole file, whatever the batch size
+    assert importer.finished == [run.pk]
+    again = run_import(LinesImporter(), write(tmp_path, text), mode="file", out=io.StringIO(), progress=False)
+    assert again.pk != run.pk
+    assert (again.created, again.unchanged) == (0, 3)
+
+
+def test_file_mode_wrong_format_and_uploaded_bytes() -> None:
+    run = run_import(LinesImporter(), Upload("x.csv", b"otra,cosa\na,b\n"), mode="file", out=io.StringIO())
+    assert run.status == ImportRun.Status.FAILED
+    assert run.message == "Falta el encabezado slug,name."
+    assert Institution.objects.count() == 0
+    batch = run_import(LinesImporter(), Upload("y.csv", FILE.encode()), out=io.StringIO(), progress=False)
+    assert (batch.file_name, batch.read, batch.created, batch.rejected) == ("y.csv", 6, 4, 2)
+
+
+def test_file_mode_is_never_resumed() -> None:
+    data = Upload("x.csv", b"slug,name\na,Uno\nb,Dos\n")
+    with pytest.raises(KeyboardInterrupt):
+        run_import(LinesImporter(die_on_batch=1), data, mode="file", out=io.StringIO(), progress=False)
+    killed = ImportRun.objects.get()
+    assert (killed.status, killed.read, killed.committed_line) == (ImportRun.Status.RUNNING, 0, 0)
+    assert Institution.objects.count() == 0
+    run = run_import(LinesImporter(), data, mode="file", out=io.StringIO(), progress=False)
+    assert run.pk != killed.pk
+    assert (run.read, run.created) == (2, 2)

@@ -323,7 +323,7 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(plan: De
     assert not report.ok
     by_line: dict[int, list[str]] = {}
     for error in report.errors:
-        by_line.setdefault(error.line, []).append(error.message)
+        by_line.setdefault(error.line, []).append(error.reason)
     expected = {
         3: "«meta_nombre» is empty",
         4: "«diez» in «linea_base» is not a number",
@@ -429,7 +429,7 @@ def test_bad_measurements_are_all_reported_and_nothing_is_written(plan: Developm
         "1.1.2,2024-03-31,15,Portal,ftp://x",  # 10
     )
     report = measurements_import(plan=plan, rows_file=data, filename="m.csv")
-    messages = {e.line: e.message for e in report.errors}
+    messages = {e.line: e.reason for e in report.errors}
     assert sorted(messages) == [3, 4, 5, 6, 7, 8, 9, 10]
     assert "Unknown goal code «9.9.9»" in messages[3]
     assert "is not a date" in messages[4]

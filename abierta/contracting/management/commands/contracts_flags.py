@@ -27,7 +27,7 @@ class Command(BaseCommand):
             if len(ids) != len(set(ocids)):
                 found = set(Contract.objects.filter(pk__in=ids).values_list("ocid", flat=True))
                 missing = ", ".join(sorted(set(ocids) - found))
-                raise CommandError(f"No existe ningún contrato con OCID {missing}.")
+                raise CommandError(_("No contract has the OCID %(ocids)s.") % {"ocids": missing})
             refresh_flags(ids)
         else:
             refresh_flags()
@@ -35,6 +35,13 @@ class Command(BaseCommand):
         for flags in Contract.objects.exclude(flags=[]).values_list("flags", flat=True).iterator(chunk_size=5000):
             counts.update(flags)
         total = Contract.objects.count()
-        self.stdout.write(f"Alertas recalculadas en {time.monotonic() - started:.1f} s sobre {total} contratos.")
+        seconds = f"{time.monotonic() - started:.1f}"
+        self.stdout.write(
+            _("Flags recomputed in %(seconds)s s over %(total)d contracts.") % {"seconds": seconds, "total": total}
+        )
         for flag in FLAGS:
-            self.stdout.write(f"  {flag.code}: {counts.get(flag.code, 0)} contratos con la alerta levantada")
+            self.stdout.write(
+                "  "
+                + _("%(flag)s: %(count)d contracts with the flag raised")
+                % {"flag": flag.code, "count": counts.get(flag.code, 0)}
+            )

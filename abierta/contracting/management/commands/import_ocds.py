@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from abierta.contracting.importers import OcdsImporter
@@ -14,5 +17,5 @@ class Command(ImportCommand):
         "gzip-compressed too) and compiles them by ocid with the OCDS merge rules."
     )
 
-    def importer(self) -> OcdsImporter:
+    def importer(self, path: Path, options: dict[str, Any]) -> OcdsImporter:
         return OcdsImporter()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from abierta.contracting.importers import SecopContractsImporter
@@ -14,5 +17,5 @@ class Command(ImportCommand):
         "UTF-8 with or without BOM, gzip-compressed too."
     )
 
-    def importer(self) -> SecopContractsImporter:
+    def importer(self, path: Path, options: dict[str, Any]) -> SecopContractsImporter:
         return SecopContractsImporter()

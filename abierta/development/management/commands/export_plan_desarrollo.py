@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from abierta.development.exporter import measurements_export, plan_export
-from abierta.development.management.commands._importing import find_plan
+from abierta.development.importers import find_plan
 
 
 class Command(BaseCommand):

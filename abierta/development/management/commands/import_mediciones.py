@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from abierta.development.importers import measurements_import
-from abierta.development.management.commands._importing import ImportCommand
+from abierta.development.importers import MeasurementsImporter, PlanImportCommand
 
 
-class Command(ImportCommand):
+class Command(PlanImportCommand):
     help = "Import measurements of a development plan's goals from a CSV or XLSX file (docs/gestion-plantilla.md)."
-    importer = staticmethod(measurements_import)
+    importer_class = MeasurementsImporter

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from abierta.development.importers import plan_import
-from abierta.development.management.commands._importing import ImportCommand
+from abierta.development.importers import PlanImportCommand, PlanImporter
 
 
-class Command(ImportCommand):
+class Command(PlanImportCommand):
     help = "Import a development plan's goals from a CSV or XLSX file (docs/gestion-plantilla.md)."
-    importer = staticmethod(plan_import)
+    importer_class = PlanImporter
