@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,13 +54,19 @@ def _media_root(tmp_path: object, settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Each test starts with an empty cache and in Spanish: nothing leaks between tests."""
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache and in Spanish: nothing leaks between tests, neither the
+    visits a work page counted in memory (they would be written to the next test's database, or
+    to none at exit)."""
     from django.core.cache import cache
     from django.utils import translation
 
     from abierta.core.cache import forget_edge_version
+    from abierta.works.scans import scans_discard
 
     cache.clear()
     forget_edge_version()
+    scans_discard()
     translation.activate("es-co")
+    yield
+    scans_discard()

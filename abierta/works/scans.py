@@ -75,6 +75,12 @@ def _take() -> dict[tuple[str, datetime.date], int]:
     return taken
 
 
+def scans_discard() -> int:
+    """Drop the pending visits without writing them; returns how many were dropped. For tests: the
+    visits one test's pages counted must not reach the next test's database (or none, at exit)."""
+    return sum(_take().values())
+
+
 def _give_back(taken: dict[tuple[str, datetime.date], int]) -> None:
     global _pending_hits, _oldest
     with _lock:
