@@ -77,9 +77,10 @@ unit: install-dev messages
 unit-fast: install-dev messages
 	$(BIN)/pytest -m "not browser and not slow" -n auto
 
-# Two processes, each with its own Chromium, live server (a free port) and test database.
+# Two processes, each with its own Chromium, live server (a free port) and test database. Every
+# browser test is in tests/browser: collecting only there saves reading the 3,000 unit tests.
 browser: install-dev system-deps node messages
-	$(BIN)/pytest -m browser -n 2
+	$(BIN)/pytest -m browser -n 2 tests/browser
 
 # On PostgreSQL, also run the tests of the SQLite fallbacks on SQLite.
 fallback: install-dev messages
