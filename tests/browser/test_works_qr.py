@@ -186,8 +186,19 @@ def test_works_map_runs_under_the_sites_csp_and_is_accessible(
     page.locator("#works-map .leaflet-interactive").first.click()
     href = page.locator(".leaflet-popup-content a").first.get_attribute("href", timeout=5000)
     assert href is not None and href.startswith("/o/")
-    page.locator(".leaflet-popup-content a").first.click()
-    page.wait_for_url(base + href)
+    # Leaflet pans the map to show the popup: click the link once it has stopped moving (a click
+    # during the pan lands where the link was, and no navigation follows).
+    link = page.locator(".leaflet-popup-content a").first
+    settled, box = False, link.bounding_box()
+    for _ in range(50):
+        page.wait_for_timeout(100)
+        now = link.bounding_box()
+        settled, box = now == box, now
+        if settled:
+            break
+    assert settled, "the popup kept moving"
+    with page.expect_navigation(url=base + href):
+        link.click()
     assert page.evaluate("() => document.styleSheets[0].cssRules.length") > 0
     assert page.locator("img.beacon").evaluate("img => img.complete && img.naturalWidth === 1")
     assert not problems, problems
