@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from abierta.contracting.models import CONTRACT_COLUMNS as PUBLIC_CONTRACT_COLUMNS
-from abierta.contracting.models import Contract
+from abierta.contracting.models import Contract, ContractRole
 from abierta.contracting.search import ContractFilters, contracts_search, ordered
 from abierta.core.api import PATHS, Digits, ErrorOut, Money, Paged, Text, number
 
@@ -25,14 +25,9 @@ CONTRACT_NUMBERS = (
 router = Router()
 
 
-# The role a contract plays in a public work: works' WorkContract.Role, written out so that the
-# contracts do not import works (works' tests check that the two agree). Named apart from the
-# models' choices, all called Role, Status…: two enums of one name would share one OpenAPI component.
-class WorkContractRole(StrEnum):
-    WORKS = "works"
-    SUPERVISION = "supervision"
-    DESIGN = "design"
-    OTHER = "other"
+# Named apart from the models' choices, all called Role, Status…: two enums of one name would share
+# one OpenAPI component.
+WorkContractRole = StrEnum("WorkContractRole", {c.name: c.value for c in ContractRole})  # type: ignore[misc]
 
 
 class ContractSort(StrEnum):

@@ -44,6 +44,16 @@ CONTRACT_COLUMNS = (
 )
 
 
+class ContractRole(models.TextChoices):
+    """The role a contract plays in a public work (the works app links them; the contracts' API
+    and OC4IDS publish it)."""
+
+    WORKS = "works", _("Works contract")
+    SUPERVISION = "supervision", _("Supervision (interventoría)")
+    DESIGN = "design", _("Studies and designs")
+    OTHER = "other", _("Other")
+
+
 class Contract(models.Model):
     """One contracting process as an OCDS compiled release, with searchable columns copied out."""
 

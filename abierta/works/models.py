@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from abierta.contracting.models import Contract
+from abierta.contracting.models import Contract, ContractRole
 from abierta.core.history import scope_of
 from abierta.core.models import Institution
 
@@ -141,11 +141,7 @@ class Work(models.Model):
 class WorkContract(models.Model):
     """A contract behind a work: the works contract, its interventoría (supervision), or another."""
 
-    class Role(models.TextChoices):
-        WORKS = "works", _("Works contract")
-        SUPERVISION = "supervision", _("Supervision (interventoría)")
-        DESIGN = "design", _("Studies and designs")
-        OTHER = "other", _("Other")
+    Role = ContractRole
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_contracts")
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="work_links")
