@@ -58,13 +58,14 @@ def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache and in Spanish: nothing leaks between tests, neither the
     visits a work page counted in memory (they would be written to the next test's database, or
     to none at exit)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.utils import translation
 
     from abierta.core.cache import forget_edge_version
     from abierta.works.scans import scans_discard
 
-    cache.clear()
+    for alias in ("default", "ratelimit"):
+        caches[alias].clear()
     forget_edge_version()
     scans_discard()
     translation.activate("es-co")

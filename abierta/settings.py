@@ -139,7 +139,24 @@ CACHES: dict[str, dict[str, Any]] = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
-    )
+    ),
+    # Rate counters and used challenges, apart from the page cache so that filling the page cache
+    # cannot evict them (a flood of distinct URLs would otherwise reset every limit). In production
+    # point ABIERTA_RATELIMIT_REDIS_URL at a Redis database with `maxmemory-policy noeviction` and no
+    # persistence (docs/deploy.md).
+    "ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("ABIERTA_RATELIMIT_REDIS_URL", env("REDIS_URL")),
+            "KEY_PREFIX": "rl",
+        }
+        if env("ABIERTA_RATELIMIT_REDIS_URL", env("REDIS_URL"))
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    ),
 }
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db" if env("REDIS_URL") else "django.contrib.sessions.backends.db"
@@ -289,6 +306,9 @@ ABIERTA_COMPLAINTS_RETENTION_WARNING_DAYS = [
 # Anti-abuse, in memory only (the cache), never in the database.
 ABIERTA_COMPLAINTS_POW_BITS = int(env("ABIERTA_COMPLAINTS_POW_BITS", "16"))
 ABIERTA_COMPLAINTS_NOJS_WAIT_SECONDS = int(env("ABIERTA_COMPLAINTS_NOJS_WAIT_SECONDS", "20"))
+# Proof of work on the other public forms (core/pow.py): a voting code, registration, password reset…
+ABIERTA_POW_BITS = int(env("ABIERTA_POW_BITS", "16"))
+ABIERTA_POW_NOJS_WAIT_SECONDS = int(env("ABIERTA_POW_NOJS_WAIT_SECONDS", "10"))
 ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR = int(env("ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR", "10"))
 ABIERTA_COMPLAINTS_RECEIPT_FAILURES = int(env("ABIERTA_COMPLAINTS_RECEIPT_FAILURES", "20"))
 # Requests that may run Argon2 at once in one process (each takes 64 MiB).

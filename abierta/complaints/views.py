@@ -106,7 +106,7 @@ def new(request: HttpRequest) -> HttpResponse:
                         "complaints/reporter/receipt.html",
                         {"receipt": receipt, "case": case, "identified": case.identified},
                     )
-                check = antiabuse.ChallengeCheck(antiabuse.Verdict.REUSED, check.nonce)
+                check = antiabuse.ChallengeCheck(antiabuse.Verdict.REUSED, check.purpose, check.nonce)
         except antiabuse.Busy:
             return _busy(request)
     if not check.ok:

@@ -1,4 +1,4 @@
-"""Counters of requests and emails in Django's cache: the one rate counter.
+"""Counters of requests and emails in Django's ``ratelimit`` cache: the one rate counter.
 
 A counter is named by a key that may identify someone (an address, an email); the cache only ever
 holds an HMAC-SHA256 of it under a secret derived from ``SECRET_KEY``, so the cache cannot be read
@@ -19,9 +19,15 @@ import hmac
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 
 _PREFIX = "ratelimit:"
+
+
+def _cache() -> BaseCache:
+    """The ``ratelimit`` cache alias: kept apart from the page cache, so filling one cannot evict the other."""
+    return caches["ratelimit"]
 
 
 def _secret() -> bytes:
@@ -37,17 +43,17 @@ def hit(key: str, *, window: int) -> int:
     """Count one more event for ``key``; the count, this one included. The counter starts with its
     first event and is forgotten ``window`` seconds later."""
     name = cache_key(key)
-    cache.add(name, 0, timeout=window)
+    _cache().add(name, 0, timeout=window)
     try:
-        return int(cache.incr(name))
+        return int(_cache().incr(name))
     except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=window)
+        _cache().set(name, 1, timeout=window)
         return 1
 
 
 def count(key: str) -> int:
     """The events counted for ``key`` so far (0 when there is no counter)."""
-    value = cache.get(cache_key(key))
+    value = _cache().get(cache_key(key))
     return int(value) if value is not None else 0
 
 

@@ -17,6 +17,7 @@ from abierta.complaints import antiabuse, middleware
 from abierta.complaints.antiabuse import Verdict, challenge_check, challenge_consume, challenge_issue
 from abierta.complaints.models import Case
 from abierta.complaints.tests.factories import FOLLOWUP, NEW, WHAT, challenge_in, report_data, solve, submit
+from abierta.core import pow
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,7 @@ def _small_pow(settings: Any) -> None:
 def later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     moment = antiabuse.now() + seconds
     monkeypatch.setattr(antiabuse, "now", lambda: moment)
+    monkeypatch.setattr(pow, "now", lambda: moment)
 
 
 def wrong_pow(challenge: str) -> str:
@@ -199,9 +201,9 @@ def test_nothing_about_sources_is_written_to_the_database(settings: Any) -> None
     a = Client(REMOTE_ADDR="203.0.113.10")
     submit(a, report_data())
     assert submit(a, report_data()).status_code == 429
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()  # the limits live only in the cache
+    caches["ratelimit"].clear()  # the limits live only in the cache
     assert 'id="receipt"' in submit(a, report_data()).content.decode()
 
 

@@ -170,7 +170,7 @@ def test_pages_load_nothing_from_another_host_and_have_no_inline_script() -> Non
         for tag, url in parser.loaded:
             assert not off_site(url), (name, tag, url)
         if name == "new":
-            assert ("script", "/static/complaints/pow.js") in parser.loaded
+            assert ("script", "/static/js/pow.js") in parser.loaded
         elif response.status_code == 200 and name not in {"stats", "new-en", "new-errors", "receipt"}:
             assert not any(tag == "script" for tag, _url in parser.loaded), name
 

@@ -29,6 +29,7 @@ from abierta.complaints.tests.factories import (
     submit,
     token_in,
 )
+from abierta.core import pow
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +57,7 @@ def test_form_has_guidance_challenge_and_script() -> None:
         assert f'name="{name}"' in html
     assert 'name="pow"' in html
     assert challenge_in(html).startswith("v1.")
-    assert re.search(r'<script src="/static/complaints/pow.js" defer></script>', html)
+    assert re.search(r'<script src="/static/js/pow.js" defer></script>', html)
     assert 'value="anonymous"' in html and re.search(r'value="anonymous"[^>]*checked', html)
 
 
@@ -299,6 +300,7 @@ def test_session_expires_after_idle_time(monkeypatch: pytest.MonkeyPatch) -> Non
     assert WHAT in reporter.get(FOLLOWUP).content.decode()
     start = antiabuse.now()
     monkeypatch.setattr(antiabuse, "now", lambda: start + 31 * 60)
+    monkeypatch.setattr(pow, "now", lambda: start + 31 * 60)
     response = reporter.get(FOLLOWUP)
     assert 'name="receipt"' in response.content.decode() and WHAT not in response.content.decode()
 

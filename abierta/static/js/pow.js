@@ -1,4 +1,4 @@
-/* Proof of work for the report form (abierta/complaints/antiabuse.py).
+/* Proof of work for the public forms that carry data-pow (abierta/core/pow.py).
    Finds n such that SHA-256(challenge + ":" + n) starts with at least `bits` zero bits and writes n
    into the hidden "pow" field. Without this script (or without crypto.subtle) the form still works:
    the server then asks for a short wait instead. No data leaves the page. */
