@@ -329,6 +329,19 @@ ABIERTA_VOTE_CODE_MINUTES = int(env("ABIERTA_VOTE_CODE_MINUTES", "10"))
 ABIERTA_VOTE_CODE_ATTEMPTS = int(env("ABIERTA_VOTE_CODE_ATTEMPTS", "5"))
 # Codes one document may request per consultation within an hour.
 ABIERTA_VOTE_CODES_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_HOUR", "5"))
+# Codes one email or phone may receive per consultation within an hour (clock hour).
+ABIERTA_VOTE_CODES_PER_CONTACT_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_CONTACT_PER_HOUR", "3"))
+# Codes asked from one network address (ABIERTA_CLIENT_IP_HEADER) within an hour, all consultations.
+ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR", "10"))
+# Codes the whole site sends per minute: the ceiling of what a flood can cost in email or SMS.
+ABIERTA_VOTE_CODES_PER_MINUTE = int(env("ABIERTA_VOTE_CODES_PER_MINUTE", "60"))
+# Levels 2 and 3: refused roll or verifier checks of one document within an hour before it is paused.
+ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR = int(env("ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR", "5"))
+# Level 3: the dotted path of a class with ``verify(consultation, document, facts) -> bool``.
+ABIERTA_VOTE_VERIFIER = env("ABIERTA_VOTE_VERIFIER")
+# Rows of a voter roll (padrón), blank rows included: on the staff page, and with the command.
+ABIERTA_VOTE_ROLL_WEB_MAX_ROWS = int(env("ABIERTA_VOTE_ROLL_WEB_MAX_ROWS", "100000"))
+ABIERTA_VOTE_ROLL_MAX_ROWS = int(env("ABIERTA_VOTE_ROLL_MAX_ROWS", "3000000"))
 
 # Open contracting and public works.
 # OCDS ocid prefix: Colombia Compra Eficiente's registered prefix, used for SECOP II contracts too.

@@ -77,6 +77,18 @@ def may_enter_table_votes(user: Any, consultation: Consultation, now: datetime.d
     return _organiser(user) and consultation.is_open(now)
 
 
+def may_manage_voter_identity(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """See and change how voters are identified (the level, the voter roll): the transparency office
+    and administrators, until the consultation closes."""
+    return has_role(user, R.TRANSPARENCY, R.ADMIN) and (now or timezone.now()) < consultation.closes_at
+
+
+def may_change_assurance(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Choose the assurance level: the same people, only before the consultation opens (voters are
+    told the level before they vote, and it is the same for all of them)."""
+    return has_role(user, R.TRANSPARENCY, R.ADMIN) and (now or timezone.now()) < consultation.opens_at
+
+
 def may_see_results(consultation: Consultation, now: datetime.datetime | None = None) -> bool:
     """Results and the ballot file: everyone, once the consultation has closed."""
     return (now or timezone.now()) >= consultation.closes_at
@@ -124,6 +136,13 @@ def staff_links(user: Any) -> list[StaffGroup]:
                         reverse("participation:consultation_table_entry", args=[p.plan.slug]),
                     )
                 )
+                if may_manage_voter_identity(user, p.consultation):
+                    links.append(
+                        StaffLink(
+                            _("identity of voters and voter roll"),
+                            reverse("participation:consultation_identity", args=[p.plan.slug]),
+                        )
+                    )
             lines.append(StaffLine(tuple(links)))
     if may_moderate(user):
         text = _("Hablemos con Transparencia: sessions and questions to moderate")

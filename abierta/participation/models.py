@@ -300,6 +300,24 @@ class Consultation(models.Model):
         _("choices per voter"), default=1, help_text=_("1 for a single choice; more lets each voter choose up to N.")
     )
 
+    class Assurance(models.IntegerChoices):
+        """How sure the city is that a web voter is who they say (docs/decisions/0015-consultation-identity.md)."""
+
+        CODE = 1, _("Level 1: document number and a code sent to an email or phone")
+        ROLL = 2, _("Level 2: document number and a second fact checked against the city's voter roll")
+        VERIFIER = 3, _("Level 3: document checked by an external identity service")
+
+    class RollFact(models.TextChoices):
+        ISSUE_DATE = "issue_date", _("Date of issue of the document")
+        BIRTH_DATE = "birth_date", _("Birth date")
+
+    assurance = models.PositiveSmallIntegerField(
+        _("identity assurance"), choices=Assurance.choices, default=Assurance.CODE
+    )
+    roll_fact = models.CharField(
+        _("second fact asked to voters"), max_length=12, choices=RollFact.choices, default=RollFact.ISSUE_DATE
+    )
+
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
@@ -373,6 +391,47 @@ class VoteCode(models.Model):
 
     def __str__(self) -> str:
         return self.document_hash[:12]
+
+
+class ContactBinding(models.Model):
+    """The contact that asked for a voting code, bound to the one document it asked for.
+
+    Both are keyed hashes (HMAC under the voter-hash key, with the consultation's id in the
+    message): neither the address nor the number is stored, and a contact's hash in one consultation
+    says nothing about another.
+    """
+
+    public_content = False
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="contact_bindings")
+    contact_hash = models.CharField(max_length=64)
+    document_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "contact_hash"], name="one_document_per_contact")
+        ]
+
+    def __str__(self) -> str:
+        return self.contact_hash[:12]
+
+
+class RollEntry(models.Model):
+    """One person of a consultation's voter roll (padrón): a keyed hash of the document and the
+    second fact together. Neither the number nor the date is stored in clear."""
+
+    public_content = False
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="roll")
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consultation", "entry_hash"], name="one_roll_entry")]
+        verbose_name = _("voter roll entry")
+        verbose_name_plural = _("voter roll")
+
+    def __str__(self) -> str:
+        return self.entry_hash[:12]
 
 
 class Candidate(models.Model):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from abierta.participation.consultation.services import AgeBand, ChoiceError, DocumentType, Sector, choices_check
@@ -53,16 +56,53 @@ class AnswersForm(forms.Form):
 
 
 class VoterForm(DocumentForm, AnswersForm):
-    """Step 1 of the web vote: who you are (as a fingerprint) and where to send the code."""
+    """Step 1 of the web vote: who you are (as a fingerprint) and where to send the code.
 
+    At assurance levels 2 and 3 the voter also types the consultation's second fact (the date of
+    issue of the document, or the birth date), checked against the voter roll or by the verifier.
+    """
+
+    second_fact = forms.DateField(
+        label=_("Date of issue of the document"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],
+        help_text=_("As printed on your document, for example 24/05/2009. It is never stored in clear."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Write the date as day/month/year, for example 24/05/2009.")},
+    )
     contact = forms.CharField(
         label=_("Email or mobile phone"),
         max_length=254,
-        help_text=_("We send your code there and then forget it: it is not stored."),
+        help_text=_(
+            "We send your code there. Only a keyed fingerprint of it is kept, so that one email or phone "
+            "asks for codes for one document only."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "email"}),
     )
 
-    field_order = ["document_type", "document_number", "contact", "age_band", "sector", "territory"]
+    field_order = ["document_type", "document_number", "second_fact", "contact", "age_band", "sector", "territory"]
+
+    def __init__(self, *args: Any, consultation: Consultation | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if consultation is None or consultation.assurance == Consultation.Assurance.CODE:
+            del self.fields["second_fact"]
+            return
+        field = self.fields["second_fact"]
+        field.required = True
+        if consultation.roll_fact == Consultation.RollFact.BIRTH_DATE:
+            field.label = _("Birth date")
+            field.help_text = _("For example 24/05/1990. It is never stored in clear.")
+
+    def clean_second_fact(self) -> datetime.date | None:
+        value: datetime.date | None = self.cleaned_data.get("second_fact")
+        if value is not None and not (datetime.date(1900, 1, 1) <= value <= timezone.localdate()):
+            raise ValidationError(_("Write a date between 1900 and today."))
+        return value
+
+    def facts(self) -> dict[str, str]:
+        """What the voter typed besides the document, for the roll or the verifier."""
+        value = self.cleaned_data.get("second_fact")
+        return {"second_fact": value.isoformat()} if value else {}
 
     def clean_contact(self) -> str:
         value: str = self.cleaned_data["contact"].strip()
@@ -151,3 +191,44 @@ class ReceiptForm(forms.Form):
         help_text=_("The 16 characters shown when you voted, for example K7QM-2XRT-9HCF-W3PD."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class AssuranceForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The identity level of a consultation and the second fact its roll holds (staff)."""
+
+    class Meta:
+        model = Consultation
+        fields = ["assurance", "roll_fact"]
+        widgets = {"assurance": forms.RadioSelect, "roll_fact": forms.RadioSelect}
+
+    def clean_assurance(self) -> int:
+        level = int(self.cleaned_data["assurance"])
+        if level == Consultation.Assurance.VERIFIER and not settings.ABIERTA_VOTE_VERIFIER:
+            raise ValidationError(
+                _("Level 3 needs an identity service configured on the server (ABIERTA_VOTE_VERIFIER).")
+            )
+        return level
+
+
+ROLL_MAX_BYTES = 20 * 1024 * 1024
+
+
+class RollUploadForm(forms.Form):
+    """A voter roll file; what it holds is checked by the importer."""
+
+    file = forms.FileField(
+        label=_("Voter roll file"),
+        help_text=_(
+            "CSV (UTF-8) or Excel (.xlsx) with a first row naming the columns «documento» and "
+            "«fecha_expedicion» (or «fecha_nacimiento»), one person per row. At most 20 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > ROLL_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 20 MB: import it with the command instead."))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
+        return upload

@@ -17,22 +17,36 @@ import enum
 import hashlib
 import hmac
 import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core import ratelimit
 from abierta.core.receipts import new_receipt, normalize_receipt
 from abierta.participation.consultation import otp
-from abierta.participation.models import Ballot, Consultation, Initiative, VoteCode, Voter
+from abierta.participation.models import (
+    Ballot,
+    Consultation,
+    ContactBinding,
+    Initiative,
+    RollEntry,
+    VoteCode,
+    Voter,
+)
 from abierta.plans.models import Commitment
+
+logger = logging.getLogger(__name__)
 
 
 class DocumentType(models.TextChoices):
@@ -87,13 +101,60 @@ def _voter_key() -> bytes:
 
 
 def normalise_document(document_type: str, document_number: str) -> str:
-    number = re.sub(r"[\s.\-]", "", document_number).upper()
-    return f"{document_type.strip().upper()}:{number}"
+    """The one canonical form of a person's document: the number alone, whatever the type label.
+
+    Spaces, dots and dashes go, letters are upper-cased and leading zeros are dropped, so that
+    ``CC 98.765.432``, ``CE 098765432`` and ``0098765432`` are one identity. The type is left out on
+    purpose: a label the voter chooses must not make a second identity (it is still asked, for the
+    record and for an external verifier).
+    """
+    number = re.sub(r"[^0-9A-Za-z]", "", document_number).upper()
+    return number.lstrip("0") or "0"
 
 
 def voter_hash(document_type: str, document_number: str) -> str:
-    """HMAC-SHA256 of the normalised document: ``CC 1.234.567`` and ``cc1234567`` are one voter."""
-    message = normalise_document(document_type, document_number).encode()
+    """HMAC-SHA256 of the canonical document: ``CC 1.234.567``, ``ce01234567`` and ``1234567`` are one voter."""
+    message = f"document:{normalise_document(document_type, document_number)}".encode()
+    return hmac.new(_voter_key(), message, hashlib.sha256).hexdigest()
+
+
+GMAIL_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def normalise_contact(contact: str) -> str:
+    """One form per mailbox or phone: ``Ana.Perez+voto@GMail.com`` is ``anaperez@gmail.com``.
+
+    An email is lower-cased and loses its ``+tag`` (plus-addressing delivers every tag to one
+    mailbox at Gmail, Outlook, Proton, Fastmail and others); at Gmail dots do not count either. A
+    phone keeps its digits, and a Colombian mobile written without the country code gets it (57).
+    """
+    value = contact.strip().lower()
+    if "@" in value:
+        local, _at, domain = value.rpartition("@")
+        local = local.split("+", 1)[0]
+        if domain in GMAIL_DOMAINS:
+            domain = GMAIL_DOMAINS[domain]
+            local = local.replace(".", "")
+        return f"{local}@{domain}"
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 10 and digits.startswith("3"):
+        digits = "57" + digits
+    return digits
+
+
+def contact_hash(consultation_id: int, contact: str) -> str:
+    """HMAC-SHA256 of the normalised contact, bound to the consultation (not comparable across them)."""
+    message = f"contact:{consultation_id}:{normalise_contact(contact)}".encode()
+    return hmac.new(_voter_key(), message, hashlib.sha256).hexdigest()
+
+
+def normalise_fact(value: datetime.date) -> str:
+    return value.isoformat()
+
+
+def roll_hash(consultation_id: int, document_number: str, fact: datetime.date) -> str:
+    """HMAC-SHA256 of one person of the voter roll: the canonical document and the second fact together."""
+    message = f"roll:{consultation_id}:{normalise_document('', document_number)}:{normalise_fact(fact)}".encode()
     return hmac.new(_voter_key(), message, hashlib.sha256).hexdigest()
 
 
@@ -102,13 +163,142 @@ def _code_hash(consultation_id: int, document_hash: str, code: str) -> str:
     return hmac.new(_voter_key(), message, hashlib.sha256).hexdigest()
 
 
-def code_request(*, consultation: Consultation, document_type: str, document_number: str, contact: str) -> str | None:
-    """Send a fresh code to ``contact``; return the document hash, or None if too many codes were asked.
+class Refusal(enum.Enum):
+    """Why no code was sent (each has its Spanish message in the vote view)."""
 
-    Earlier codes of the same document stop working. The contact is passed to the gateway and
-    forgotten; only the code's HMAC is stored.
+    DOCUMENT = "document"  # too many codes for this document in the hour
+    CONTACT = "contact"  # too many codes to this email or phone in the hour
+    SOURCE = "source"  # too many codes asked from this network address in the hour
+    BUSY = "busy"  # the whole site's per-minute cap
+    CONTACT_BOUND = "contact-bound"  # this contact already asked a code for another document
+    NOT_VERIFIED = "not-verified"  # level 2: not on the roll or wrong second fact; level 3: the verifier said no
+    TOO_MANY_FAILURES = "too-many-failures"  # level 2/3: too many refused checks of this document
+    VERIFIER_DOWN = "verifier-down"  # level 3: the verifier could not answer
+
+
+class CodeRefused(Exception):
+    def __init__(self, reason: Refusal, retry_after: int = 0) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Document:
+    """What an identity verifier is given: the type label as chosen and the canonical number."""
+
+    type: str
+    number: str
+
+
+class IdentityVerifier(Protocol):
+    """Level 3: a city's own check of who may vote (a Registraduría service, a municipal registry…).
+
+    ``facts`` holds what the voter typed besides the document (``{"second_fact": "YYYY-MM-DD"}``).
+    Return True to send the code, False to refuse; raise any exception when the service cannot
+    answer (the voter is asked to try later).
+    """
+
+    def verify(self, consultation: Consultation, document: Document, facts: dict[str, str]) -> bool: ...
+
+
+def verifier() -> IdentityVerifier:
+    """The class named by ``ABIERTA_VOTE_VERIFIER``; ImproperlyConfigured when it is not set."""
+    name: str = settings.ABIERTA_VOTE_VERIFIER
+    if not name:
+        raise ImproperlyConfigured("ABIERTA_VOTE_VERIFIER is not set: level 3 consultations need it.")
+    instance: IdentityVerifier = import_string(name)()
+    return instance
+
+
+def _limited(key: str, limit: int, length: int) -> int:
+    """0 if ``key`` may have one more in its clock-aligned window of ``length`` seconds, else the
+    seconds until the window ends."""
+    window, left = ratelimit.fixed_window(length)
+    if ratelimit.count(f"{key}:{window}") >= limit:
+        return left
+    return 0
+
+
+def _count(key: str, length: int) -> None:
+    window, left = ratelimit.fixed_window(length)
+    ratelimit.hit(f"{key}:{window}", window=left + 5)
+
+
+def _identity_check(
+    consultation: Consultation, document_type: str, document_number: str, document_hash: str, facts: dict[str, str]
+) -> None:
+    """Levels 2 and 3: the document must pass the roll or the verifier; failures are counted per document."""
+    level = consultation.assurance
+    if level == Consultation.Assurance.CODE:
+        return
+    failures_key = f"vote-code:failures:{consultation.pk}:{document_hash}"
+    retry = _limited(failures_key, settings.ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR, 3600)
+    if retry:
+        raise CodeRefused(Refusal.TOO_MANY_FAILURES, retry)
+    if level == Consultation.Assurance.ROLL:
+        fact = facts.get("second_fact", "")
+        try:
+            day = datetime.date.fromisoformat(fact)
+        except ValueError:
+            passed = False
+        else:
+            passed = RollEntry.objects.filter(
+                consultation=consultation, entry_hash=roll_hash(consultation.pk, document_number, day)
+            ).exists()
+    else:
+        document = Document(
+            type=document_type.strip().upper(), number=normalise_document(document_type, document_number)
+        )
+        try:
+            passed = bool(verifier().verify(consultation, document, dict(facts)))
+        except ImproperlyConfigured:
+            raise
+        except Exception as exc:
+            logger.warning("The identity verifier failed: %s", type(exc).__name__)
+            raise CodeRefused(Refusal.VERIFIER_DOWN, 300) from exc
+    if not passed:
+        _count(failures_key, 3600)
+        raise CodeRefused(Refusal.NOT_VERIFIED)
+
+
+def code_request(
+    *,
+    consultation: Consultation,
+    document_type: str,
+    document_number: str,
+    contact: str,
+    source: str = "",
+    facts: dict[str, str] | None = None,
+) -> str:
+    """Send a fresh code to ``contact``; return the document hash, or raise CodeRefused.
+
+    Checked in this order, each refusal counting nothing further down: the network address
+    ``source`` (``ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR``), the contact (``…_PER_CONTACT_PER_HOUR``),
+    the whole site (``ABIERTA_VOTE_CODES_PER_MINUTE``), the contact's bound document (a contact asks
+    codes for one document per consultation), the roll or the verifier (levels 2 and 3), and the
+    document (``ABIERTA_VOTE_CODES_PER_HOUR``).
+
+    Earlier codes of the same document stop working. The contact is passed to the gateway; only its
+    keyed hash is kept, with the document's, in ``ContactBinding``.
     """
     document_hash = voter_hash(document_type, document_number)
+    bound_contact = contact_hash(consultation.pk, contact)
+    source_key = f"vote-code:source:{source or '-'}"
+    contact_key = f"vote-code:contact:{consultation.pk}:{bound_contact}"
+    global_key = "vote-code:all"
+    for key, limit, length, reason in (
+        (source_key, settings.ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR, 3600, Refusal.SOURCE),
+        (contact_key, settings.ABIERTA_VOTE_CODES_PER_CONTACT_PER_HOUR, 3600, Refusal.CONTACT),
+        (global_key, settings.ABIERTA_VOTE_CODES_PER_MINUTE, 60, Refusal.BUSY),
+    ):
+        retry = _limited(key, limit, length)
+        if retry:
+            raise CodeRefused(reason, retry)
+    binding = ContactBinding.objects.filter(consultation=consultation, contact_hash=bound_contact).first()
+    if binding is not None and not hmac.compare_digest(binding.document_hash, document_hash):
+        raise CodeRefused(Refusal.CONTACT_BOUND)
+    _identity_check(consultation, document_type, document_number, document_hash, facts or {})
     now = timezone.now()
     recent = VoteCode.objects.filter(
         consultation=consultation,
@@ -116,10 +306,23 @@ def code_request(*, consultation: Consultation, document_type: str, document_num
         expires_at__gt=now - datetime.timedelta(hours=1) + code_lifetime(),
     ).count()
     if recent >= settings.ABIERTA_VOTE_CODES_PER_HOUR:
-        return None
+        raise CodeRefused(Refusal.DOCUMENT, ratelimit.fixed_window(3600)[1])
+    for key, length in ((source_key, 3600), (contact_key, 3600), (global_key, 60)):
+        _count(key, length)
     gateway = otp.gateway()
     code = otp.new_code(gateway)
     with transaction.atomic():
+        if binding is None:
+            try:
+                with transaction.atomic():
+                    ContactBinding.objects.create(
+                        consultation=consultation, contact_hash=bound_contact, document_hash=document_hash
+                    )
+            except IntegrityError:
+                # Another request bound this contact first: only its document may go on.
+                raced = ContactBinding.objects.get(consultation=consultation, contact_hash=bound_contact)
+                if not hmac.compare_digest(raced.document_hash, document_hash):
+                    raise CodeRefused(Refusal.CONTACT_BOUND) from None
         VoteCode.objects.filter(consultation=consultation, document_hash=document_hash, expires_at__gt=now).update(
             expires_at=now
         )

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.participation.consultation import views
+from abierta.participation.consultation import staff_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("consulta/<slug:slug>/", views.consultation_detail, name="consultation"),
@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consulta/<slug:slug>/boletas.csv", views.ballots_csv, name="consultation_ballots_csv"),
     path("gestion/consulta/<slug:slug>/mesa/", views.table_entry, name="consultation_table_entry"),
     path("gestion/consulta/<slug:slug>/adoptar/", views.adopt, name="consultation_adopt"),
+    path("gestion/consulta/<slug:slug>/identidad/", staff_views.identity, name="consultation_identity"),
 ]

@@ -1,10 +1,10 @@
 """Pages of the citizen consultation: the question, the two-step web vote, in-person entry at the
 tables, results with the published ballot file, finding one's ballot, and adopting the winner.
 
-Permissions come only from ``access.py``. The two vote steps and the receipt lookup are open to
-people with no account and no cookie (like the complaint channel): they are exempt from CSRF
-because they act only with the document, the one-time code sent to the voter and the signed step
-token, none of which a third-party site has.
+Permissions come only from ``access.py``. The two vote steps are open to people with no account;
+they carry Django's CSRF token (a cookie), so that another site cannot make its visitors' browsers
+ask for codes from their addresses (docs/decisions/0015-consultation-identity.md). The receipt
+lookup reads only, and stays open to browsers without cookies.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from abierta.accounts.decorators import staff_required
+from abierta.core import pow
 from abierta.core.charts import bar_chart
 from abierta.core.csvexport import CsvResponse
+from abierta.core.http import client_address
 from abierta.participation import access
 from abierta.participation.consultation import otp
 from abierta.participation.consultation import services as svc
@@ -70,8 +72,112 @@ def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------- the web vote
 
 
-def _vote_page(request: HttpRequest, consultation: Consultation, form: VoterForm, status: int = 200) -> HttpResponse:
-    return render(request, "participation/consultation/vote.html", _context(consultation, form=form), status=status)
+POW_PURPOSE = "vote-code"
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, (seconds + 59) // 60)
+
+
+_POW_MESSAGES = {
+    pow.Verdict.INVALID: lambda check: _(
+        "This form expired or could not be verified. What you typed is kept below: please send it again."
+    ),
+    pow.Verdict.REUSED: lambda check: _(
+        "This form was already sent. What you typed is kept below: check it and send it again."
+    ),
+    pow.Verdict.BAD_POW: lambda check: _(
+        "Your browser could not finish the anti-abuse check. What you typed is kept below: please send it again."
+    ),
+    pow.Verdict.WAIT: lambda check: (
+        _(
+            "To protect the consultation from automated sending, please wait %(seconds)d more seconds and send "
+            "the form again. What you typed is kept below."
+        )
+        % {"seconds": check.wait_seconds}
+    ),
+}
+
+
+def _refusal_message(refused: svc.CodeRefused) -> tuple[str | None, str, int]:
+    """The field the refusal belongs to (None: the whole form), its message and the HTTP status."""
+    minutes = _minutes(refused.retry_after)
+    R = svc.Refusal
+    if refused.reason is R.DOCUMENT:
+        return (
+            None,
+            _("Too many codes were asked for this document. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+            429,
+        )
+    if refused.reason is R.CONTACT:
+        return (
+            "contact",
+            _("Too many codes were sent to this email or phone. Try again in %(minutes)d minutes.")
+            % {"minutes": minutes},
+            429,
+        )
+    if refused.reason is R.SOURCE:
+        return (
+            None,
+            _("Too many codes were asked from your network. Try again in %(minutes)d minutes, or vote at a table.")
+            % {"minutes": minutes},
+            429,
+        )
+    if refused.reason is R.BUSY:
+        return (
+            None,
+            _("Many people are asking for codes right now. Try again in %(minutes)d minute.") % {"minutes": minutes},
+            429,
+        )
+    if refused.reason is R.CONTACT_BOUND:
+        return (
+            "contact",
+            _(
+                "This email or phone already asked for a code for another document. Each email or phone can be "
+                "used for one person only: use another one, or vote at a table."
+            ),
+            400,
+        )
+    if refused.reason is R.TOO_MANY_FAILURES:
+        return (
+            None,
+            _(
+                "Too many attempts that did not match the voter roll for this document. Try again in %(minutes)d "
+                "minutes, or vote at a table with your document."
+            )
+            % {"minutes": minutes},
+            429,
+        )
+    if refused.reason is R.VERIFIER_DOWN:
+        return (
+            None,
+            _("We cannot verify identities right now. Try again in %(minutes)d minutes, or vote at a table.")
+            % {"minutes": minutes},
+            503,
+        )
+    return (
+        None,
+        _(
+            "We could not verify that this document may vote in this consultation. Check the number and the "
+            "date, or vote at a table with your document."
+        ),
+        400,
+    )
+
+
+def _vote_page(
+    request: HttpRequest,
+    consultation: Consultation,
+    form: VoterForm,
+    challenge: str,
+    status: int = 200,
+    retry_after: int = 0,
+) -> HttpResponse:
+    context = _context(consultation, form=form, challenge=challenge, wait_seconds=pow.default_wait())
+    response = render(request, "participation/consultation/vote.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _confirm_page(
@@ -80,20 +186,27 @@ def _confirm_page(
     return render(request, "participation/consultation/confirm.html", _context(consultation, form=form), status=status)
 
 
-@csrf_exempt
 @never_cache
-@sensitive_post_parameters("document_number", "contact")
+@sensitive_post_parameters("document_number", "contact", "second_fact")
 @require_http_methods(["GET", "HEAD", "POST"])
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
-    """Step 1: document and where to send the code; the optional questions."""
+    """Step 1: document and where to send the code; the optional questions. A proof of work and
+    limits per contact, per network address and for the whole site stand before the code is sent."""
     consultation = _get(slug)
     if not access.may_vote(consultation):
         raise PermissionDenied
     if request.method != "POST":
-        return _vote_page(request, consultation, VoterForm())
-    form = VoterForm(request.POST)
-    if not form.is_valid():
-        return _vote_page(request, consultation, form, status=400)
+        return _vote_page(request, consultation, VoterForm(consultation=consultation), pow.issue(POW_PURPOSE))
+    form = VoterForm(request.POST, consultation=consultation)
+    challenge = request.POST.get("challenge", "")
+    check = pow.check(POW_PURPOSE, challenge, request.POST.get("pow", ""))
+    if check.ok and form.is_valid() and not pow.consume(check):
+        check = pow.Check(pow.Verdict.REUSED, check.purpose, check.nonce)
+    if not check.ok or not form.is_valid():
+        if not check.ok:
+            form.add_error(None, _POW_MESSAGES[check.verdict](check))
+        keep = check.verdict in {pow.Verdict.OK, pow.Verdict.WAIT, pow.Verdict.BAD_POW}
+        return _vote_page(request, consultation, form, challenge if keep else pow.issue(POW_PURPOSE), status=400)
     data = form.cleaned_data
     try:
         document_hash = svc.code_request(
@@ -101,13 +214,18 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
             document_type=data["document_type"],
             document_number=data["document_number"],
             contact=data["contact"],
+            source=client_address(request),
+            facts=form.facts(),
+        )
+    except svc.CodeRefused as refused:
+        field, message, status = _refusal_message(refused)
+        form.add_error(field, message)
+        return _vote_page(
+            request, consultation, form, pow.issue(POW_PURPOSE), status=status, retry_after=refused.retry_after
         )
     except otp.CodeNotSent:
         form.add_error("contact", _("We could not send the code there. Check it, or try another address."))
-        return _vote_page(request, consultation, form, status=400)
-    if document_hash is None:
-        form.add_error(None, _("Too many codes were asked for this document. Wait an hour and try again."))
-        return _vote_page(request, consultation, form, status=429)
+        return _vote_page(request, consultation, form, pow.issue(POW_PURPOSE), status=400)
     token = signing.dumps({"c": consultation.pk, "d": document_hash, "a": form.answers()}, salt=TOKEN_SALT)
     confirm = ConfirmForm(
         initial={"token": token},
@@ -117,7 +235,6 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     return _confirm_page(request, consultation, confirm)
 
 
-@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def vote_confirm(request: HttpRequest, slug: str) -> HttpResponse:

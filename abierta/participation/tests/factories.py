@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, ClassVar
 
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from abierta.core import pow
 from abierta.participation.consultation import services as consultation_services
 from abierta.participation.models import Consultation, Initiative, Process, WorkingTable
 from abierta.plans.models import ActionPlan
@@ -78,3 +82,31 @@ def cast(c: Consultation, votes: list[list[int]], channel: str = "web", **answer
         assert r is not None
         receipts.append(r)
     return receipts
+
+
+def vote_pow(bits: int = 1) -> dict[str, str]:
+    """A solved proof of work for step 1 of the web vote (easy: the difficulty is in the signed challenge)."""
+    challenge = pow.issue("vote-code", bits=bits)
+    return {"challenge": challenge, "pow": pow.solve(challenge)}
+
+
+def step1(client: Client, c: Consultation, **data: str) -> HttpResponse:
+    """POST step 1 of the web vote with a solved proof of work; ``data`` overrides the defaults."""
+    fields = {"document_type": "CC", "document_number": "1.234.567", "contact": "ana@example.org", **vote_pow()}
+    fields.update(data)
+    response: HttpResponse = client.post(url("consultation_vote", c), fields)
+    return response
+
+
+class FakeVerifier:
+    """Level 3 in tests: accepts the documents in ``ACCEPTED``, and fails when ``DOWN`` is set."""
+
+    ACCEPTED: ClassVar[set[str]] = {"12345678"}
+    DOWN: ClassVar[bool] = False
+    calls: ClassVar[list[tuple[int, str, str, dict[str, str]]]] = []
+
+    def verify(self, consultation: Consultation, document: Any, facts: dict[str, str]) -> bool:
+        FakeVerifier.calls.append((consultation.pk, document.type, document.number, facts))
+        if FakeVerifier.DOWN:
+            raise ConnectionError("the registry is down")
+        return document.number in FakeVerifier.ACCEPTED

@@ -14,7 +14,7 @@ from django.utils import timezone
 from abierta.participation.consultation import otp
 from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot, Consultation, Initiative, Process, VoteCode, Voter
-from abierta.participation.tests.factories import make_consultation, url
+from abierta.participation.tests.factories import make_consultation, step1, url
 from factories import World
 
 
@@ -28,7 +28,9 @@ def consultation(world: World) -> Consultation:
 
 def test_voter_hash_normalises_and_is_keyed(settings: object) -> None:
     assert svc.voter_hash("CC", "1.234.567") == svc.voter_hash("cc", " 1234567 ")
-    assert svc.voter_hash("CC", "1234567") != svc.voter_hash("CE", "1234567")
+    # One identity whatever the type label and the leading zeros (security review F1).
+    assert svc.voter_hash("CC", "1234567") == svc.voter_hash("CE", "01234567")
+    assert svc.voter_hash("CC", "1234567") != svc.voter_hash("CC", "12345670")
     assert len(svc.voter_hash("CC", "1")) == 64
     before = svc.voter_hash("CC", "1234567")
     settings.ABIERTA_VOTER_HASH_KEY = "another key"  # type: ignore[attr-defined]
@@ -52,10 +54,12 @@ def test_code_stored_only_as_hmac_and_contact_not_stored(consultation: Consultat
     assert svc.code_verify(consultation=consultation, document_hash=document_hash, code=code) == svc.CodeResult.EXPIRED
 
 
-def _code(consultation: Consultation, settings: object, document: str = "123456") -> tuple[str, str]:
+def _code(
+    consultation: Consultation, settings: object, document: str = "123456", contact: str = "a@b.co"
+) -> tuple[str, str]:
     settings.ABIERTA_VOTE_CODE_BACKEND = "email"  # type: ignore[attr-defined]
     mail.outbox.clear()
-    h = svc.code_request(consultation=consultation, document_type="CC", document_number=document, contact="a@b.co")
+    h = svc.code_request(consultation=consultation, document_type="CC", document_number=document, contact=contact)
     assert h is not None
     code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
     return h, code
@@ -80,12 +84,11 @@ def test_new_code_replaces_old_and_requests_are_limited(consultation: Consultati
     _h, second = _code(consultation, settings)
     if first != second:
         assert svc.code_verify(consultation=consultation, document_hash=h, code=first) == svc.CodeResult.WRONG
-    for _ in range(3):
-        _code(consultation, settings)
-    assert (
-        svc.code_request(consultation=consultation, document_type="CC", document_number="123456", contact="a@b.co")
-        is None
-    )
+    for n in range(3):
+        _code(consultation, settings, contact=f"a{n}@b.co")  # other contacts: the contact's own limit is 3
+    with pytest.raises(svc.CodeRefused) as refused:
+        svc.code_request(consultation=consultation, document_type="CC", document_number="123456", contact="z@b.co")
+    assert refused.value.reason is svc.Refusal.DOCUMENT and refused.value.retry_after > 0
 
 
 def test_fixed_backend_refused_outside_debug_or_bench(settings: object) -> None:
@@ -155,8 +158,7 @@ def test_consultation_page(client: Client, consultation: Consultation) -> None:
 
 def _step1(client: Client, c: Consultation, **extra: str) -> tuple[str, str]:
     mail.outbox.clear()
-    data = {"document_type": "CC", "document_number": "1.234.567", "contact": "ana@example.org", **extra}
-    response = client.post(url("consultation_vote", c), data)
+    response = step1(client, c, **extra)
     assert response.status_code == 200, response.content.decode()
     token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)  # type: ignore[union-attr]
     code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
@@ -243,10 +245,7 @@ def test_table_entry_same_person_once_across_channels(
     settings.ABIERTA_VOTE_CODE_BACKEND = "email"  # type: ignore[attr-defined]
     web = Client()
     mail.outbox.clear()
-    response = web.post(
-        url("consultation_vote", consultation),
-        {"document_type": "CC", "document_number": "987.654", "contact": "x@example.org"},
-    )
+    response = step1(web, consultation, document_number="987.654", contact="x@example.org")
     token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)  # type: ignore[union-attr]
     code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body)).group(1)  # type: ignore[union-attr]
     again = web.post(url("consultation_vote_confirm", consultation), {"token": token, "code": code, "choices": "2"})
