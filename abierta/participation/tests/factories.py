@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any, ClassVar
 
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -90,12 +89,11 @@ def vote_pow(bits: int = 1) -> dict[str, str]:
     return {"challenge": challenge, "pow": pow.solve(challenge)}
 
 
-def step1(client: Client, c: Consultation, **data: str) -> HttpResponse:
+def step1(client: Client, c: Consultation, **data: str) -> Any:
     """POST step 1 of the web vote with a solved proof of work; ``data`` overrides the defaults."""
     fields = {"document_type": "CC", "document_number": "1.234.567", "contact": "ana@example.org", **vote_pow()}
     fields.update(data)
-    response: HttpResponse = client.post(url("consultation_vote", c), fields)
-    return response
+    return client.post(url("consultation_vote", c), fields)
 
 
 class FakeVerifier:
