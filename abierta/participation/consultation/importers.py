@@ -137,6 +137,8 @@ class RollImporter:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
         try:
             first = text.readline()
+            if not first:
+                return
             delimiter = ";" if first.count(";") > first.count(",") else ","
             reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
             for number, row in enumerate(reader, start=1):
