@@ -24,7 +24,16 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
-from abierta.participation.models import Ballot, Consultation, Criterion, Process, Proposal, Voter, WorkingTable
+from abierta.participation.models import (
+    Ballot,
+    Consultation,
+    Criterion,
+    Process,
+    Proposal,
+    RollEntry,
+    Voter,
+    WorkingTable,
+)
 from factories import World, make_user
 from tests.browser.test_walkthrough import current_code, sign_in_with_password
 
@@ -46,6 +55,16 @@ def _phase(process: Process, phase: str) -> None:
     Consultation.objects.filter(process=process).update(
         opens_at=process.consultation_from, closes_at=process.results_from
     )
+
+
+def _no_horizontal_scroll(page: Any, url: str) -> None:
+    """The page at 360 px wide scrolls only vertically."""
+    narrow = page.context.new_page()
+    narrow.set_viewport_size({"width": 360, "height": 740})
+    narrow.goto(url)
+    width = narrow.evaluate("() => document.documentElement.scrollWidth")
+    narrow.close()
+    assert width <= 360, f"{url} is {width}px wide at 360px"
 
 
 def _submit(page: Any, form_selector: str = "main form") -> None:
@@ -157,18 +176,55 @@ def test_a_whole_cocreation_process(
     assert "Se acoge" in visitor.locator("main").inner_text()
     axe(visitor)
 
+    # Before the consultation opens, the officer chooses level 2 and uploads the voter roll: a file
+    # with a bad row first (reported with its line, nothing written), then a good one.
+    office.goto(f"{base}/gestion/consulta/{slug}/identidad/")
+    axe(office)
+    office.locator("input[name=assurance][value='2']").check()
+    office.locator("input[name=roll_fact][value=issue_date]").check()
+    _submit(office, "main form:has(button[value=level])")
+    office.wait_for_url(f"{base}/gestion/consulta/{slug}/identidad/")
+    assert Consultation.objects.get(process=process).assurance == 2
+    bad_roll = b"documento;fecha_expedicion\n1.047.123.456;24/05/2009\n73100200;31/02/2001\n"
+    office.set_input_files("#id_file", files=[{"name": "padron.csv", "mimeType": "text/csv", "buffer": bad_roll}])
+    _submit(office, "main form:has(button[value=roll])")
+    assert "Línea 3" in office.locator("main .error-summary").inner_text()
+    assert not RollEntry.objects.exists()
+    axe(office)
+    good_roll = b"documento;fecha_expedicion\n1.047.123.456;24/05/2009\n73100200;01/02/2001\n"
+    office.set_input_files("#id_file", files=[{"name": "padron.csv", "mimeType": "text/csv", "buffer": good_roll}])
+    _submit(office, "main form:has(button[value=roll])")
+    assert RollEntry.objects.count() == 2
+    axe(office)
+    _no_horizontal_scroll(office, f"{base}/gestion/consulta/{slug}/identidad/")
+
     # 4. Consultation: a web vote with an emailed code, an in-person vote, and a refused second vote.
     _phase(process, "consultation")
     voter = new_context().new_page()
     voter.goto(f"{base}/consulta/{slug}/")
+    assert "Nivel 2 de 3" in voter.locator("main").inner_text()
     axe(voter)
     voter.goto(f"{base}/consulta/{slug}/votar/")
+    assert "Nivel 2 de 3" in voter.locator("main").inner_text()
     axe(voter)
+    _no_horizontal_scroll(voter, f"{base}/consulta/{slug}/votar/")
+    # Knowing only the number (as SECOP publishes it) is not enough: a wrong date is refused, kept.
     voter.select_option("#id_document_type", "CC")
     voter.fill("#id_document_number", "1.047.123.456")
+    voter.fill("#id_second_fact", "1980-01-01")
     voter.fill("#id_contact", "votante@example.org")
     mail.outbox.clear()
+    voter.wait_for_function("() => document.querySelector('input[name=pow]').value !== ''")
     _submit(voter)
+    voter.wait_for_selector("main .error-summary")
+    assert "No pudimos verificar" in voter.locator("main .error-summary").inner_text()
+    assert voter.input_value("#id_document_number") == "1.047.123.456" and not mail.outbox
+    axe(voter)
+    # With the right date, the proof of work found by js/pow.js is accepted and the code is sent.
+    voter.fill("#id_second_fact", "2009-05-24")
+    voter.wait_for_function("() => document.querySelector('input[name=pow]').value !== ''")
+    _submit(voter)
+    voter.wait_for_selector("#id_code")
     code = re.search(r"\b(\d{6})\b", str(mail.outbox[-1].body))
     assert code, mail.outbox[-1].body
     axe(voter)
