@@ -49,6 +49,7 @@ def run_abierta(
                 "ABIERTA_PRODUCTION": "1",
                 "SECRET_KEY": secrets.token_urlsafe(64),
                 "ALLOWED_HOSTS": "abierta.example.org",
+                "ABIERTA_VOTE_CODE_BACKEND": "email",
             }
         )
     env.update(extra_env or {})
@@ -191,3 +192,13 @@ def test_english_page_at_en(world: World, client: Client, keep_language: None) -
         assert text in en_html
     assert "Milestones" in en_html
     assert "Milestones" not in es_html
+
+
+@pytest.mark.parametrize("backend", ["console", "fixed"])
+def test_check_deploy_refuses_the_console_and_fixed_code_backends(tmp_path: Path, backend: str) -> None:
+    """Security review F5: the console backend logged every voter's contact and code in production."""
+    result = run_abierta(
+        tmp_path, "check", "--deploy", production=True, extra_env={"ABIERTA_VOTE_CODE_BACKEND": backend}
+    )
+    assert result.returncode != 0
+    assert "participation.E001" in result.stdout + result.stderr
