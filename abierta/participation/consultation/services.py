@@ -252,8 +252,9 @@ def _identity_check(
         )
         try:
             passed = bool(verifier().verify(consultation, document, dict(facts)))
-        except ImproperlyConfigured:
-            raise
+        except ImproperlyConfigured as exc:
+            logger.error("Level 3 consultation %s without a verifier: %s", consultation.pk, exc)
+            raise CodeRefused(Refusal.VERIFIER_DOWN, 300) from exc
         except Exception as exc:
             logger.warning("The identity verifier failed: %s", type(exc).__name__)
             raise CodeRefused(Refusal.VERIFIER_DOWN, 300) from exc

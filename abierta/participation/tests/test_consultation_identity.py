@@ -7,17 +7,27 @@ proof of work and CSRF on step 1, and the assurance levels 2 (voter roll) and 3 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.test import Client
 
-from abierta.core import pow
+from abierta.core import pow, ratelimit
 from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot, Consultation, ContactBinding, RollEntry, VoteCode, Voter
 from abierta.participation.tests.factories import FakeVerifier, make_consultation, step1, url, vote_pow
 from factories import World
+
+
+@pytest.fixture(autouse=True)
+def _still_clock(monkeypatch: Any) -> None:
+    """The limits' windows are clock-aligned: keep every test inside one window, so that a test
+    crossing a minute (or an hour) does not see its counters start again."""
+    moment = time.time()
+    real = ratelimit.fixed_window
+    monkeypatch.setattr(ratelimit, "fixed_window", lambda length, moment_=None: real(length, moment=moment))
 
 
 @pytest.fixture
@@ -413,3 +423,12 @@ def test_binding_and_roll_hold_no_time() -> None:
     """The binding and the roll hold no time: nothing says when a person asked for a code."""
     fields = {f.name for f in ContactBinding._meta.get_fields()} | {f.name for f in RollEntry._meta.get_fields()}
     assert not {n for n in fields if "at" in n.split("_") or "time" in n or "date" in n}
+
+
+def test_level3_without_a_verifier_configured_is_a_503_not_a_crash(
+    client: Client, consultation: Consultation, settings: Any
+) -> None:
+    settings.ABIERTA_VOTE_VERIFIER = ""
+    Consultation.objects.filter(pk=consultation.pk).update(assurance=3)
+    response = step1(client, consultation, document_number="12345678", second_fact="2001-02-03")
+    assert response.status_code == 503 and not mail.outbox
