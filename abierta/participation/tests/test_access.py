@@ -131,6 +131,13 @@ def test_consultation_rules(role: str, phase: str, consultation: Consultation, p
     assert access.may_vote(consultation, now) is voting
     assert access.may_enter_table_votes(user, consultation, now) is (voting and role in ORGANISERS)
     assert access.may_see_results(consultation, now) is (phase == "results")
+    # The identity of voters (level, voter roll): transparency and admin with their second factor;
+    # the roll until the close, the level only before the opening.
+    managers = role in {"transparency", "admin"}
+    assert access.may_manage_voter_identity(user, consultation, now) is (managers and phase != "results")
+    assert access.may_change_assurance(user, consultation, now) is (
+        managers and phase in {"before", "tables", "analysis"}
+    )
 
 
 @pytest.mark.parametrize("open_", [True, False])

@@ -307,6 +307,26 @@ def test_step1_needs_csrf(consultation: Consultation) -> None:
     assert step1(browser, consultation, csrfmiddlewaretoken=token.group(1)).status_code == 200
 
 
+def test_step2_needs_csrf_too(consultation: Consultation) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(url("consultation_vote", consultation)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token
+    first = step1(browser, consultation, csrfmiddlewaretoken=token.group(1))
+    vote_token, code = _token_and_code(first)
+    data = {"token": vote_token, "code": code, "choices": "1"}
+    assert (
+        Client(enforce_csrf_checks=True).post(url("consultation_vote_confirm", consultation), data).status_code == 403
+    )
+    assert not Ballot.objects.exists()
+    confirm_csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode())
+    assert confirm_csrf
+    voted = browser.post(
+        url("consultation_vote_confirm", consultation), {**data, "csrfmiddlewaretoken": confirm_csrf.group(1)}
+    )
+    assert voted.status_code == 200 and Ballot.objects.count() == 1
+
+
 # ---------------------------------------------------------------- levels
 
 

@@ -136,6 +136,22 @@ def test_row_bound_counts_blank_rows(consultation: Consultation) -> None:
     assert not RollEntry.objects.exists()
 
 
+def test_a_workbook_that_unzips_too_large_is_refused_before_it_is_opened(
+    consultation: Consultation, monkeypatch: Any
+) -> None:
+    from abierta.participation.consultation import importers
+
+    data = _xlsx([["documento", "fecha"], [1234567, "2001-01-01"]])
+    monkeypatch.setattr(importers, "MAX_UNZIPPED_BYTES", 1000)
+    opened: list[Any] = []
+    import openpyxl
+
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
+    run = _import(consultation, data, name="p.xlsx")
+    assert run.status == ImportRun.Status.FAILED and "descomprimido" in run.message
+    assert not opened and not RollEntry.objects.exists()
+
+
 def test_a_new_roll_replaces_the_old(consultation: Consultation) -> None:
     _import(consultation, GOOD_CSV.encode())
     _import(consultation, b"documento,fecha\n99999999,2010-10-10\n")
