@@ -418,11 +418,11 @@ def consultation_close(*, consultation: Consultation, now: datetime.datetime | N
             ballots=Ballot.objects.filter(consultation=consultation).count(),
             voters=Voter.objects.filter(consultation=consultation).count(),
         )
-    _vacuum()
+    vacuum()
     return frozen
 
 
-def _vacuum(full: bool = False) -> None:
+def vacuum(full: bool = False) -> None:
     """Reclaim the dead rows the close left behind, where the database allows it outside a transaction."""
     if connection.in_atomic_block:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import subprocess
@@ -56,3 +57,49 @@ def test_recount_text_output_and_unknown_receipt(world: World, tmp_path: Path) -
     assert out.returncode == 1
     assert f"SHA-256 digest: {svc.digest(path.read_bytes())}" in out.stdout
     assert "no ballot has it" in out.stdout
+
+
+def _run(tmp_path: Path, document: dict[str, object]) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "crafted.json"
+    path.write_bytes(json.dumps(document, sort_keys=True, separators=(",", ":")).encode())
+    return subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+        [sys.executable, "-I", str(SCRIPT), str(path)], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+
+
+def test_recount_prints_voters_beside_ballots_and_accepts_a_true_file(world: World, tmp_path: Path) -> None:
+    c = make_consultation(world.plan, max_choices=2)
+    cast(c, [[1], [2, 3], [3]])
+    out = _run(tmp_path, json.loads(bytes(close(c).ballot_file.data)))
+    assert out.returncode == 0, out.stdout
+    assert "Ballots: 3    Voters: 3" in out.stdout and "PROBLEM" not in out.stdout
+
+
+def test_recount_rejects_every_crafted_problem(world: World, tmp_path: Path) -> None:
+    c = make_consultation(world.plan, max_choices=2, n=3)
+    cast(c, [[1], [2], [3], [1, 2]])
+    document = json.loads(bytes(close(c).ballot_file.data))
+    ballots = document["ballots"]
+    first_day = datetime.date.fromisoformat(document["consultation"]["opens_at"][:10])
+    ballots.append(dict(ballots[0]))  # a duplicate receipt hash (stuffed copy)
+    ballots[1]["choices"] = [99]  # not shortlisted (99 is in the plan, not in the file's shortlist)
+    ballots[2]["choices"] = [1, 2, 3]  # more than max_choices
+    ballots[3]["day"] = (first_day - datetime.timedelta(days=1)).isoformat()  # before the opening
+    out = _run(tmp_path, document)
+    assert out.returncode == 2
+    problems = [line for line in out.stdout.splitlines() if line.startswith("PROBLEM: ")]
+    assert any(f"receipt hash {ballots[0]['receipt_hash']} appears 2 times" in p for p in problems)
+    assert any("chooses 99, not in the shortlist" in p for p in problems)
+    assert any("3 choices, more than max_choices 2" in p for p in problems)
+    assert any("outside the opening window" in p for p in problems)
+    assert any("5 ballots but 4 voters" in p for p in problems)
+    assert "Ballots: 5    Voters: 4" in out.stdout
+    # A day after the close is refused too; a file that hides its voters is flagged.
+    ballots.pop()
+    ballots[1]["choices"], ballots[2]["choices"] = [2], [3]
+    ballots[3]["day"] = "2099-01-01"
+    del document["consultation"]["voters"]
+    out = _run(tmp_path, document)
+    assert out.returncode == 2
+    assert "outside the opening window" in out.stdout and "does not declare the number of voters" in out.stdout
+    assert "Voters: not declared" in out.stdout
