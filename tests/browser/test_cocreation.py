@@ -63,7 +63,8 @@ def _no_wider_than_360(page: Any) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
     width = page.evaluate("() => document.documentElement.scrollWidth")
     wide = page.evaluate(
-        "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.table-scroll'))"
+        "() => [...document.querySelectorAll('main *')]"
+        ".filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.table-scroll'))"
         ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"
     )
     page.set_viewport_size({"width": 1280, "height": 800})
