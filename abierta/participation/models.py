@@ -7,8 +7,9 @@ proposals feed the shortlisted ``Initiative``s; a ``Consultation`` lets each per
 once, on the web or in person. ``DialogueSession``s are the open question-and-answer sessions.
 
 Secrecy of the vote: a ``Voter`` row (who voted: a keyed hash of the document) and a ``Ballot`` row
-(what was chosen) are written in the same transaction but share no column, no order (random
-primary keys) and no time finer than the day.
+(what was chosen) share no column, no order (random primary keys) and no time finer than the day,
+and no writing transaction: the vote writes its Voter and a ``SealedBallot`` (encrypted), and the
+ballots reach ``Ballot`` in shuffled batches (consultation/services.py, docs/decisions/0016).
 """
 
 from __future__ import annotations
@@ -313,7 +314,9 @@ class Consultation(models.Model):
 
 
 class Voter(models.Model):
-    """That a person voted: a keyed hash (HMAC) of their document, nothing else. Not linked to a ballot."""
+    """That a person voted: a keyed hash (HMAC) of their document, nothing else. Not linked to a ballot.
+
+    Written with ``services._insert`` (a random rowid on SQLite), never with ``objects.create``."""
 
     # Never shown on a cached page: saving one must not touch the page cache's version row.
     public_content = False
