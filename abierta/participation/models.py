@@ -316,7 +316,7 @@ class Consultation(models.Model):
 class Voter(models.Model):
     """That a person voted: a keyed hash (HMAC) of their document, nothing else. Not linked to a ballot.
 
-    Written with ``services._insert`` (a random rowid on SQLite), never with ``objects.create``."""
+    The vote writes it with ``services._insert`` (a random rowid on SQLite)."""
 
     # Never shown on a cached page: saving one must not touch the page cache's version row.
     public_content = False
