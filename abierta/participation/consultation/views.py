@@ -317,16 +317,19 @@ def table_vote(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            receipt = svc.vote_cast(
-                consultation=consultation,
-                document_hash=svc.voter_hash(data["document_type"], data["document_number"]),
-                choices=data["choices"],
-                channel=Ballot.Channel.IN_PERSON,
-                initiatives=initiatives,
-                table=table,
-                entered_by=request.user,
-                **form.answers(),
-            )
+            try:
+                receipt = svc.vote_cast(
+                    consultation=consultation,
+                    document_hash=svc.voter_hash(data["document_type"], data["document_number"]),
+                    choices=data["choices"],
+                    channel=Ballot.Channel.IN_PERSON,
+                    initiatives=initiatives,
+                    table=table,
+                    entered_by=request.user,
+                    **form.answers(),
+                )
+            except svc.ClosedError as exc:  # the close came between the check above and the vote
+                raise PermissionDenied from exc
             if receipt is None:
                 form.add_error(None, _("A vote with this document has already been cast, on the web or at a table."))
                 status = 409

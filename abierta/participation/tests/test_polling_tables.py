@@ -156,7 +156,8 @@ def test_polling_table_pages(persona: str, state: str, world: World, persona_cli
     c = make_consultation(world.plan, state=state)
     client = persona_client(persona)
     make_polling_table(c)
-    persona_client("monitor") if persona != "monitor" else None
+    if persona != "monitor":  # the account a manager assigns as facilitator
+        persona_client("monitor")
     day = timezone.localtime(c.opens_at).date().isoformat()
     requests = [
         ("get", url("consultation_polling_tables", c), {}, state in {"before", "open", "closed"}, 200),
@@ -242,3 +243,38 @@ def test_the_box_holds_nothing_in_clear(world: World, settings: object) -> None:
     cast(c, [[1], [3]])  # the third fills a batch: all three move together
     assert not SealedBallot.objects.exists() and Ballot.objects.count() == 3
     assert svc.ballot_find(c, receipt) is not None and not svc.ballot_waiting(c, receipt)
+
+
+def test_a_facilitator_of_two_tables_chooses_one(
+    persona_client: Callable[[str], Client], consultation: Consultation
+) -> None:
+    client = persona_client("committee")
+    make_polling_table(consultation, "committee@example.org", number=3)
+    make_polling_table(consultation, "committee@example.org", number=7)
+    make_polling_table(consultation, number=9)
+    page = client.get(url("consultation_table_entry", consultation))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert url("consultation_table_vote", consultation, number=3) in body
+    assert url("consultation_table_vote", consultation, number=7) in body
+    assert url("consultation_table_vote", consultation, number=9) not in body
+    assert client.post(url("consultation_table_entry", consultation), VOTE).status_code == 405
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_removing_a_facilitator(persona: str, world: World, persona_client: Callable[[str], Client]) -> None:
+    c = make_consultation(world.plan)
+    client = persona_client(persona)
+    if persona != "monitor":  # the account a manager assigns as facilitator
+        persona_client("monitor")
+    table = make_polling_table(c, "monitor@example.org")
+    monitor = table.facilitators.get()
+    response = client.post(url("consultation_facilitator_remove", c, number=1, user_id=monitor.pk))
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/cuenta/" in response["Location"]
+    elif persona in MANAGERS:
+        assert response.status_code == 302 and not table.facilitators.exists()
+        return
+    else:
+        assert response.status_code == 403
+    assert table.facilitators.count() == 1
