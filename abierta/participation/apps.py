@@ -12,3 +12,4 @@ class ParticipationConfig(AppConfig):
         from abierta.participation import access, datasets  # noqa: F401  (datasets registers the open datasets)
 
         staffhome.register(access.staff_links)
+        from abierta.participation.consultation import checks  # noqa: F401  (registers the system checks)

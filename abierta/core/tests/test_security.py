@@ -49,6 +49,7 @@ def run_abierta(
                 "ABIERTA_PRODUCTION": "1",
                 "SECRET_KEY": secrets.token_urlsafe(64),
                 "ALLOWED_HOSTS": "abierta.example.org",
+                "ABIERTA_BALLOT_BOX_KEY": secrets.token_hex(32),
             }
         )
     env.update(extra_env or {})

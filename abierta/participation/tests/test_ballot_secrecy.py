@@ -107,3 +107,17 @@ def test_after_the_close_the_ballot_table_lies_in_receipt_order(settings: object
     voter_pos = [voters[d] for d, _ in cast]
     ballot_pos = [ballots[r] for _, r in cast]
     assert _ranks(voter_pos) != _ranks(ballot_pos)
+
+
+def test_system_checks_of_the_ballot_box(settings: object) -> None:
+    from abierta.participation.consultation import checks
+
+    settings.ABIERTA_BALLOT_BOX_KEY = "not hex"  # type: ignore[attr-defined]
+    settings.ABIERTA_BALLOT_BATCH = 0  # type: ignore[attr-defined]
+    assert {e.id for e in checks.ballot_box_settings()} == {"participation.E101", "participation.E102"}
+    settings.DEBUG = False  # type: ignore[attr-defined]
+    settings.ABIERTA_BALLOT_BOX_KEY = ""  # type: ignore[attr-defined]
+    assert [e.id for e in checks.ballot_box_key_in_production()] == ["participation.E103"]
+    settings.ABIERTA_BALLOT_BOX_KEY = "ab" * 32  # type: ignore[attr-defined]
+    settings.ABIERTA_BALLOT_BATCH = 20  # type: ignore[attr-defined]
+    assert checks.ballot_box_settings() == [] and checks.ballot_box_key_in_production() == []
