@@ -342,6 +342,12 @@ ABIERTA_VOTE_VERIFIER = env("ABIERTA_VOTE_VERIFIER")
 # Rows of a voter roll (padrón), blank rows included: on the staff page, and with the command.
 ABIERTA_VOTE_ROLL_WEB_MAX_ROWS = int(env("ABIERTA_VOTE_ROLL_WEB_MAX_ROWS", "100000"))
 ABIERTA_VOTE_ROLL_MAX_ROWS = int(env("ABIERTA_VOTE_ROLL_MAX_ROWS", "3000000"))
+# The ballot box: a vote's ballot waits there, sealed, until at least this many are waiting; they are
+# then moved to the ballot table together, shuffled, in one transaction (and all of them at the
+# close). The key seals the waiting ballots (32 bytes as 64 hex digits; by default derived from
+# SECRET_KEY); keep it out of the database and its backups (docs/security/consultation.md).
+ABIERTA_BALLOT_BATCH = int(env("ABIERTA_BALLOT_BATCH", "20"))
+ABIERTA_BALLOT_BOX_KEY = env("ABIERTA_BALLOT_BOX_KEY")
 
 # Open contracting and public works.
 # OCDS ocid prefix: Colombia Compra Eficiente's registered prefix, used for SECOP II contracts too.

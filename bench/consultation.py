@@ -10,7 +10,7 @@ End to end, with no manual step:
    signed-in session (with a verified second factor, as the real login requires) the clients use;
 2. starts gunicorn on 127.0.0.1 (loopback only), waiting for /healthz;
 3. BENCH_VOTERS (10,000) distinct voters cast their vote through the staff in-person entry
-   (``/gestion/consulta/<slug>/mesa/``, the production code path: one request per vote, the same
+   (``/gestion/consulta/<slug>/mesa/1/``, the production code path: one request per vote, the same
    ``vote_cast`` transaction as the web) with BENCH_CLIENTS (100) concurrent connections of wrk
    (a C load generator: 100 Python threads on 2 cores took most of the CPU from the server). The
    votes (document number and choices) are written to a file by this script; wrk's Lua script
@@ -182,7 +182,7 @@ def seed() -> dict[str, str]:
 
     from abierta.accounts.models import User
     from abierta.core.models import Institution
-    from abierta.participation.models import Consultation, Initiative, Process
+    from abierta.participation.models import Consultation, Initiative, PollingTable, Process
     from abierta.plans.models import ActionPlan
 
     now = timezone.now()
@@ -201,7 +201,7 @@ def seed() -> dict[str, str]:
     )
     for n in range(1, 6):
         Initiative.objects.create(plan=plan, number=n, title=f"Iniciativa {n}")
-    Consultation.objects.create(
+    consultation = Consultation.objects.create(
         process=process, question="¿Cuál?", opens_at=now - day, closes_at=now + 6 * day, max_choices=2
     )
     user = User.objects.create_user(
@@ -213,6 +213,8 @@ def seed() -> dict[str, str]:
         last_name="Bench",
         email_verified=True,
     )
+    # Only a table's facilitators may enter its ballots: the officer facilitates table 1.
+    PollingTable.objects.create(consultation=consultation, number=1, place="Bench").facilitators.add(user)
     client = Client()
     client.force_login(user)
     device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
@@ -226,9 +228,12 @@ def close() -> dict[str, int]:
     _django()
     from django.utils import timezone
 
+    from abierta.participation.consultation.services import consultation_close
     from abierta.participation.models import Ballot, Consultation, Voter
 
     Consultation.objects.filter(process__plan__slug=SLUG).update(closes_at=timezone.now())
+    # The close empties the ballot box into the ballot table and freezes the file.
+    consultation_close(consultation=Consultation.objects.get(process__plan__slug=SLUG))
     return {"voters": Voter.objects.count(), "ballots": Ballot.objects.count()}
 
 
@@ -256,7 +261,7 @@ def load(session: str, csrf: str, votes: list[tuple[int, list[int]]], work: Path
         "BENCH_VOTES": str(votes_file),
         "BENCH_OUT": str(out),
         "BENCH_WRK_THREADS": str(WRK_THREADS),
-        "BENCH_PATH": f"/gestion/consulta/{SLUG}/mesa/",
+        "BENCH_PATH": f"/gestion/consulta/{SLUG}/mesa/1/",
         "BENCH_SESSION": session,
         "BENCH_CSRF": csrf,
     }

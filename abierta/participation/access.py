@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
-from abierta.accounts.roles import has_role
+from abierta.accounts.roles import has_role, staff_user
 from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
-from abierta.participation.models import Consultation, DialogueSession, Process
+from abierta.participation.models import Consultation, DialogueSession, PollingTable, Process
 
 R = User.Role
 P = Process.Phase
@@ -73,8 +73,39 @@ def may_vote(consultation: Consultation, now: datetime.datetime | None = None) -
 
 
 def may_enter_table_votes(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
-    """Enter in-person votes at a table: organisers, while the consultation is open."""
-    return _organiser(user) and consultation.is_open(now)
+    """Enter in-person votes: staff assigned as facilitator of one of its tables, while it is open."""
+    return bool(facilitated_tables(user, consultation)) and consultation.is_open(now)
+
+
+def facilitated_tables(user: Any, consultation: Consultation) -> list[PollingTable]:
+    """The consultation's polling tables this staff member facilitates (none for anyone else)."""
+    staff = staff_user(user)
+    if staff is None:
+        return []
+    return list(consultation.polling_tables.filter(facilitators=staff).order_by("number"))
+
+
+def may_enter_at_table(user: Any, table: PollingTable, now: datetime.datetime | None = None) -> bool:
+    """Enter an in-person vote at this table: only its facilitators (staff), while the consultation is open."""
+    staff = staff_user(user)
+    return staff is not None and table.consultation.is_open(now) and table.facilitators.filter(pk=staff.pk).exists()
+
+
+def may_manage_polling_tables(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Create polling tables and assign their facilitators: the transparency office and platform
+    administrators, until the consultation closes."""
+    return has_role(user, R.TRANSPARENCY, R.ADMIN) and (now or timezone.now()) < consultation.closes_at
+
+
+def may_record_tally_sheets(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Type in the counts of the tables' paper tally sheets: the transparency office and platform
+    administrators, once the consultation has opened."""
+    return has_role(user, R.TRANSPARENCY, R.ADMIN) and (now or timezone.now()) >= consultation.opens_at
+
+
+def may_see_polling_tables(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """The staff page of the polling tables: whoever may manage them or record their sheets."""
+    return may_manage_polling_tables(user, consultation, now) or may_record_tally_sheets(user, consultation, now)
 
 
 def may_manage_voter_identity(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
@@ -129,20 +160,32 @@ def staff_links(user: Any) -> list[StaffGroup]:
                     reverse("participation:staff_home", args=[p.plan.slug]),
                 )
             ]
-            if hasattr(p, "consultation"):
-                links.append(
-                    StaffLink(
-                        _("enter in-person votes"),
-                        reverse("participation:consultation_table_entry", args=[p.plan.slug]),
-                    )
+            lines.append(StaffLine(tuple(links)))
+    for c in Consultation.objects.select_related("process__plan"):
+        links = []
+        if may_see_polling_tables(user, c):
+            links.append(
+                StaffLink(
+                    _("Polling tables of the consultation %(title)s: facilitators and tally sheets")
+                    % {"title": c.process.plan.title},
+                    reverse("participation:consultation_polling_tables", args=[c.process.plan.slug]),
                 )
-                if may_manage_voter_identity(user, p.consultation):
-                    links.append(
-                        StaffLink(
-                            _("identity of voters and voter roll"),
-                            reverse("participation:consultation_identity", args=[p.plan.slug]),
-                        )
-                    )
+            )
+        if may_enter_table_votes(user, c):
+            links.append(
+                StaffLink(
+                    _("enter in-person votes"),
+                    reverse("participation:consultation_table_entry", args=[c.process.plan.slug]),
+                )
+            )
+        if may_manage_voter_identity(user, c):
+            links.append(
+                StaffLink(
+                    _("identity of voters and voter roll"),
+                    reverse("participation:consultation_identity", args=[c.process.plan.slug]),
+                )
+            )
+        if links:
             lines.append(StaffLine(tuple(links)))
     if may_moderate(user):
         text = _("Hablemos con Transparencia: sessions and questions to moderate")

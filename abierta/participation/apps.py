@@ -13,3 +13,4 @@ class ParticipationConfig(AppConfig):
 
         staffhome.register(access.staff_links)
         from abierta.participation import checks  # noqa: F401  (registers the system checks)
+        from abierta.participation.consultation import checks as consultation_checks  # noqa: F401

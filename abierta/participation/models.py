@@ -7,8 +7,9 @@ proposals feed the shortlisted ``Initiative``s; a ``Consultation`` lets each per
 once, on the web or in person. ``DialogueSession``s are the open question-and-answer sessions.
 
 Secrecy of the vote: a ``Voter`` row (who voted: a keyed hash of the document) and a ``Ballot`` row
-(what was chosen) are written in the same transaction but share no column, no order (random
-primary keys) and no time finer than the day.
+(what was chosen) share no column, no order (random primary keys) and no time finer than the day,
+and no writing transaction: the vote writes its Voter and a ``SealedBallot`` (encrypted), and the
+ballots reach ``Ballot`` in shuffled batches (consultation/services.py, docs/decisions/0016).
 """
 
 from __future__ import annotations
@@ -331,7 +332,9 @@ class Consultation(models.Model):
 
 
 class Voter(models.Model):
-    """That a person voted: a keyed hash (HMAC) of their document, nothing else. Not linked to a ballot."""
+    """That a person voted: a keyed hash (HMAC) of their document, nothing else. Not linked to a ballot.
+
+    The vote writes it with ``services._insert`` (a random rowid on SQLite)."""
 
     # Never shown on a cached page: saving one must not touch the page cache's version row.
     public_content = False
@@ -432,6 +435,118 @@ class RollEntry(models.Model):
 
     def __str__(self) -> str:
         return self.entry_hash[:12]
+
+
+class SealedBallot(models.Model):
+    """A ballot waiting in the ballot box: written with its Voter, emptied into Ballot in batches.
+
+    The row holds nothing in clear that a Ballot row also holds: the ballot itself is encrypted
+    under the box key (``sealed``), and ``lookup`` is a keyed hash of the receipt hash, so that the
+    voter's receipt check still finds it. The box is emptied in shuffled batches of at least
+    ``ABIERTA_BALLOT_BATCH`` (services.ballot_box_flush) and entirely at the close.
+    """
+
+    # Never shown on a cached page: saving one must not touch the page cache's version row.
+    public_content = False
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ballot_box")
+    lookup = models.CharField(max_length=64, unique=True)
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.lookup[:12]
+
+
+class BallotFile(models.Model):
+    """The ballot file frozen at the close: its exact bytes, their SHA-256 and when it was frozen.
+
+    Written once (services.consultation_close); the results page and the downloads serve these
+    bytes and never recompute them from the rows.
+    """
+
+    public_content = False
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="ballot_file")
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    frozen_at = models.DateTimeField()
+    ballots = models.PositiveIntegerField()
+    voters = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.sha256[:12]
+
+
+class PollingTable(models.Model):
+    """A polling table (mesa de votación) of a consultation and the facilitators who enter its ballots."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="polling_tables")
+    number = models.PositiveSmallIntegerField(_("table number"))
+    place = models.CharField(_("place"), max_length=200)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="polling_tables", verbose_name=_("facilitators")
+    )
+
+    history_fields = ("number", "place", "facilitators")
+
+    class Meta:
+        ordering = ["consultation", "number"]
+        constraints = [models.UniqueConstraint(fields=["consultation", "number"], name="one_polling_table_number")]
+        verbose_name = _("polling table")
+        verbose_name_plural = _("polling tables")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.place}"
+
+    def history_scope(self) -> str:
+        return f"participation.consultation:{self.consultation_id}"
+
+
+class TableDayCount(models.Model):
+    """How many in-person ballots one facilitator entered at one table on one day: a count, never
+    a ballot and never a time."""
+
+    # Written with each in-person vote: like Voter, never shown on a cached page.
+    public_content = False
+
+    table = models.ForeignKey(PollingTable, on_delete=models.PROTECT, related_name="day_counts")
+    day = models.DateField()
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+
+    history_fields = ("table", "day", "entered_by", "count")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["table", "day", "entered_by"], name="one_count_per_table_day_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.day.isoformat()}"
+
+    def history_scope(self) -> str:
+        return self.table.history_scope()
+
+
+class TallySheet(models.Model):
+    """The count of a table's paper tally sheet (acta de escrutinio) for one day, as the city publishes it."""
+
+    table = models.ForeignKey(PollingTable, on_delete=models.CASCADE, related_name="tally_sheets")
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("ballots on the paper sheet"))
+
+    history_fields = ("table", "day", "count")
+
+    class Meta:
+        ordering = ["table", "day"]
+        constraints = [models.UniqueConstraint(fields=["table", "day"], name="one_tally_sheet_per_table_day")]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.day.isoformat()}: {self.count}"
+
+    def history_scope(self) -> str:
+        return self.table.history_scope()
 
 
 class Candidate(models.Model):

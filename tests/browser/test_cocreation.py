@@ -26,11 +26,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from abierta.accounts.models import User
 from abierta.participation.models import (
     Ballot,
+    BallotFile,
     Consultation,
     Criterion,
     Process,
     Proposal,
     RollEntry,
+    SealedBallot,
     Voter,
     WorkingTable,
 )
@@ -65,6 +67,19 @@ def _no_horizontal_scroll(page: Any, url: str) -> None:
     width = narrow.evaluate("() => document.documentElement.scrollWidth")
     narrow.close()
     assert width <= 360, f"{url} is {width}px wide at 360px"
+
+
+def _no_wider_than_360(page: Any) -> None:
+    """At 360 CSS pixels the page scrolls only vertically."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('main *')]"
+        ".filter(e => e.getBoundingClientRect().right > 361 && !e.closest('.table-scroll'))"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"
+    )
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert width <= 360, f"{page.url} is {width}px wide at 360px: {wide}"
 
 
 def _submit(page: Any, form_selector: str = "main form") -> None:
@@ -234,7 +249,19 @@ def test_a_whole_cocreation_process(
     web_receipt = voter.locator("main .receipt code").inner_text().strip()
     axe(voter)
 
+    # The transparency office opens a polling table and assigns its facilitator (here, itself).
+    office.goto(f"{base}/gestion/consulta/{slug}/mesas/")
+    office.fill("#id_number", "1")
+    office.fill("#id_place", "Colegio La Esperanza")
+    _submit(office, "main form[action$='/mesas/nueva/']")
+    office.fill("#id_t1-email", officer.email)
+    _submit(office, "main form[action$='/mesas/1/facilitadores/']")
+    assert officer.email in office.locator("main").inner_text()
+    axe(office)
+    _no_wider_than_360(office)
     office.goto(f"{base}/gestion/consulta/{slug}/mesa/")
+    office.wait_for_url(f"{base}/gestion/consulta/{slug}/mesa/1/")
+    axe(office)
     office.select_option("#id_document_type", "CC")
     office.fill("#id_document_number", "73100200")
     office.locator("input[name=choices]").last.check()
@@ -242,20 +269,37 @@ def test_a_whole_cocreation_process(
     table_receipt = office.locator("main .message code").inner_text().strip()
     assert table_receipt and table_receipt != web_receipt
     # The web voter tries again in person: refused, nothing recorded.
-    office.goto(f"{base}/gestion/consulta/{slug}/mesa/")
+    office.goto(f"{base}/gestion/consulta/{slug}/mesa/1/")
     office.select_option("#id_document_type", "CC")
     office.fill("#id_document_number", "1047123456")
     office.locator("input[name=choices]").last.check()
     _submit(office)
     consultation = Consultation.objects.get(process=process)
     assert Voter.objects.filter(consultation=consultation).count() == 2
-    assert sorted(Ballot.objects.values_list("channel", flat=True)) == ["in_person", "web"]
+    # Both ballots wait, sealed, in the ballot box: fewer than a batch; the close empties it.
+    assert SealedBallot.objects.filter(consultation=consultation).count() == 2 and not Ballot.objects.exists()
 
-    # 5. Results, and the ballot file recounted outside the platform.
-    _phase(process, "results")
+    # 5. Results, and the ballot file recounted outside the platform. The consultation closes now
+    # (not days ago, as _phase would place it), so that today's ballots fall inside its window.
+    just_now = timezone.now() - datetime.timedelta(minutes=1)
+    Process.objects.filter(pk=process.pk).update(results_from=just_now)
+    Consultation.objects.filter(process=process).update(closes_at=just_now)
+    # The paper tally sheet of table 1 for today, as the city publishes it.
+    office.goto(f"{base}/gestion/consulta/{slug}/mesas/")
+    office.select_option("#id_table", "1")
+    office.fill("#id_day", timezone.localdate().isoformat())
+    office.fill("#id_count", "1")
+    _submit(office, "main form[action$='/actas/']")
+    assert "Coincide" in office.locator("main").inner_text()
+    axe(office)
     visitor.goto(f"{base}/consulta/{slug}/resultados/")
     results_text = visitor.locator("main").inner_text()
+    assert sorted(Ballot.objects.values_list("channel", flat=True)) == ["in_person", "web"]
+    frozen = BallotFile.objects.get(consultation=consultation)
+    assert frozen.sha256 in results_text and "se congeló al cierre" in results_text
+    assert "Consta que votaron 2 personas" in results_text and "Coincide" in results_text
     axe(visitor)
+    _no_wider_than_360(visitor)
     response = visitor.request.get(f"{base}/consulta/{slug}/boletas.json")
     assert response.ok
     ballot_file = tmp_path / "boletas.json"
@@ -275,6 +319,8 @@ def test_a_whole_cocreation_process(
         check=True,
     )
     counted = json.loads(recount.stdout)
+    assert counted["problems"] == [] and counted["voters"] == counted["ballots"] == 2
+    assert ballot_file.read_bytes() == bytes(frozen.data)
     published = json.loads(ballot_file.read_bytes())
     assert len(published["ballots"]) == 2
     assert counted["digest"] in results_text, "the digest on the results page is the file's"

@@ -50,6 +50,7 @@ def run_abierta(
                 "SECRET_KEY": secrets.token_urlsafe(64),
                 "ALLOWED_HOSTS": "abierta.example.org",
                 "ABIERTA_VOTE_CODE_BACKEND": "email",
+                "ABIERTA_BALLOT_BOX_KEY": secrets.token_hex(32),
             }
         )
     env.update(extra_env or {})

@@ -13,8 +13,9 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from abierta.accounts.models import User
 from abierta.participation.consultation.services import AgeBand, ChoiceError, DocumentType, Sector, choices_check
-from abierta.participation.models import Consultation, Initiative, Territory
+from abierta.participation.models import Consultation, Initiative, PollingTable, Territory
 
 NUMBER = re.compile(r"[A-Za-z0-9]{3,20}")
 PHONE = re.compile(r"\+?[0-9]{7,15}")
@@ -232,3 +233,64 @@ class RollUploadForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a CSV (.csv) or Excel (.xlsx) file."))
         return upload
+
+
+# ---------------------------------------------------------------- polling tables (staff)
+
+
+class PollingTableForm(forms.Form):
+    """A new polling table of the consultation."""
+
+    number = forms.IntegerField(label=_("Table number"), min_value=1, max_value=999)
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+
+    def clean_number(self) -> int:
+        number: int = self.cleaned_data["number"]
+        if PollingTable.objects.filter(consultation=self.consultation, number=number).exists():
+            raise ValidationError(_("There is already a table with this number."))
+        return number
+
+
+class FacilitatorForm(forms.Form):
+    """Assign a facilitator to a table by the email of their staff account."""
+
+    email = forms.EmailField(label=_("Facilitator's email"), max_length=254)
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"]
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No active account has this email."))
+        if not user.is_staff_role:
+            raise ValidationError(_("This account has no staff role: facilitators sign in with two factors."))
+        return user
+
+
+class TallySheetForm(forms.Form):
+    """The count of one table's paper tally sheet for one day, as published by the city."""
+
+    table = forms.TypedChoiceField(label=_("Table"), coerce=int)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    count = forms.IntegerField(label=_("Ballots on the paper sheet"), min_value=0, max_value=100000)
+
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        table = self.fields["table"]
+        assert isinstance(table, forms.TypedChoiceField)  # noqa: S101 (narrows the type)
+        table.choices = [(t.number, str(t)) for t in consultation.polling_tables.all()]
+
+    def clean_day(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["day"]
+        first = timezone.localtime(self.consultation.opens_at).date()
+        last = timezone.localtime(self.consultation.closes_at).date()
+        if not first <= day <= last:
+            raise ValidationError(
+                _("The day must be within the consultation: %(first)s to %(last)s.")
+                % {"first": first.isoformat(), "last": last.isoformat()}
+            )
+        return day

@@ -2,12 +2,20 @@
 
 One person, one vote, across the web and the in-person tables: a voter is known only by
 ``voter_hash`` (HMAC-SHA256 of their normalised document under a server key), and the database's
-unique constraint on (consultation, document_hash) decides who voted first. The ``Voter`` and the
-``Ballot`` rows are written in one transaction and share nothing (models.py explains why).
+unique constraint on (consultation, document_hash) decides who voted first.
+
+Secrecy in storage: the vote's transaction writes the ``Voter`` and a ``SealedBallot`` (the ballot
+encrypted under the box key) into the ballot box; the box is emptied into ``Ballot`` in shuffled
+batches of at least ``ABIERTA_BALLOT_BATCH``, each in one transaction, so that a ballot's writing
+transaction (PostgreSQL's ``xmin``) and its place in the table (``ctid``) are shared with the whole
+batch, and on SQLite every row gets a random ``rowid``. At the close the box is emptied, the voter
+and ballot tables of the consultation are rewritten in hash order, and the ballot file is frozen.
+docs/decisions/0016-ballot-secrecy.md says what remains.
 
 The ballot file is the published record: canonical JSON (sorted keys, no spaces, UTF-8), ballots
-sorted by receipt hash; its SHA-256 digest is printed on the results page, and scripts/recount.py
-recounts it with the Python standard library alone.
+sorted by receipt hash, frozen at the close with its SHA-256 digest (``BallotFile``); the results
+page and the downloads serve the frozen bytes, and scripts/recount.py recounts and checks them with
+the Python standard library alone.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import hmac
 import json
 import logging
 import re
+import secrets
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,21 +35,29 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from nacl.exceptions import CryptoError
+from nacl.secret import SecretBox
 
 from abierta.core import ratelimit
+from abierta.core.history import record, snapshot
 from abierta.core.receipts import new_receipt, normalize_receipt
 from abierta.participation.consultation import otp
 from abierta.participation.models import (
     Ballot,
+    BallotFile,
     Consultation,
     ContactBinding,
     Initiative,
+    PollingTable,
     RollEntry,
+    SealedBallot,
+    TableDayCount,
+    TallySheet,
     VoteCode,
     Voter,
 )
@@ -399,6 +416,10 @@ def receipt_hash(receipt: str) -> str:
     return hashlib.sha256(receipt.encode()).hexdigest()
 
 
+class ClosedError(Exception):
+    """The ballot file is frozen: no vote can be added any more."""
+
+
 def vote_cast(
     *,
     consultation: Consultation,
@@ -409,11 +430,15 @@ def vote_cast(
     sector: str = "",
     territory: str = "",
     initiatives: list[Initiative] | None = None,
+    table: PollingTable | None = None,
+    entered_by: Any = None,
 ) -> str | None:
     """Record one vote; return its receipt (to show once), or None if this person has already voted.
 
-    The Voter and the Ballot are inserted in one transaction; the unique constraint on the voter
-    decides between concurrent attempts, whatever the channel.
+    The Voter and the sealed ballot are inserted in one transaction; the unique constraint on the
+    voter decides between concurrent attempts, whatever the channel. The ballot reaches the ballot
+    table later, with a batch (``ballot_box_flush``). An in-person vote adds one to the count of its
+    table, day and facilitator (``table``, ``entered_by``): a count, never the ballot.
 
     Voters and ballots are not page-cache content (``public_content = False``): bumping the cache's
     one shared version row inside this transaction held its lock until the commit and made every
@@ -422,23 +447,38 @@ def vote_cast(
     """
     chosen = choices_check(consultation, choices, initiatives)
     receipt = new_receipt()
+    hashed = receipt_hash(receipt)
+    day = timezone.localdate()
+    payload = {
+        "receipt_hash": hashed,
+        "choices": chosen,
+        "channel": channel,
+        "cast_on": day.isoformat(),
+        "age_band": age_band,
+        "sector": sector,
+        "territory": territory,
+    }
+    first_count: TableDayCount | None = None
     try:
         with transaction.atomic():
-            Voter.objects.create(consultation=consultation, document_hash=document_hash)
-            Ballot.objects.create(
-                consultation=consultation,
-                receipt_hash=receipt_hash(receipt),
-                choices=chosen,
-                channel=channel,
-                cast_on=timezone.localdate(),
-                age_band=age_band,
-                sector=sector,
-                territory=territory,
-            )
+            _insert([Voter(consultation=consultation, document_hash=document_hash)])
+            _insert([SealedBallot(consultation=consultation, lookup=_box_lookup(hashed), sealed=_seal(payload))])
+            if table is not None:
+                count, created = TableDayCount.objects.get_or_create(table=table, day=day, entered_by=entered_by)
+                TableDayCount.objects.filter(pk=count.pk).update(count=F("count") + 1)
+                first_count = count if created else None
+            # The close locks the consultation row (FOR UPDATE) against the inserts above, so that
+            # a vote committed after the freezing is refused here rather than left out of the file.
+            if BallotFile.objects.filter(consultation=consultation).exists():
+                raise ClosedError
     except IntegrityError:
         if Voter.objects.filter(consultation=consultation, document_hash=document_hash).exists():
             return None
         raise  # not a second vote (a receipt collision, 2^-80): let it fail loudly
+    if first_count is not None:
+        # Who began entering at which table and day; written apart from the vote's transaction.
+        record(first_count, actor=entered_by, before=None)
+    ballot_box_flush(consultation=consultation, minimum=settings.ABIERTA_BALLOT_BATCH)
     return receipt
 
 
@@ -447,6 +487,158 @@ def ballot_find(consultation: Consultation, typed_receipt: str) -> Ballot | None
     if receipt is None:
         return None
     return Ballot.objects.filter(consultation=consultation, receipt_hash=receipt_hash(receipt)).first()
+
+
+def ballot_waiting(consultation: Consultation, typed_receipt: str) -> bool:
+    """Whether the receipt's ballot is recorded and still in the ballot box (in the file at the next batch)."""
+    receipt = normalize_receipt(typed_receipt)
+    if receipt is None:
+        return False
+    return SealedBallot.objects.filter(consultation=consultation, lookup=_box_lookup(receipt_hash(receipt))).exists()
+
+
+# ---------------------------------------------------------------- the ballot box
+
+
+def _box_key() -> bytes:
+    configured: str = settings.ABIERTA_BALLOT_BOX_KEY
+    if configured:
+        return bytes.fromhex(configured)
+    return hashlib.blake2b(
+        b"ballot-box", key=settings.SECRET_KEY.encode()[:64], digest_size=32, person=b"abierta-box"
+    ).digest()
+
+
+def _box_lookup(hashed_receipt: str) -> str:
+    return hmac.new(_box_key(), f"lookup:{hashed_receipt}".encode(), hashlib.sha256).hexdigest()
+
+
+def _seal(payload: dict[str, Any]) -> bytes:
+    return bytes(SecretBox(_box_key()).encrypt(json.dumps(payload, sort_keys=True).encode()))
+
+
+def _unseal(sealed: bytes | memoryview) -> dict[str, Any]:
+    try:
+        opened: dict[str, Any] = json.loads(SecretBox(_box_key()).decrypt(bytes(sealed)))
+    except CryptoError as exc:
+        raise RuntimeError("a sealed ballot does not open with ABIERTA_BALLOT_BOX_KEY") from exc
+    return opened
+
+
+def _insert(objects: list[models.Model]) -> None:
+    """Insert rows in the given order; on SQLite each with a random ``rowid``, so that the hidden
+    rowid gives no order of insertion."""
+    if not objects:
+        return
+    model = type(objects[0])
+    if connection.vendor != "sqlite":
+        model._default_manager.bulk_create(objects)
+        return
+    fields = model._meta.local_concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(["rowid", *(quote(f.column) for f in fields)])
+    marks = ", ".join(["%s"] * (len(fields) + 1))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
+    with connection.cursor() as cursor:
+        for instance in objects:
+            values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+            cursor.execute(sql, [secrets.randbelow(2**62) + 1, *values])
+
+
+def _secure_delete() -> None:
+    """On SQLite, overwrite deleted rows with zeros in the database file (not in the WAL until a checkpoint)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def ballot_box_flush(*, consultation: Consultation, minimum: int = 1) -> int:
+    """Move the waiting ballots into the ballot table, shuffled, in one transaction, if at least
+    ``minimum`` are waiting; return how many were moved."""
+    if SealedBallot.objects.filter(consultation=consultation).count() < max(minimum, 1):
+        return 0
+    with transaction.atomic():
+        # Serialise the flushes of one consultation; votes (which only share-lock the row) go on.
+        Consultation.objects.select_for_update(no_key=True).filter(pk=consultation.pk).first()
+        waiting = list(SealedBallot.objects.filter(consultation=consultation))
+        if len(waiting) < max(minimum, 1):
+            return 0
+        secrets.SystemRandom().shuffle(waiting)
+        ballots = []
+        for sealed in waiting:
+            opened = _unseal(sealed.sealed)
+            opened["cast_on"] = datetime.date.fromisoformat(opened["cast_on"])
+            ballots.append(Ballot(consultation=consultation, **opened))
+        _insert(ballots)  # type: ignore[arg-type]
+        _secure_delete()
+        SealedBallot.objects.filter(pk__in=[s.pk for s in waiting]).delete()
+    return len(ballots)
+
+
+def _rewrite(model: type[Voter] | type[Ballot], consultation: Consultation, order: str) -> None:
+    """Delete the consultation's rows and insert them again in ``order``, in the caller's transaction:
+    one writing transaction for all of them, laid in hash order."""
+    rows = list(model._default_manager.filter(consultation=consultation).order_by(order))
+    model._default_manager.filter(consultation=consultation).delete()
+    _insert(rows)
+
+
+def consultation_close(*, consultation: Consultation, now: datetime.datetime | None = None) -> BallotFile:
+    """Close the consultation once: empty the box, rewrite its voters and ballots in hash order,
+    forget its voting codes, and freeze the ballot file with its digest. Later calls return the
+    frozen file. Only after ``closes_at``."""
+    moment = now or timezone.now()
+    frozen = BallotFile.objects.filter(consultation=consultation).first()
+    if frozen is not None:
+        return frozen
+    if moment < consultation.closes_at:
+        raise ValueError("the consultation has not closed yet")
+    with transaction.atomic():
+        # FOR UPDATE waits for the votes in flight (their inserts share-lock this row) and holds
+        # back new ones until the file is frozen; vote_cast then refuses them.
+        Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        frozen = BallotFile.objects.filter(consultation=consultation).first()
+        if frozen is not None:
+            return frozen
+        ballot_box_flush(consultation=consultation, minimum=1)
+        _secure_delete()
+        _rewrite(Ballot, consultation, "receipt_hash")
+        _rewrite(Voter, consultation, "document_hash")
+        VoteCode.objects.filter(consultation=consultation).delete()
+        for count in TableDayCount.objects.filter(table__consultation=consultation).select_related("table"):
+            record(count, actor=None, before={**snapshot(count), "count": 0})
+        data = ballot_file(consultation)
+        frozen = BallotFile.objects.create(
+            consultation=consultation,
+            data=data,
+            sha256=digest(data),
+            frozen_at=moment,
+            ballots=Ballot.objects.filter(consultation=consultation).count(),
+            voters=Voter.objects.filter(consultation=consultation).count(),
+        )
+    vacuum()
+    return frozen
+
+
+def vacuum(full: bool = False) -> None:
+    """Reclaim the dead rows the close left behind, where the database allows it outside a transaction."""
+    if connection.in_atomic_block:
+        return
+    tables = "participation_ballot, participation_voter, participation_sealedballot"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM {'FULL ' if full else ''}{tables}")
+        elif connection.vendor == "sqlite":
+            if full:
+                cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def consultation_close_if_due(consultation: Consultation, now: datetime.datetime | None = None) -> BallotFile | None:
+    """The frozen ballot file, freezing it now if the consultation has closed; None while it is open."""
+    if (now or timezone.now()) < consultation.closes_at:
+        return None
+    return consultation_close(consultation=consultation, now=now)
 
 
 # ---------------------------------------------------------------- counting and publishing
@@ -464,23 +656,30 @@ class Tally:
         return {i.number: n for i, n in self.by_initiative}
 
 
-def tally(consultation: Consultation) -> Tally:
+def tally(consultation: Consultation, frozen: BallotFile | None = None) -> Tally:
+    """The count. With the frozen file, the votes, channels and days are counted from its bytes;
+    the optional answers (never in the file) from the rows."""
     per_initiative: Counter[int] = Counter()
     channels: Counter[str] = Counter()
     days: Counter[datetime.date] = Counter()
     answers: dict[str, Counter[str]] = {"age_band": Counter(), "sector": Counter(), "territory": Counter()}
-    total = 0
     rows = Ballot.objects.filter(consultation=consultation).values_list(
         "choices", "channel", "cast_on", "age_band", "sector", "territory"
     )
     for choices, channel, day, age_band, sector, territory in rows.iterator(chunk_size=2000):
-        total += 1
         per_initiative.update(choices)
         channels[channel] += 1
         days[day] += 1
         for name, value in (("age_band", age_band), ("sector", sector), ("territory", territory)):
             if value:
                 answers[name][value] += 1
+    total = sum(channels.values())
+    if frozen is not None:
+        ballots = json.loads(bytes(frozen.data))["ballots"]
+        total = len(ballots)
+        per_initiative = Counter(n for b in ballots for n in b["choices"])
+        channels = Counter(b["channel"] for b in ballots)
+        days = Counter(datetime.date.fromisoformat(b["day"]) for b in ballots)
     initiatives = eligible_initiatives(consultation)
     by_initiative = sorted(((i, per_initiative[i.number]) for i in initiatives), key=lambda p: (-p[1], p[0].number))
     return Tally(
@@ -505,16 +704,19 @@ def ballot_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
 
 
 def ballot_file(consultation: Consultation) -> bytes:
-    """The published ballots as canonical JSON bytes (the digest is of exactly these bytes)."""
+    """The ballots as canonical JSON bytes (the digest is of exactly these bytes); built once, by
+    ``consultation_close``, which stores them."""
     process = consultation.process
+    # Local times, so that recount.py finds the opening window's days in the file's own offset.
     header: dict[str, Any] = {
         "id": consultation.pk,
         "plan": process.plan.slug,
         "question": consultation.question,
-        "opens_at": consultation.opens_at.isoformat(),
-        "closes_at": consultation.closes_at.isoformat(),
+        "opens_at": timezone.localtime(consultation.opens_at).isoformat(),
+        "closes_at": timezone.localtime(consultation.closes_at).isoformat(),
         "max_choices": consultation.max_choices,
         "initiatives": [{"number": i.number, "title": i.title} for i in eligible_initiatives(consultation)],
+        "voters": Voter.objects.filter(consultation=consultation).count(),
     }
     document = {"consultation": header, "ballots": list(ballot_rows(consultation))}
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
@@ -524,11 +726,94 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# ---------------------------------------------------------------- polling tables and their paper sheets
+
+
+@dataclass
+class TableDay:
+    """One table on one day: the ballots its facilitators entered, and the count of its paper sheet."""
+
+    table: PollingTable
+    day: datetime.date
+    entered: int
+    paper: int | None  # None: no sheet published yet
+
+    @property
+    def matches(self) -> bool:
+        return self.paper is not None and self.paper == self.entered
+
+
+@dataclass
+class Reconciliation:
+    rows: list[TableDay]
+    entered: int  # the sum of the tables' counts
+    in_person: int  # the in-person ballots of the ballot file
+
+    @property
+    def mismatches(self) -> int:
+        return sum(1 for r in self.rows if r.paper is not None and not r.matches)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for r in self.rows if r.paper is None)
+
+
+def reconciliation(consultation: Consultation, in_person: int) -> Reconciliation:
+    """Each table and day with the ballots entered there and the count of its published paper sheet."""
+    tables = {t.pk: t for t in PollingTable.objects.filter(consultation=consultation)}
+    entered: Counter[tuple[int, datetime.date]] = Counter()
+    for table_id, day, n in TableDayCount.objects.filter(table__consultation=consultation).values_list(
+        "table_id", "day", "count"
+    ):
+        entered[(table_id, day)] += n
+    paper = {
+        (table_id, day): n
+        for table_id, day, n in TallySheet.objects.filter(table__consultation=consultation).values_list(
+            "table_id", "day", "count"
+        )
+    }
+    keys = sorted(set(entered) | set(paper), key=lambda k: (tables[k[0]].number, k[1]))
+    rows = [TableDay(table=tables[k[0]], day=k[1], entered=entered.get(k, 0), paper=paper.get(k)) for k in keys]
+    return Reconciliation(rows=rows, entered=sum(entered.values()), in_person=in_person)
+
+
+def tally_sheet_record(*, table: PollingTable, day: datetime.date, count: int, actor: Any) -> TallySheet:
+    """Record (or correct) the count of a table's paper sheet for a day, with its public history line."""
+    with transaction.atomic():
+        sheet = TallySheet.objects.filter(table=table, day=day).first()
+        before = snapshot(sheet) if sheet is not None else None
+        if sheet is None:
+            sheet = TallySheet.objects.create(table=table, day=day, count=count)
+        else:
+            sheet.count = count
+            sheet.save(update_fields=["count"])
+        record(sheet, actor=actor, before=before)
+    return sheet
+
+
+def polling_table_create(*, consultation: Consultation, number: int, place: str, actor: Any) -> PollingTable:
+    with transaction.atomic():
+        table = PollingTable.objects.create(consultation=consultation, number=number, place=place)
+        record(table, actor=actor, before=None)
+    return table
+
+
+def facilitator_set(*, table: PollingTable, user: Any, assigned: bool, actor: Any) -> None:
+    """Assign (or remove) a facilitator of the table, with its public history line."""
+    with transaction.atomic():
+        before = snapshot(table)
+        if assigned:
+            table.facilitators.add(user)
+        else:
+            table.facilitators.remove(user)
+        record(table, actor=actor, before=before)
+
+
 # ---------------------------------------------------------------- the winner becomes a commitment
 
 
 def winner(consultation: Consultation) -> Initiative:
-    result = tally(consultation).by_initiative
+    result = tally(consultation, consultation_close_if_due(consultation)).by_initiative
     if not result or result[0][1] == 0:
         raise TieError(_("No votes have been cast."))
     if len(result) > 1 and result[1][1] == result[0][1]:
@@ -560,8 +845,6 @@ def adopt_winner(consultation: Consultation, actor: Any) -> Commitment:
 
     Raises TieError when there is no single winner. A second call returns the same commitment.
     """
-    from abierta.core.history import record
-
     with transaction.atomic():
         # Serialise adopters on the consultation row.
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()

@@ -13,6 +13,24 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consulta/<slug:slug>/boletas.json", views.ballots_json, name="consultation_ballots_json"),
     path("consulta/<slug:slug>/boletas.csv", views.ballots_csv, name="consultation_ballots_csv"),
     path("gestion/consulta/<slug:slug>/mesa/", views.table_entry, name="consultation_table_entry"),
+    path("gestion/consulta/<slug:slug>/mesa/<int:number>/", views.table_vote, name="consultation_table_vote"),
+    path("gestion/consulta/<slug:slug>/mesas/", staff_views.polling_tables, name="consultation_polling_tables"),
+    path(
+        "gestion/consulta/<slug:slug>/mesas/nueva/",
+        staff_views.polling_table_add,
+        name="consultation_polling_table_add",
+    ),
+    path(
+        "gestion/consulta/<slug:slug>/mesas/<int:number>/facilitadores/",
+        staff_views.facilitator_add,
+        name="consultation_facilitator_add",
+    ),
+    path(
+        "gestion/consulta/<slug:slug>/mesas/<int:number>/facilitadores/<int:user_id>/quitar/",
+        staff_views.facilitator_remove,
+        name="consultation_facilitator_remove",
+    ),
+    path("gestion/consulta/<slug:slug>/actas/", staff_views.tally_sheet_add, name="consultation_tally_sheet_add"),
     path("gestion/consulta/<slug:slug>/adoptar/", views.adopt, name="consultation_adopt"),
     path("gestion/consulta/<slug:slug>/identidad/", staff_views.identity, name="consultation_identity"),
 ]

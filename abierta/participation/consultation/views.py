@@ -9,12 +9,13 @@ lookup reads only, and stays open to browsers without cookies.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -34,7 +35,7 @@ from abierta.participation import access
 from abierta.participation.consultation import otp
 from abierta.participation.consultation import services as svc
 from abierta.participation.consultation.forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
-from abierta.participation.models import Ballot, Consultation, Territory
+from abierta.participation.models import Ballot, BallotFile, Consultation, PollingTable, Territory
 
 TOKEN_SALT = "abierta.participation.vote"  # noqa: S105 (a signing namespace, not a secret)
 
@@ -291,12 +292,14 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _get(slug)
     form = ReceiptForm(request.POST if request.method == "POST" else None)
     ballot = None
-    searched = False
+    searched = waiting = False
     status = 200
     if request.method == "POST":
         if form.is_valid():
             searched = True
+            svc.consultation_close_if_due(consultation)
             ballot = svc.ballot_find(consultation, form.cleaned_data["receipt"])
+            waiting = ballot is None and svc.ballot_waiting(consultation, form.cleaned_data["receipt"])
         else:
             status = 400
     return render(
@@ -307,6 +310,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
             form=form,
             ballot=ballot,
             searched=searched,
+            waiting=waiting,
             receipt_hash=ballot.receipt_hash if ballot else "",
         ),
         status=status,
@@ -320,13 +324,21 @@ def _labels(choices: list[tuple[str, Any]]) -> dict[str, str]:
     return {k: str(v) for k, v in choices}
 
 
+def _frozen(consultation: Consultation) -> BallotFile:
+    """The frozen ballot file of a closed consultation (frozen now by the first request after the close)."""
+    if not access.may_see_results(consultation):
+        raise PermissionDenied
+    frozen = svc.consultation_close_if_due(consultation)
+    if frozen is None:  # pragma: no cover - may_see_results said closed
+        raise PermissionDenied
+    return frozen
+
+
 @require_GET
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _get(slug)
-    if not access.may_see_results(consultation):
-        raise PermissionDenied
-    counted = svc.tally(consultation)
-    data = svc.ballot_file(consultation)
+    frozen = _frozen(consultation)
+    counted = svc.tally(consultation, frozen)
     chart = bar_chart([(f"{i.number}. {i.title}", n, str(n)) for i, n in counted.by_initiative])
     label_sets = {
         "age_band": (_("By age"), _labels(svc.AgeBand.choices)),
@@ -352,8 +364,10 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             chart=chart,
             by_channel=[(channels[c], n) for c, n in counted.by_channel.items()],
             breakdowns=breakdowns,
-            digest=svc.digest(data),
-            size=len(data),
+            frozen=frozen,
+            digest=frozen.sha256,
+            size=len(frozen.data),
+            reconciliation=svc.reconciliation(consultation, counted.by_channel.get(Ballot.Channel.IN_PERSON, 0)),
             adopted=adopted,
             may_adopt=access.may_adopt_winner(request.user, consultation.process),
         ),
@@ -363,20 +377,19 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def ballots_json(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _get(slug)
-    if not access.may_see_results(consultation):
-        raise PermissionDenied
-    response = HttpResponse(svc.ballot_file(consultation), content_type="application/json")
+    frozen = _frozen(consultation)
+    response = HttpResponse(bytes(frozen.data), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="consulta-{slug}-boletas.json"'
     return response
 
 
 @require_GET
 def ballots_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The frozen file's ballots as a spreadsheet (read from the frozen bytes, not from the rows)."""
     consultation = _get(slug)
-    if not access.may_see_results(consultation):
-        raise PermissionDenied
+    frozen = _frozen(consultation)
     response = CsvResponse(f"consulta-{slug}-boletas.csv", ["receipt_hash", "choices", "channel", "day"])
-    for ballot in svc.ballot_rows(consultation):
+    for ballot in json.loads(bytes(frozen.data))["ballots"]:
         response.add_row(
             [ballot["receipt_hash"], " ".join(str(n) for n in ballot["choices"]), ballot["channel"], ballot["day"]]
         )
@@ -388,12 +401,29 @@ def ballots_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 @never_cache
-@sensitive_post_parameters("document_number")
 @require_http_methods(["GET", "HEAD", "POST"])
 def table_entry(request: HttpRequest, slug: str) -> HttpResponse:
-    """Staff type in a vote cast in person at a table: the same document fingerprint as on the web."""
+    """The tables where this facilitator enters in-person votes (each table has its own form)."""
     consultation = _get(slug)
     if not access.may_enter_table_votes(request.user, consultation):
+        raise PermissionDenied
+    if request.method == "POST":
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    tables = access.facilitated_tables(request.user, consultation)
+    if len(tables) == 1:
+        return redirect("participation:consultation_table_vote", slug=slug, number=tables[0].number)
+    return render(request, "participation/consultation/table_choose.html", _context(consultation, tables=tables))
+
+
+@staff_required
+@never_cache
+@sensitive_post_parameters("document_number")
+@require_http_methods(["GET", "HEAD", "POST"])
+def table_vote(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A facilitator of the table types in a vote cast there: the same document fingerprint as on the web."""
+    consultation = _get(slug)
+    table = get_object_or_404(PollingTable, consultation=consultation, number=number)
+    if not access.may_enter_at_table(request.user, table):
         raise PermissionDenied
     initiatives = svc.eligible_initiatives(consultation)
     form = TableVoteForm(
@@ -404,14 +434,19 @@ def table_entry(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            receipt = svc.vote_cast(
-                consultation=consultation,
-                document_hash=svc.voter_hash(data["document_type"], data["document_number"]),
-                choices=data["choices"],
-                channel=Ballot.Channel.IN_PERSON,
-                initiatives=initiatives,
-                **form.answers(),
-            )
+            try:
+                receipt = svc.vote_cast(
+                    consultation=consultation,
+                    document_hash=svc.voter_hash(data["document_type"], data["document_number"]),
+                    choices=data["choices"],
+                    channel=Ballot.Channel.IN_PERSON,
+                    initiatives=initiatives,
+                    table=table,
+                    entered_by=request.user,
+                    **form.answers(),
+                )
+            except svc.ClosedError as exc:  # the close came between the check above and the vote
+                raise PermissionDenied from exc
             if receipt is None:
                 form.add_error(None, _("A vote with this document has already been cast, on the web or at a table."))
                 status = 409
@@ -424,7 +459,9 @@ def table_entry(request: HttpRequest, slug: str) -> HttpResponse:
                         "consultation": consultation,
                         "receipt": receipt,
                         "LANGUAGE_CODE": get_language(),
-                        "next_entry": reverse("participation:consultation_table_entry", kwargs={"slug": slug}),
+                        "next_entry": reverse(
+                            "participation:consultation_table_vote", kwargs={"slug": slug, "number": number}
+                        ),
                     },
                 )
                 return HttpResponse(page)
@@ -433,7 +470,7 @@ def table_entry(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "participation/consultation/table_entry.html",
-        _context(consultation, form=form, receipt=receipt),
+        _context(consultation, form=form, receipt=receipt, table=table),
         status=status,
     )
 

@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from abierta.accounts.models import User
 from abierta.core import pow
 from abierta.participation.consultation import services as consultation_services
-from abierta.participation.models import Consultation, Initiative, Process, WorkingTable
+from abierta.participation.models import Consultation, Initiative, PollingTable, Process, WorkingTable
 from abierta.plans.models import ActionPlan
 
 DAY = datetime.timedelta(days=1)
@@ -62,8 +63,8 @@ def make_consultation(plan: ActionPlan, *, state: str = "open", max_choices: int
     )
 
 
-def url(name: str, c: Consultation) -> str:
-    return reverse(f"participation:{name}", kwargs={"slug": c.process.plan.slug})
+def url(name: str, c: Consultation, **kwargs: Any) -> str:
+    return reverse(f"participation:{name}", kwargs={"slug": c.process.plan.slug, **kwargs})
 
 
 def cast(c: Consultation, votes: list[list[int]], channel: str = "web", **answers: str) -> list[str]:
@@ -108,3 +109,22 @@ class FakeVerifier:
         if FakeVerifier.DOWN:
             raise ConnectionError("the registry is down")
         return document.number in FakeVerifier.ACCEPTED
+
+
+def make_polling_table(c: Consultation, *facilitators: Any, number: int = 1) -> PollingTable:
+    """A polling table of the consultation with these facilitators (user objects or persona emails)."""
+    table = PollingTable.objects.create(consultation=c, number=number, place=f"Mesa {number}, colegio")
+    for person in facilitators:
+        table.facilitators.add(User.objects.get(email=person) if isinstance(person, str) else person)
+    return table
+
+
+def close(c: Consultation) -> Consultation:
+    """Move the close into the past, as the calendar would, and close it (the box emptied, the file frozen)."""
+    now = timezone.now()
+    Consultation.objects.filter(pk=c.pk).update(closes_at=now - datetime.timedelta(minutes=1))
+    Process.objects.filter(pk=c.process_id).update(results_from=now - datetime.timedelta(minutes=1))
+    c.refresh_from_db()
+    c.process.refresh_from_db()
+    consultation_services.consultation_close(consultation=c)
+    return c

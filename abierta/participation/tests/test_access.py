@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
 from abierta.participation import access
-from abierta.participation.models import Consultation, DialogueSession, Process
+from abierta.participation.models import Consultation, DialogueSession, PollingTable, Process
 from factories import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,14 @@ def test_consultation_rules(role: str, phase: str, consultation: Consultation, p
     voting = phase == "consultation"
     # Anyone votes on the web while it is open: identity comes from the document and a code, not an account.
     assert access.may_vote(consultation, now) is voting
-    assert access.may_enter_table_votes(user, consultation, now) is (voting and role in ORGANISERS)
+    # In-person entry: only a facilitator assigned to a table (an organiser's role is not enough).
+    assert access.may_enter_table_votes(user, consultation, now) is False
+    table = PollingTable.objects.create(consultation=consultation, number=1, place="Colegio")
+    if isinstance(user, User):
+        table.facilitators.add(user)
+    staff = role in {"editor", "transparency", "monitor", "committee", "admin"}
+    assert access.may_enter_table_votes(user, consultation, now) is (voting and staff)
+    assert access.may_enter_at_table(user, table, now) is (voting and staff)
     assert access.may_see_results(consultation, now) is (phase == "results")
     # The identity of voters (level, voter roll): transparency and admin with their second factor;
     # the roll until the close, the level only before the opening.
@@ -138,6 +145,12 @@ def test_consultation_rules(role: str, phase: str, consultation: Consultation, p
     assert access.may_change_assurance(user, consultation, now) is (
         managers and phase in {"before", "tables", "analysis"}
     )
+    closed = phase == "results"
+    opened = phase in {"consultation", "results"}
+    assert access.may_manage_polling_tables(user, consultation, now) is (
+        not closed and role in {"transparency", "admin"}
+    )
+    assert access.may_record_tally_sheets(user, consultation, now) is (opened and role in {"transparency", "admin"})
 
 
 @pytest.mark.parametrize("open_", [True, False])

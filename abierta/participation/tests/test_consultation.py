@@ -14,7 +14,7 @@ from django.utils import timezone
 from abierta.participation.consultation import otp
 from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot, Consultation, Initiative, Process, VoteCode, Voter
-from abierta.participation.tests.factories import make_consultation, step1, url
+from abierta.participation.tests.factories import make_consultation, make_polling_table, step1, url
 from factories import World
 
 
@@ -111,7 +111,8 @@ def test_random_codes_are_six_digits() -> None:
     assert all(len(c) == 6 and c.isdigit() for c in codes) and len(codes) > 40
 
 
-def test_vote_cast_once_per_person(consultation: Consultation) -> None:
+def test_vote_cast_once_per_person(consultation: Consultation, settings: object) -> None:
+    settings.ABIERTA_BALLOT_BATCH = 1  # type: ignore[attr-defined]
     h = svc.voter_hash("CC", "42")
     receipt = svc.vote_cast(consultation=consultation, document_hash=h, choices=[2], channel="web")
     assert receipt is not None and re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", receipt)
@@ -167,6 +168,7 @@ def _step1(client: Client, c: Consultation, **extra: str) -> tuple[str, str]:
 
 def test_web_vote_end_to_end(client: Client, consultation: Consultation, settings: object) -> None:
     settings.ABIERTA_VOTE_CODE_BACKEND = "email"  # type: ignore[attr-defined]
+    settings.ABIERTA_BALLOT_BATCH = 1  # type: ignore[attr-defined]
     token, code = _step1(client, consultation, age_band="18-28", territory="ucg3")
     response = client.post(
         url("consultation_vote_confirm", consultation), {"token": token, "code": code, "choices": "2"}
@@ -233,14 +235,17 @@ def test_vote_closed_is_403(client: Client, world: World) -> None:
 def test_table_entry_same_person_once_across_channels(
     persona_client: object, consultation: Consultation, settings: object
 ) -> None:
+    settings.ABIERTA_BALLOT_BATCH = 1  # type: ignore[attr-defined]
     staff = persona_client("transparency")  # type: ignore[operator]
+    make_polling_table(consultation, "transparency@example.org")
     data = {"document_type": "CC", "document_number": "987 654", "choices": "1", "sector": "academia"}
-    response = staff.post(url("consultation_table_entry", consultation), data)
+    entry = url("consultation_table_vote", consultation, number=1)
+    response = staff.post(entry, data)
     assert response.status_code == 200, response.content.decode()
     assert re.search(r"<code>[0-9A-Z-]{19}</code>", response.content.decode())
     ballot = Ballot.objects.get()
     assert ballot.channel == "in_person" and ballot.sector == "academia"
-    assert staff.post(url("consultation_table_entry", consultation), data).status_code == 409
+    assert staff.post(entry, data).status_code == 409
     # and the web refuses the same document
     settings.ABIERTA_VOTE_CODE_BACKEND = "email"  # type: ignore[attr-defined]
     web = Client()
@@ -255,8 +260,9 @@ def test_table_entry_same_person_once_across_channels(
 
 def test_table_entry_bad_input_400(persona_client: object, consultation: Consultation) -> None:
     staff = persona_client("editor_own")  # type: ignore[operator]
+    make_polling_table(consultation, "editor_own@example.org")
     response = staff.post(
-        url("consultation_table_entry", consultation), {"document_type": "CC", "document_number": "12345"}
+        url("consultation_table_vote", consultation, number=1), {"document_type": "CC", "document_number": "12345"}
     )
     assert response.status_code == 400 and 'value="12345"' in response.content.decode()
     assert not Ballot.objects.exists() and not Voter.objects.exists()

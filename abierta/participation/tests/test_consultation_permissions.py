@@ -9,25 +9,33 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.participation.models import Initiative
-from abierta.participation.tests.factories import cast, make_consultation, url
+from abierta.participation.tests.factories import cast, make_consultation, make_polling_table, url
 from abierta.plans.models import Commitment
 from factories import PERSONAS, World
 
-# Who may enter votes at a table while open (organisers: transparency, editors, admin).
-ORGANISERS = {"transparency", "editor_own", "editor_other", "admin"}
+# Staff personas (every role but citizen signs in with two factors): they may enter in-person votes
+# at a table only once assigned as its facilitators.
+STAFF = {"transparency", "editor_own", "editor_other", "monitor", "committee", "admin"}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("state", ["before", "open", "closed"])
-def test_table_entry(persona: str, state: str, world: World, persona_client: Callable[[str], Client]) -> None:
+@pytest.mark.parametrize("assigned", [False, True])
+def test_table_entry(
+    persona: str, state: str, assigned: bool, world: World, persona_client: Callable[[str], Client]
+) -> None:
     c = make_consultation(world.plan, state=state)
-    response = persona_client(persona).get(url("consultation_table_entry", c))
-    if persona == "anonymous":
-        assert response.status_code == 302 and "/cuenta/" in response["Location"]
-    elif persona in ORGANISERS and state == "open":
-        assert response.status_code == 200
-    else:
-        assert response.status_code == 403
+    client = persona_client(persona)
+    make_polling_table(c, *([f"{persona}@example.org"] if assigned and persona != "anonymous" else []))
+    for name, kwargs in (("consultation_table_entry", {}), ("consultation_table_vote", {"number": 1})):
+        response = client.get(url(name, c, **kwargs))
+        if persona == "anonymous":
+            assert response.status_code == 302 and "/cuenta/" in response["Location"]
+        elif assigned and persona in STAFF and state == "open":
+            # The chooser sends a facilitator of one table straight to its form.
+            assert response.status_code == (302 if name == "consultation_table_entry" else 200), name
+        else:
+            assert response.status_code == 403, name
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

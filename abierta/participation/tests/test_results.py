@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 import pytest
@@ -11,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from abierta.participation.consultation import services as svc
-from abierta.participation.models import Ballot, Consultation, Initiative, Proposal
-from abierta.participation.tests.factories import cast, make_consultation, url
+from abierta.participation.models import Ballot, BallotFile, Consultation, Initiative, Proposal
+from abierta.participation.tests.factories import cast, close, make_consultation, url
 from abierta.plans.models import Commitment
 from factories import World
 
@@ -22,16 +21,12 @@ def closed(world: World) -> Consultation:
     c = make_consultation(world.plan, state="open", max_choices=2)
     cast(c, [[1], [1, 2], [2, 3], [1]], age_band="18-28")
     cast(c, [[3]], channel="in_person", territory="rural")
-    now = timezone.now()
-    Consultation.objects.filter(pk=c.pk).update(closes_at=now - datetime.timedelta(hours=1))
-    c.process.results_from = now - datetime.timedelta(hours=1)
-    c.process.save()
-    c.refresh_from_db()
-    return c
+    return close(c)
 
 
 def test_tally(closed: Consultation) -> None:
     t = svc.tally(closed)
+    assert t == svc.tally(closed, BallotFile.objects.get(consultation=closed))
     assert t.ballots == 5
     assert t.counts() == {1: 3, 2: 2, 3: 2}
     assert t.by_initiative[0][0].number == 1
@@ -58,7 +53,8 @@ def test_results_page_and_downloads(client: Client, closed: Consultation) -> Non
     response = client.get(url("consultation_results", closed))
     assert response.status_code == 200
     body = response.content.decode()
-    data = svc.ballot_file(closed)
+    data = bytes(BallotFile.objects.get(consultation=closed).data)
+    assert data == svc.ballot_file(closed)
     assert svc.digest(data) in body
     assert 'role="img"' in body and "<table>" in body and "Iniciativa 1" in body
     download = client.get(url("consultation_ballots_json", closed))
@@ -77,8 +73,14 @@ def test_results_hidden_before_close(client: Client, world: World) -> None:
 def test_find_my_ballot(client: Client, world: World) -> None:
     c = make_consultation(world.plan)
     (receipt,) = cast(c, [[2]])
+    # Still in the ballot box: recorded, in the file with the next batch.
+    waiting = client.post(url("consultation_check", c), {"receipt": receipt})
+    assert waiting.status_code == 200 and "sellada" in waiting.content.decode()
+    assert svc.receipt_hash(receipt) not in waiting.content.decode()
+    assert svc.ballot_box_flush(consultation=c) == 1
     found = client.post(url("consultation_check", c), {"receipt": receipt})
     assert found.status_code == 200 and svc.receipt_hash(receipt) in found.content.decode()
+    assert "sellada" not in found.content.decode()
     missing = client.post(url("consultation_check", c), {"receipt": "0000-0000-0000-0000"})
     assert missing.status_code == 200 and "<dl>" not in missing.content.decode()
     assert client.post(url("consultation_check", c), {"receipt": ""}).status_code == 400
