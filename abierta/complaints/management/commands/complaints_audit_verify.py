@@ -36,7 +36,8 @@ class Command(BaseCommand):
             if not count.isdigit() or services.audit_hash_at(int(count)) != expected.strip().lower():
                 raise CommandError(
                     _(
-                        "the published head (%(count)s entries, %(hash)s) is not in the chain: entries were removed or changed"
+                        "the published head (%(count)s entries, %(hash)s) is not in the chain: "
+                        "entries were removed or changed"
                     )
                     % {"count": count, "hash": expected},
                     returncode=1,
