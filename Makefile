@@ -16,7 +16,8 @@ run: install
 	$(BIN)/abierta collectstatic --noinput -v0
 	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop; emails are printed here)"
 	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - \
-		--access-logformat '%(t)s "%(r)s" %(s)s %(b)s'
+		--access-logformat '%(t)s "%(r)s" %(s)s %(b)s' \
+		--logger-class abierta.core.gunicorn_logging.QuietPathsLogger
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,8 +1,10 @@
 """Protection of the reporter's pages against automated abuse, without knowing who anyone is.
 
 Everything here lives in Django's cache (memory or Redis) for at most a few hours, never in the
-database. A "source" is ``request.complaints_source``: an HMAC of the client address under a key
-that changes every day (middleware.py); the address itself is never kept.
+database. A "source" is ``request.complaints_source``: a 64-bit HMAC of the client address under a
+random key made each day and kept only in the cache (middleware.py); the address itself is never
+kept. Every counter expires at the end of its clock-aligned window, so no expiry tells when the
+first event of a window came.
 
 - **Challenge**: the report form carries ``v1.<unix ts>.<nonce>.<bits>.<mac>``. It is accepted once,
   for two hours, with either a proof of work (``static/js/pow.js``, ``core/pow.py``) or, without JavaScript,
@@ -63,8 +65,9 @@ def challenge_check(challenge: str, answer: str) -> ChallengeCheck:
 
 
 def challenge_consume(check: ChallengeCheck) -> bool:
-    """Mark an accepted challenge as used. False if another request used it first."""
-    return pow.consume(check)
+    """Mark an accepted challenge as used. False if another request used it first. The mark expires
+    at a UTC midnight, so its expiry gives the day of the report, not its time."""
+    return pow.consume(check, align=86400)
 
 
 # ---------------------------------------------------------------- counters per source
@@ -84,8 +87,10 @@ def submission_retry_after(source: str) -> int:
 
 
 def submission_record(source: str) -> None:
-    window, _left = _window(SUBMISSION_WINDOW)
-    ratelimit.hit(f"complaints:submissions:{source}:{window}", window=SUBMISSION_WINDOW)
+    # The counter ends with its window, not an hour after its first report: its expiry tells nothing
+    # about when that report came.
+    window, left = _window(SUBMISSION_WINDOW)
+    ratelimit.hit(f"complaints:submissions:{source}:{window}", window=left)
 
 
 def receipt_retry_after(source: str) -> int:
@@ -100,8 +105,8 @@ def receipt_retry_after(source: str) -> int:
 
 
 def receipt_failed(source: str) -> None:
-    window, _left = _window(RECEIPT_WINDOW)
-    ratelimit.hit(f"complaints:receipt-failures:{source}:{window}", window=RECEIPT_WINDOW)
+    window, left = _window(RECEIPT_WINDOW)
+    ratelimit.hit(f"complaints:receipt-failures:{source}:{window}", window=left)
 
 
 # ---------------------------------------------------------------- Argon2 concurrency

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 
 from abierta.complaints.crypto import KEY_BYTES
+from abierta.complaints.filetimes import read_bytes, to_the_day
 
 _KEY_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -31,7 +32,7 @@ def _path(key_id: str) -> Path:
 
 
 def create() -> tuple[str, bytes]:
-    """A new store key and its id."""
+    """A new store key and its id. The file and its folders keep the day it was written, not the time."""
     key_id = secrets.token_hex(16)
     key = secrets.token_bytes(KEY_BYTES)
     path = _path(key_id)
@@ -41,12 +42,13 @@ def create() -> tuple[str, bytes]:
         handle.write(key)
         handle.flush()
         os.fsync(handle.fileno())
+    to_the_day(path, path.parent, path.parent.parent)
     return key_id, key
 
 
 def load(key_id: str) -> bytes:
     try:
-        key = _path(key_id).read_bytes()
+        key = read_bytes(_path(key_id))
     except FileNotFoundError as exc:
         raise KeyDestroyed(key_id) from exc
     if len(key) != KEY_BYTES:
@@ -65,3 +67,4 @@ def destroy(key_id: str) -> None:
         path.unlink()
     except FileNotFoundError:
         return
+    to_the_day(path.parent)

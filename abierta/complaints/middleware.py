@@ -3,8 +3,9 @@
 First in MIDDLEWARE, so that it sees the request before anything else and the response after
 everything else:
 
-- the client address becomes ``request.complaints_source``, a daily-keyed HMAC used only by the
-  anti-abuse counters; then the address, the User-Agent, the Referer and every proxy header are
+- the client address becomes ``request.complaints_source``, a 64-bit HMAC under a random key made
+  each day and kept only in the ``ratelimit`` cache (``source_tag``), used only by the anti-abuse
+  counters; then the address, the User-Agent, the Referer and every proxy header are
   removed from ``request.META``, so no later code, log line or error report can see them;
 - the follow-up cookie is moved off ``request.COOKIES`` and error reports hide every POST
   parameter, cookie, uploaded file and local variable;
@@ -15,18 +16,22 @@ everything else:
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import hmac
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.debug import SafeExceptionReporterFilter
 
-from abierta.complaints import crypto
-from abierta.complaints.reporter_session import COOKIE_NAME
+from abierta.complaints import reporter_session
 from abierta.core.http import client_address
 
 REPORTER_PATH = re.compile(r"^(?:/en)?/denuncias/")
@@ -64,10 +69,32 @@ def is_reporter_path(path: str) -> bool:
     return bool(REPORTER_PATH.match(path))
 
 
+# The day's source key lives this long in the cache: past its day it is no longer used, and once it
+# is gone no tag of that day can be matched to an address.
+SOURCE_KEY_SECONDS = 48 * 3600
+_fallback_keys: dict[str, bytes] = {}
+
+
+def _source_key(day: str) -> bytes:
+    """The random key of ``day``'s source tags: made by the first worker that needs it and shared
+    through the ``ratelimit`` cache (``add`` keeps the first one made). Never derived from
+    ``SECRET_KEY`` and never written to the database or a file."""
+    cache = caches["ratelimit"]
+    name = f"complaints:source-key:{day}"
+    cache.add(name, secrets.token_hex(32), timeout=SOURCE_KEY_SECONDS)
+    value = cache.get(name)
+    if value is None:  # a cache that keeps nothing (the dummy backend): one key per process and day
+        value = _fallback_keys.setdefault(day, secrets.token_bytes(32)).hex()
+        for old in [d for d in _fallback_keys if d != day]:
+            del _fallback_keys[old]
+    return bytes.fromhex(str(value))
+
+
 def source_tag(address: str) -> str:
-    """A tag for the counters that cannot be turned back into the address after the day ends."""
-    day = timezone.now().date().isoformat()
-    return crypto.mac(f"source:{day}", address.encode())
+    """A 64-bit tag of the address for the counters. Without the day's random key (in the cache for
+    48 hours at most) it cannot be turned back into the address, whoever holds ``SECRET_KEY``."""
+    day = timezone.now().astimezone(datetime.UTC).date().isoformat()
+    return hmac.new(_source_key(day), address.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 class ReporterExceptionFilter(SafeExceptionReporterFilter):
@@ -94,9 +121,10 @@ class ReporterPrivacyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not is_reporter_path(request.path_info):
-            # The follow-up cookie (path "/", so that both languages share it) is of no use elsewhere:
-            # no other page, log or error report gets to see it.
-            request.COOKIES.pop(COOKIE_NAME, None)
+            # Browsers send the follow-up cookies to the complaint pages only (their paths); should
+            # one come elsewhere, no other page, log or error report gets to see it.
+            for name in reporter_session.COOKIE_NAMES:
+                request.COOKIES.pop(name, None)
             return self.get_response(request)
         self.scrub_request(request)
         response = self.get_response(request)
@@ -109,7 +137,9 @@ class ReporterPrivacyMiddleware:
         for name in {header, *IDENTIFYING_META}:
             request.META.pop(name, None)
         request.META["REMOTE_ADDR"] = ""
-        request.complaints_cookie = request.COOKIES.pop(COOKIE_NAME, "")  # type: ignore[attr-defined]
+        request.complaints_cookie = reporter_session.pick(request)  # type: ignore[attr-defined]
+        for name in reporter_session.COOKIE_NAMES:
+            request.COOKIES.pop(name, None)
         request.exception_reporter_filter = ReporterExceptionFilter()  # type: ignore[attr-defined]
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
@@ -126,5 +156,5 @@ class ReporterPrivacyMiddleware:
         response["Referrer-Policy"] = "no-referrer"
         response["Cache-Control"] = "no-store"
         for name in list(response.cookies):
-            if name != COOKIE_NAME:
+            if name not in reporter_session.COOKIE_NAMES:
                 del response.cookies[name]

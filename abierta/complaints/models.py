@@ -69,6 +69,8 @@ class Case(models.Model):
     deleted_on = models.DateField(_("deleted on"), null=True, blank=True)
     # Something new from the reporter that no handler has opened yet.
     unread = models.BooleanField(default=True)
+    # Bumped when the reporter leaves the follow-up: every follow-up cookie made before stops working.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     # --- keys: none of these opens anything alone
     key_id = models.CharField(max_length=32, unique=True)  # the store key's id in the key store
@@ -124,7 +126,8 @@ class CaseGrant(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_grants")
     sealed_key = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    # No time: the grants made at submission would give the case's second (the audit log says when
+    # a handler granted a case to another).
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_grant_per_handler")]
@@ -219,3 +222,33 @@ class IntakeMessage(models.Model):
 
     def __str__(self) -> str:
         return self.digest[:12]
+
+
+class DigestMark(models.Model):
+    """How far the handlers' digest has told (``complaints_digest``): the last case and the last
+    reporter message it counted. One row, updated in place, with no time: it says nothing about when
+    anything arrived."""
+
+    last_case_id = models.BigIntegerField(default=0)
+    last_message_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.last_case_id}/{self.last_message_id}"
+
+
+class StatsSnapshot(models.Model):
+    """The public statistics of one day, computed once (by ``complaints_daily`` or the first visit of
+    the day) from closed months only, and the audit chain's head at the start of that day."""
+
+    day = models.DateField(unique=True)
+    # {"months": [[key, received, …], …], "types": [[category, received, …], …]} (raw counts;
+    # small ones are suppressed when shown)
+    figures = models.JSONField(default=dict)
+    audit_count = models.PositiveIntegerField(default=0)
+    audit_head = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

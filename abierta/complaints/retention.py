@@ -1,6 +1,7 @@
 """The daily round of the complaint channel: reminders, retention warnings and crypto-shredding.
 
-``abierta complaints_daily`` runs this once a day from cron. Running it again the same day changes
+``abierta complaints_daily`` runs this once a day from cron; it also makes the day's public
+statistics and audit head (``stats.stats_snapshot``). Running it again the same day changes
 nothing: the reminder is remembered in the audit log, each retention warning in the case's
 ``deletion_warned_on``, and a deleted case is no longer closed.
 
@@ -22,6 +23,7 @@ from django.utils.translation import ngettext
 from abierta.complaints import services
 from abierta.complaints.businessdays import business_days_between
 from abierta.complaints.models import AuditEntry, Case
+from abierta.complaints.stats import stats_snapshot
 
 REMINDER_ACTION = "reminder-sent"
 WARNING_ACTION = "retention-warning"
@@ -200,4 +202,6 @@ def complaints_daily(*, day: datetime.date | None = None) -> DailyReport:
     report.warned = warnings_due(day)
     report.warnings_sent = warnings_send(day=day, due=report.warned)
     report.deleted = retention_delete(day=day)
+    # The day's public statistics and audit head, so they exist before the first visitor asks.
+    stats_snapshot(day)
     return report

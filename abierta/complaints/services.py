@@ -11,12 +11,12 @@ import hashlib
 import json
 import secrets
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from abierta.accounts.models import User
 from abierta.complaints import crypto, keystore
 from abierta.complaints.businessdays import add_business_days
+from abierta.complaints.filetimes import to_the_day
 from abierta.complaints.models import Attachment, AuditEntry, Case, CaseGrant, HandlerKey, Message, RecoveryKey
 from abierta.core.receipts import new_receipt, normalize_receipt
 
@@ -97,10 +98,20 @@ def handlers() -> list[User]:
     )
 
 
+def _blob_to_the_day(name: str) -> None:
+    """Give a stored blob (and its folder) the day it was written, not the time (local storage only)."""
+    try:
+        path = Path(default_storage.path(name))
+    except NotImplementedError:  # a remote storage: its own object times are docs/security/complaints.md's
+        return
+    to_the_day(path, path.parent)
+
+
 def _store_attachment(case: Case, key: bytes, evidence: Evidence, message: Message | None, reporter: bool) -> None:
     blob = default_storage.save(
         f"complaints/{secrets.token_hex(16)}.bin", ContentFile(crypto.encrypt(key, evidence.data))
     )
+    _blob_to_the_day(blob)
     meta = {"name": evidence.name, "kind": evidence.kind, "size": len(evidence.data)}
     Attachment.objects.create(case=case, message=message, meta=_seal_json(key, meta), blob=blob, from_reporter=reporter)
 
@@ -143,19 +154,8 @@ def complaint_submit(
         )
     for evidence in files:
         _store_attachment(case, content_key, evidence, None, reporter=True)
-    recipients = [h.email for h in handlers()]
-    number = case.number
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(
-                _("New complaint %(number)s") % {"number": number},
-                _("A new complaint arrived. Open the complaints inbox to read it.\n\n%(url)s")
-                % {"url": f"{settings.SITE_URL}/gestion/denuncias/"},
-                None,
-                recipients,
-                fail_silently=True,
-            )
-        )
+    # No email here: one sent now would give the report's moment and number to whoever reads the
+    # handlers' mail. ``complaints_digest`` tells them, without numbers, every few hours.
     return case, receipt
 
 
@@ -442,6 +442,7 @@ def case_delete(*, case: Case, actor: User | None) -> None:
     """Destroy the case's keys and ciphertext; keep a tombstone with dates and state for statistics."""
     for attachment in case.attachments.all():
         default_storage.delete(attachment.blob)
+        _blob_to_the_day(attachment.blob)  # the folder's time, after the removal
     case.attachments.all().delete()
     case.messages.all().delete()
     case.grants.all().delete()
@@ -489,6 +490,22 @@ def audit_append(*, actor: User | None, action: str, case: Case | None = None, d
         )
         entry.save()
         return entry
+
+
+def audit_head(*, before: datetime.datetime) -> tuple[int, str]:
+    """The chain as it stood at ``before``: how many entries, and the hash of the last one (the
+    genesis hash when there is none). Published daily, it anchors the chain outside the database."""
+    entries = AuditEntry.objects.filter(at__lt=before)
+    last = entries.order_by("-id").values_list("hash", flat=True).first()
+    return entries.count(), last or GENESIS
+
+
+def audit_hash_at(count: int) -> str | None:
+    """The hash of the ``count``-th entry of the chain (GENESIS for 0), None if there are fewer:
+    to check a published head against the chain."""
+    if count == 0:
+        return GENESIS
+    return AuditEntry.objects.order_by("id").values_list("hash", flat=True)[count - 1 : count].first()
 
 
 def audit_verify() -> AuditEntry | None:

@@ -130,7 +130,7 @@ def _author_label(kind: str) -> str:
 @sensitive_variables()
 def _case_page(request: HttpRequest, opened: OpenCase, reply_form: ReplyForm | None = None) -> HttpResponse:
     """The case as the reporter sees it; renews the follow-up cookie and binds the forms to it."""
-    cookie = reporter_session.encode(opened)
+    cookie = reporter_session.encode(opened, request)
     report = services.case_content(opened)
     messages = [
         {
@@ -212,7 +212,7 @@ def reply(request: HttpRequest) -> HttpResponse:
         return _case_page(request, opened, form)
     services.reporter_reply(opened=opened, body=form.cleaned_data["body"], files=form.cleaned_data["attachments"])
     response = _see_other("complaints:followup")
-    reporter_session.store(response, request, reporter_session.encode(opened))
+    reporter_session.store(response, request, reporter_session.encode(opened, request))
     return response
 
 
@@ -220,8 +220,11 @@ def reply(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @require_POST
 def leave(request: HttpRequest) -> HttpResponse:
-    if reporter_session.load(request) is not None and not reporter_session.token_ok(request):
-        return render(request, "complaints/reporter/forbidden.html", status=403)
+    opened = reporter_session.load(request)
+    if opened is not None:
+        if not reporter_session.token_ok(request):
+            return render(request, "complaints/reporter/forbidden.html", status=403)
+        reporter_session.revoke(opened)  # a copy of the cookie kept from before opens nothing now
     response = render(request, "complaints/reporter/left.html")
     reporter_session.clear(response)
     return response

@@ -133,6 +133,13 @@ def check(purpose: str, challenge: str, answer: str, *, nojs_wait: int | None = 
     return Check(Verdict.OK, purpose, nonce)
 
 
-def consume(accepted: Check) -> bool:
-    """Mark an accepted challenge as used. False if another request used it first."""
-    return bool(caches["ratelimit"].add(_used_key(accepted.purpose, accepted.nonce), 1, MAX_AGE + 300))
+def consume(accepted: Check, *, align: int = 3600) -> bool:
+    """Mark an accepted challenge as used. False if another request used it first.
+
+    The mark outlives the challenge and expires at a multiple of ``align`` seconds (clock-aligned),
+    so its expiry tells when the form was sent only to that precision (a day for the complaints).
+    """
+    moment = now()
+    expires = -(-(moment + MAX_AGE + 300) // align) * align
+    timeout = max(1, int(expires - moment))
+    return bool(caches["ratelimit"].add(_used_key(accepted.purpose, accepted.nonce), 1, timeout))

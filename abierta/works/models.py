@@ -282,6 +282,9 @@ class IrregularityReport(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     answer = models.TextField(_("answer"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The day it was sent to the complaint channel; its contact is removed then, and nothing records
+    # which case it became.
+    forwarded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -24,7 +24,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
-from abierta.complaints.models import AuditEntry
 from abierta.complaints.services import Evidence, ReportData, audit_append, complaint_submit
 from abierta.contracting.models import Contract
 from abierta.core import history, ratelimit, uploads
@@ -349,24 +348,16 @@ def report_reference(work: Work) -> str:
     return f"Obra {work.code}" + (f" · contrato {number}" if number else "")
 
 
-def report_forwarded_case(report: IrregularityReport) -> str | None:
-    """The complaint case number a report was forwarded as, from the complaint audit log."""
-    entry = AuditEntry.objects.filter(action=FORWARD_ACTION, detail=_forward_detail(report)).first()
-    return entry.case_number if entry else None
-
-
-def _forward_detail(report: IrregularityReport) -> str:
-    return f"works.irregularityreport:{report.pk}"
-
-
 @transaction.atomic
-def report_forward(*, report: IrregularityReport, actor: User, category: str) -> str:
+def report_forward(*, report: IrregularityReport, actor: User, category: str) -> str | None:
     """Send a report to the complaint channel as an anonymous case (encrypted, for the transparency
     office's handlers). Its text, the work's reference and its photos go; the reporter's name and
-    contact do not. Returns the case number; a report is forwarded at most once."""
-    existing = report_forwarded_case(report)
-    if existing:
-        return existing
+    contact do not, and are removed from the report here, so that the office's plain copy no longer
+    names who reported. Nothing records which case it became (the audit entry does not name the
+    report). Returns the case number, or None if the report was already forwarded."""
+    report = IrregularityReport.objects.select_for_update().get(pk=report.pk)
+    if report.forwarded_on is not None:
+        return None
     work = report.work
     files: list[Evidence] = []
     for photo in report.photos.all():
@@ -384,10 +375,13 @@ def report_forward(*, report: IrregularityReport, actor: User, category: str) ->
         identified=False,
     )
     case, _receipt = complaint_submit(report=data, files=files, with_receipt=False)
-    audit_append(actor=actor, action=FORWARD_ACTION, case=case, detail=_forward_detail(report))
+    audit_append(actor=actor, action=FORWARD_ACTION, case=case, detail="works")
+    report.contact_name = ""
+    report.contact = ""
+    report.forwarded_on = timezone.localdate()
     if report.status == IrregularityReport.Status.RECEIVED:
         report.status = IrregularityReport.Status.REVIEWED
-        report.save(update_fields=["status"])
+    report.save(update_fields=["contact_name", "contact", "forwarded_on", "status"])
     return case.number
 
 

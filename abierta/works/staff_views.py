@@ -196,7 +196,7 @@ def _report_context(report: IrregularityReport, **forms: object) -> dict[str, ob
         "review_form": forms.get("review_form")
         or ReportReviewForm(initial={"status": IrregularityReport.Status.ANSWERED, "answer": report.answer}),
         "forward_form": forms.get("forward_form") or ReportForwardForm(),
-        "forwarded_case": services.report_forwarded_case(report),
+        "forwarded_on": report.forwarded_on,
     }
 
 
@@ -227,10 +227,11 @@ def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "works/staff/report_detail.html", _report_context(report, forward_form=form), status=400)
     number = services.report_forward(report=report, actor=_user(request), category=form.cleaned_data["category"])
-    messages.success(
-        request,
-        _("The report was sent to the complaint channel as anonymous complaint %(number)s.") % {"number": number},
-    )
+    if number is not None:
+        messages.success(
+            request,
+            _("The report was sent to the complaint channel as anonymous complaint %(number)s.") % {"number": number},
+        )
     return redirect("works:staff_report", pk=report.pk)
 
 

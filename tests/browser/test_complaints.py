@@ -113,7 +113,7 @@ def test_anonymous_report_handled_and_answered(
     again.wait_for_url(f"{base}/denuncias/seguimiento/")
     assert ANSWER in again.locator("main").inner_text()
     axe(again)
-    assert {c["name"] for c in back.cookies()} == {"denuncia"}
+    assert {(c["name"], c["path"]) for c in back.cookies()} == {("sid", "/denuncias/"), ("sid_en", "/en/denuncias/")}
     assert all(not c.get("expires") or c["expires"] == -1 for c in back.cookies()), back.cookies()
     assert reporter_context.cookies() == []
 
@@ -132,3 +132,28 @@ def test_anonymous_report_handled_and_answered(
     # The reporter's browser asked nothing of any other host.
     origin = urlsplit(base).netloc
     assert requested and all(urlsplit(url).netloc == origin for url in requested), requested
+
+
+def test_statistics_page_with_suppressed_figures_and_the_audit_head(
+    live_server: Any,
+    transactional_db: None,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    make_user("gestor@example.org", User.Role.TRANSPARENCY)
+    services.handler_key_create(user=User.objects.get(email="gestor@example.org"), password=PASSWORD)
+    closed = (timezone.localdate().replace(day=1) - datetime.timedelta(days=40)).replace(day=5)
+    for category in (Case.Category.BRIBERY, Case.Category.BRIBERY, Case.Category.BRIBERY, Case.Category.OTHER):
+        case, _receipt = services.complaint_submit(report=services.ReportData(category=category, what=WHAT), files=[])
+        Case.objects.filter(pk=case.pk).update(received_on=closed, forward_due_on=closed, due_on=closed)
+    for viewport in ({"width": 360, "height": 800}, {"width": 1280, "height": 900}):
+        page = new_context(viewport=viewport).new_page()
+        page.goto(f"{live_server.url}/denuncias/estadisticas/")
+        text = page.locator("main").inner_text()
+        assert "< 3" in text and "Registro de auditoría" in text
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        axe(page)

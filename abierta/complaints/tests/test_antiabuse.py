@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import re
 import threading
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
-from abierta.complaints import antiabuse, middleware
+from abierta.complaints import antiabuse, crypto, middleware
 from abierta.complaints.antiabuse import Verdict, challenge_check, challenge_consume, challenge_issue
 from abierta.complaints.models import Case
 from abierta.complaints.tests.factories import FOLLOWUP, NEW, WHAT, challenge_in, report_data, solve, submit
@@ -212,9 +215,81 @@ def test_source_tags_differ_by_address_and_rotate_daily(monkeypatch: pytest.Monk
     assert today == middleware.source_tag("203.0.113.10")
     assert today != middleware.source_tag("203.0.113.11")
     assert "203.0.113.10" not in today
+    assert len(today) == 16  # 64 bits
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     assert middleware.source_tag("203.0.113.10") != today
+
+
+def _secret_key_tags(address: str, day: str) -> set[str]:
+    """What someone holding SECRET_KEY could compute from an address (the old derivations)."""
+    key = settings.SECRET_KEY.encode()
+    tags = {crypto.mac(f"source:{day}", address.encode())}
+    for secret in (key, crypto.server_key(f"source:{day}"), crypto.server_key("source")):
+        tags.add(hmac.new(secret, address.encode(), hashlib.sha256).hexdigest())
+        tags.add(hmac.new(secret, f"{day}:{address}".encode(), hashlib.sha256).hexdigest())
+    return tags | {tag[:16] for tag in tags}
+
+
+def test_secret_key_does_not_turn_the_source_tag_back_into_the_address() -> None:
+    """C3: the review recomputed ``source_tag("127.0.0.1")`` from SECRET_KEY and found the Redis key."""
+    day = timezone.now().astimezone(datetime.UTC).date().isoformat()
+    tag = middleware.source_tag("127.0.0.1")
+    assert tag not in _secret_key_tags("127.0.0.1", day)
+    # The key is random and kept only in the rate-limit cache: when the cache forgets it, the same
+    # address on the same day gets a tag nobody can match with the old one.
+    stored = caches["ratelimit"].get(f"complaints:source-key:{day}")
+    assert stored is not None and len(bytes.fromhex(stored)) == 32
+    assert hmac.new(bytes.fromhex(stored), b"127.0.0.1", hashlib.sha256).hexdigest()[:16] == tag
+    caches["ratelimit"].clear()
+    assert middleware.source_tag("127.0.0.1") != tag
+
+
+def test_workers_sharing_the_cache_agree_on_the_day_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    day = timezone.now().astimezone(datetime.UTC).date().isoformat()
+    # Another worker made the day's key first: this one uses it instead of its own.
+    caches["ratelimit"].add(f"complaints:source-key:{day}", "ab" * 32, timeout=60)
+    assert (
+        middleware.source_tag("198.51.100.7")
+        == hmac.new(b"\xab" * 32, b"198.51.100.7", hashlib.sha256).hexdigest()[:16]
+    )
+
+
+def test_the_day_key_lives_48_hours_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    timeouts: list[float | None] = []
+    cache = caches["ratelimit"]
+    original = cache.add
+
+    def add(key: str, value: Any, timeout: float | None = None, version: int | None = None) -> bool:
+        timeouts.append(timeout)
+        return bool(original(key, value, timeout=timeout, version=version))
+
+    monkeypatch.setattr(cache, "add", add)
+    middleware.source_tag("198.51.100.7")
+    assert timeouts == [48 * 3600]
+
+
+@pytest.mark.django_db
+def test_submission_counter_expires_at_the_end_of_its_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """C1/C3: a counter's expiry said when its first report came (TTL 3600 s from the first hit)."""
+    expiries: list[tuple[str, float | None]] = []
+    cache = caches["ratelimit"]
+    original = cache.add
+
+    def add(key: str, value: Any, timeout: float | None = None, version: int | None = None) -> bool:
+        expiries.append((key, timeout))
+        return bool(original(key, value, timeout=timeout, version=version))
+
+    monkeypatch.setattr(cache, "add", add)
+    for offset in (17.0, 1234.0):
+        moment = 1_800_000_000.0 + offset  # a multiple of 3600 plus the offset
+        monkeypatch.setattr(antiabuse, "now", lambda moment=moment: moment)
+        expiries.clear()
+        antiabuse.submission_record("tag")
+        antiabuse.receipt_failed("tag")
+        counters = [timeout for key, timeout in expiries if key.startswith("ratelimit:")]
+        # Both counters end with their clock-aligned window, whenever their first event came.
+        assert counters == [3600 - offset, 900 - offset % 900]
 
 
 # ---------------------------------------------------------------- Argon2 concurrency

@@ -137,3 +137,29 @@ def test_the_audit_page_says_the_chain_is_intact() -> None:
     assert page.context["broken"] is None
     assert b"complaints-banner--ok" in page.content
     assert b"unlocked" in page.content  # the unlock itself is logged and listed
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has no trigger (migration 0005_case_guard): there a deleted case row is not refused",
+)
+def test_postgresql_refuses_dropping_or_rewriting_a_case_except_its_tombstone() -> None:
+    """C11: nothing stopped a DB user from deleting a complaints_case row; the chain did not notice."""
+    make_handler()
+    case = file_case()
+    table = Case._meta.db_table
+    refused = (
+        (f"DELETE FROM {table} WHERE id = %s", "never deleted"),  # noqa: S608
+        (f"UPDATE {table} SET number = 'D-1999-00001' WHERE id = %s", "number"),  # noqa: S608
+        (f"UPDATE {table} SET content = '\\x00'::bytea WHERE id = %s", "content and keys"),  # noqa: S608
+        (f"UPDATE {table} SET receipt_hash = NULL WHERE id = %s", "content and keys"),  # noqa: S608
+    )
+    for sql, message in refused:
+        with pytest.raises(DatabaseError, match=message), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [case.pk])
+    # Handling still changes the row, and the tombstone transition is allowed, once.
+    services.case_transition(case=case, actor=make_handler("otra@example.org"), status=Case.Status.CLOSED)
+    services.case_delete(case=case, actor=None)
+    assert Case.objects.get(pk=case.pk).status == Case.Status.DELETED
+    with pytest.raises(DatabaseError, match="tombstone"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET category = 'other' WHERE id = %s", [case.pk])  # noqa: S608

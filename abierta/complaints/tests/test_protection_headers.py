@@ -115,7 +115,7 @@ def test_every_reporter_response_has_the_strict_headers() -> None:
         assert "Content-Security-Policy-Report-Only" not in response, name
         assert response["Referrer-Policy"] == "no-referrer", name
         assert response["Cache-Control"] == "no-store", name
-        assert set(response.cookies) <= {"denuncia"}, (name, set(response.cookies))
+        assert set(response.cookies) <= {"sid", "sid_en"}, (name, set(response.cookies))
     policy = POLICY
     for directive in (
         "default-src 'none'",
@@ -134,20 +134,22 @@ def test_every_reporter_response_has_the_strict_headers() -> None:
 def test_the_followup_cookie_is_a_strict_browser_session_cookie() -> None:
     responses = reporter_responses()
     setting = [
-        n
-        for n in ("followup-right", "case", "reply-errors", "reply", "case-again")
-        if "denuncia" in responses[n].cookies
+        n for n in ("followup-right", "case", "reply-errors", "reply", "case-again") if "sid" in responses[n].cookies
     ]
     assert setting == ["followup-right", "case", "reply-errors", "reply", "case-again"]
     for name in setting:
-        morsel = responses[name].cookies["denuncia"]
-        assert morsel.value, name
-        assert morsel["max-age"] == "" and morsel["expires"] == "", name
-        assert morsel["httponly"] is True, name
-        assert morsel["samesite"] == "Strict", name
-        assert morsel["path"] == "/", name
-    # Leaving deletes it.
-    assert responses["leave"].cookies["denuncia"].value == ""
+        # A name that says nothing, sent by the browser to the complaint pages only (either language).
+        for cookie, path in (("sid", "/denuncias/"), ("sid_en", "/en/denuncias/")):
+            morsel = responses[name].cookies[cookie]
+            assert morsel.value and morsel.value == responses[name].cookies["sid"].value, name
+            assert morsel["max-age"] == "" and morsel["expires"] == "", name
+            assert morsel["httponly"] is True, name
+            assert morsel["samesite"] == "Strict", name
+            assert morsel["path"] == path, name
+    # Leaving deletes both.
+    assert responses["leave"].cookies["sid"].value == ""
+    assert responses["leave"].cookies["sid_en"].value == ""
+    assert responses["leave"].cookies["sid_en"]["path"] == "/en/denuncias/"
 
 
 @pytest.mark.django_db
@@ -155,7 +157,7 @@ def test_the_cookie_is_secure_over_https(settings: Any) -> None:
     client = Client()
     receipt = receipt_of(submit(client, report_data()))
     response = client.post(FOLLOWUP, {"receipt": receipt}, secure=True)
-    assert response.cookies["denuncia"]["secure"] is True
+    assert response.cookies["sid"]["secure"] is True
 
 
 @pytest.mark.django_db
@@ -184,13 +186,13 @@ def test_the_language_switch_is_a_plain_link_that_works() -> None:
         assert other in parser.links
         response = client.get(other)
         assert response.status_code == 200
-        assert set(response.cookies) <= {"denuncia"}
+        assert set(response.cookies) <= {"sid", "sid_en"}
 
 
 def test_middleware_drops_every_cookie_but_the_followup_one_and_replaces_the_csp() -> None:
     def view(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("ok")
-        for name in ("csrftoken", "sessionid", "django_language", "messages", "denuncia"):
+        for name in ("csrftoken", "sessionid", "django_language", "messages", "sid"):
             response.set_cookie(name, "value")
         response["Content-Security-Policy"] = "default-src *"
         response["Referrer-Policy"] = "unsafe-url"
@@ -199,13 +201,13 @@ def test_middleware_drops_every_cookie_but_the_followup_one_and_replaces_the_csp
     middleware = ReporterPrivacyMiddleware(view)
     factory = RequestFactory()
     response = middleware(factory.get("/denuncias/seguimiento/"))
-    assert set(response.cookies) == {"denuncia"}
+    assert set(response.cookies) == {"sid"}
     assert response["Content-Security-Policy"] == POLICY
     assert response["Referrer-Policy"] == "no-referrer"
     # Outside /denuncias/ nothing changes (the handler pages, the rest of the site).
     for path in ("/gestion/denuncias/", "/planes/", "/en/gestion/denuncias/"):
         other = middleware(factory.get(path))
-        assert set(other.cookies) == {"csrftoken", "sessionid", "django_language", "messages", "denuncia"}
+        assert set(other.cookies) == {"csrftoken", "sessionid", "django_language", "messages", "sid"}
         assert other["Content-Security-Policy"] == "default-src *"
 
 
@@ -234,7 +236,7 @@ def test_middleware_removes_address_and_browser_data_from_the_request() -> None:
     for name in headers:
         if name != "REMOTE_ADDR":
             assert name not in seen, name
-    assert isinstance(seen["source"], str) and len(seen["source"]) == 64
+    assert isinstance(seen["source"], str) and len(seen["source"]) == 16
     assert "203.0.113.5" not in seen["source"]
 
 
@@ -245,7 +247,7 @@ def test_other_pages_never_see_the_followup_cookie() -> None:
         seen.update(request.COOKIES)
         return HttpResponse("ok")
 
-    request = RequestFactory().get("/plan/", HTTP_COOKIE="denuncia=secret-value; django_language=es-co")
+    request = RequestFactory().get("/plan/", HTTP_COOKIE="sid=secret-value; sid_en=secret-value; django_language=es-co")
     ReporterPrivacyMiddleware(view)(request)
-    assert "denuncia" not in seen
+    assert "sid" not in seen and "sid_en" not in seen
     assert seen["django_language"] == "es-co"

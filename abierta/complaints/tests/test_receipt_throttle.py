@@ -59,7 +59,7 @@ def test_twenty_wrong_receipts_then_429_and_another_source_gets_in(argon2_runs: 
     # Another reporter, from another source, gets in at once.
     response = b.post(FOLLOWUP, {"receipt": receipt})
     assert response.status_code == 303
-    assert "denuncia" in response.cookies
+    assert "sid" in response.cookies
     # ...and that does not reset source A's counter.
     assert a.post(FOLLOWUP, {"receipt": wrong_receipts(1)[0]}).status_code == 429
 

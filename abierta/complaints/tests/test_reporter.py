@@ -205,7 +205,7 @@ def test_full_followup_flow() -> None:
     typed = receipt.lower().replace("-", " ")
     response = open_followup(reporter, typed)
     assert response.status_code == 303 and response["Location"] == FOLLOWUP
-    assert "denuncia" in response.cookies
+    assert "sid" in response.cookies
 
     page = reporter.get(FOLLOWUP)
     html = page.content.decode()
@@ -249,7 +249,7 @@ def test_full_followup_flow() -> None:
     token = token_in(html)
     response = reporter.post(LEAVE, {"token": token})
     assert response.status_code == 200
-    assert response.cookies["denuncia"].value == ""
+    assert response.cookies["sid"].value == ""
     html = reporter.get(FOLLOWUP).content.decode()
     assert 'name="receipt"' in html and WHAT not in html
 
@@ -260,7 +260,7 @@ def test_wrong_receipt_is_not_recognised() -> None:
     response = open_followup(Client(), "K7QM-2XRT-9HCF-W3PD")
     assert response.status_code == 200
     assert 'id="id_receipt_error"' in response.content.decode()
-    assert "denuncia" not in response.cookies
+    assert "sid" not in response.cookies
     response = open_followup(Client(), "not a receipt")
     assert 'id="id_receipt_error"' in response.content.decode()
 
@@ -306,10 +306,58 @@ def test_session_expires_after_idle_time(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.django_db
+def test_a_cookie_copied_before_leaving_opens_nothing_after() -> None:
+    """C6: the review replayed the cookie captured before "leave" and got the case page back."""
+    reporter = Client()
+    open_followup(reporter, receipt_of(submit(reporter)))
+    html = reporter.get(FOLLOWUP).content.decode()
+    copied = reporter.cookies["sid"].value
+    assert reporter.post(LEAVE, {"token": token_in(html)}).status_code == 200
+    thief = Client()
+    for name in ("sid", "sid_en"):
+        thief.cookies[name] = copied
+    response = thief.get(FOLLOWUP)
+    assert 'name="receipt"' in response.content.decode() and WHAT not in response.content.decode()
+    assert response.cookies["sid"].value == ""  # and not renewed
+    assert thief.post(REPLY, {"body": "x", "token": "x"}).status_code == 303
+    assert Message.objects.count() == 0
+    # The receipt still opens the case: a new session, under the new epoch.
+    case = Case.objects.get()
+    assert case.session_epoch == 1
+
+
+@pytest.mark.django_db
+def test_leaving_ends_the_sessions_of_the_other_language_and_other_browsers_too() -> None:
+    receipt = receipt_of(submit(Client()))
+    first, second = Client(), Client()
+    open_followup(first, receipt)
+    open_followup(second, receipt)
+    html = first.get("/en" + FOLLOWUP).content.decode()
+    assert WHAT in html
+    first.post("/en" + LEAVE, {"token": token_in(html)})
+    assert WHAT not in second.get(FOLLOWUP).content.decode()
+    assert WHAT not in first.get(FOLLOWUP).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_session_ends_two_hours_after_the_receipt_was_typed_even_if_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """C6: the idle expiry was renewed with every page, so a cookie in use never expired."""
+    reporter = Client()
+    open_followup(reporter, receipt_of(submit(reporter)))
+    start = antiabuse.now()
+    for minutes in range(20, 120, 20):  # a page every 20 minutes: never idle
+        monkeypatch.setattr(antiabuse, "now", lambda m=minutes: start + m * 60)
+        assert WHAT in reporter.get(FOLLOWUP).content.decode(), minutes
+    monkeypatch.setattr(antiabuse, "now", lambda: start + 2 * 3600 + 1)
+    response = reporter.get(FOLLOWUP)
+    assert 'name="receipt"' in response.content.decode() and WHAT not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_tampered_cookie_opens_nothing() -> None:
     reporter = Client()
     open_followup(reporter, receipt_of(submit(reporter)))
-    reporter.cookies["denuncia"] = crypto.b64(b"x" * 80)
+    reporter.cookies["sid"] = crypto.b64(b"x" * 80)
     assert 'name="receipt"' in reporter.get(FOLLOWUP).content.decode()
 
 

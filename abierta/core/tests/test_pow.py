@@ -47,3 +47,29 @@ def test_a_wrong_answer_is_bad_pow_and_no_answer_must_wait(monkeypatch: pytest.M
     assert pow.check("reset", challenge, "").ok
     monkeypatch.setattr(pow, "now", lambda: start + pow.MAX_AGE + 1)
     assert pow.check("reset", challenge, "").verdict is pow.Verdict.INVALID
+
+
+@pytest.mark.parametrize("align", [3600, 86400])
+def test_the_used_mark_expires_on_a_clock_boundary_not_from_the_moment_of_use(
+    monkeypatch: pytest.MonkeyPatch, align: int
+) -> None:
+    """Its expiry (a Redis TTL) would otherwise give the second the form was sent."""
+    from django.core.cache import caches
+
+    timeouts: list[float | None] = []
+    cache = caches["ratelimit"]
+    original = cache.add
+
+    def add(key: str, value: object, timeout: float | None = None, version: int | None = None) -> bool:
+        timeouts.append(timeout)
+        return bool(original(key, value, timeout=timeout, version=version))
+
+    monkeypatch.setattr(cache, "add", add)
+    for moment in (1_800_000_017.0, 1_800_001_234.0):
+        monkeypatch.setattr(pow, "now", lambda moment=moment: moment)
+        accepted = pow.check("complaint", pow.issue("complaint"), "", nojs_wait=0)
+        assert pow.consume(accepted, align=align)
+        timeout = timeouts.pop()
+        assert timeout is not None
+        assert (moment + timeout) % align == 0
+        assert timeout >= pow.MAX_AGE + 300

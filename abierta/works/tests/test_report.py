@@ -249,6 +249,22 @@ def test_forwarding_to_the_complaint_channel_is_anonymous_and_happens_once(work:
     assert "Ana" not in str(content) and "ana@example.org" not in str(content)
     report.refresh_from_db()
     assert report.status == IrregularityReport.Status.REVIEWED
-    assert services.report_forwarded_case(report) == number
-    assert services.report_forward(report=report, actor=officer, category=Case.Category.OTHER) == number
+    assert report.forwarded_on is not None
+    assert services.report_forward(report=report, actor=officer, category=Case.Category.OTHER) is None
     assert Case.objects.count() == 1
+
+
+def test_forwarding_removes_the_contact_and_leaves_no_link_to_the_report(work: Work) -> None:
+    """C10: the plaintext contact stayed, linked to the case by ``works.irregularityreport:<pk>``."""
+    from abierta.complaints.models import AuditEntry, Case
+
+    officer = make_user("oficial@example.org", User.Role.TRANSPARENCY, work.office)
+    report = services.report_submit(work=work, text=TEXT, contact_name="Ana Pérez", contact="ana@example.org")
+    number = services.report_forward(report=report, actor=officer, category=Case.Category.EMBEZZLEMENT)
+    assert number is not None
+    report.refresh_from_db()
+    assert (report.contact_name, report.contact) == ("", "")
+    entry = AuditEntry.objects.get(case_number=number)
+    assert str(report.pk) not in entry.detail and "irregularityreport" not in entry.detail
+    # Nothing in the works tables names the case either.
+    assert number not in str(IrregularityReport.objects.filter(pk=report.pk).values().get())
