@@ -327,7 +327,7 @@ def test_english_pages() -> None:
     response = submit(client, report_data(), prefix="/en")
     assert "Your report was received" in response.content.decode()
     receipt = receipt_of(response)
-    response = client.post("/en" + FOLLOWUP, {"receipt": receipt})
+    response = open_followup(client, receipt, prefix="/en")
     assert response.status_code == 303 and response["Location"] == "/en" + FOLLOWUP
     html = client.get("/en" + FOLLOWUP).content.decode()
     assert "Your report" in html and "Answer due" in html and WHAT in html
