@@ -209,6 +209,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The largest evidence, report or minutes file accepted, in bytes.
 ABIERTA_MAX_UPLOAD_BYTES = int(env("ABIERTA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# The largest image accepted, in pixels (width × height), read from the file's header before any
+# decoding. Pillow refuses more than 89 Mpx anyway.
+ABIERTA_MAX_IMAGE_PIXELS = int(env("ABIERTA_MAX_IMAGE_PIXELS", "40000000"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
