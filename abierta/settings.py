@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "abierta.complaints.middleware.ReporterPrivacyMiddleware",
+    "abierta.core.middleware.RequestSizeLimitMiddleware",
     "abierta.core.cache.EdgeCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -206,7 +207,12 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 # Uploads are read in memory up to this size, then streamed to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The non-file part of a request (form fields, JSON): Django refuses more with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body, files included, refused with a 413 before it is read
+# (core.middleware.RequestSizeLimitMiddleware): five files of ABIERTA_MAX_UPLOAD_BYTES and the text.
+# Set the proxy's limit to the same (nginx client_max_body_size, docs/deploy.md).
+ABIERTA_MAX_REQUEST_BYTES = int(env("ABIERTA_MAX_REQUEST_BYTES", str(60 * 1024 * 1024)))
 # The largest evidence, report or minutes file accepted, in bytes.
 ABIERTA_MAX_UPLOAD_BYTES = int(env("ABIERTA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # The largest image accepted, in pixels (width × height), read from the file's header before any
