@@ -34,9 +34,9 @@ def test_a_declared_61_mb_body_gets_413_without_the_view_running() -> None:
     request = RequestFactory().post("/o/ABCD2345/reportar/", data=b"", content_type="multipart/form-data; boundary=x")
     request.META["CONTENT_LENGTH"] = str(61 * MB)
     request.META["wsgi.input"] = Exploding()
-    request._stream = Exploding()  # type: ignore[attr-defined]
+    request._stream = Exploding()  # type: ignore[assignment]
     response = middleware(request)
-    assert response.status_code == 413
+    assert isinstance(response, HttpResponse) and response.status_code == 413
     assert ran == []
     assert "Demasiado en un solo envío" in response.content.decode() and "60" in response.content.decode()
 
