@@ -1,8 +1,11 @@
 """Complaints that arrive by email: read a mailbox and file each message as a case (channel "email").
 
 The mailbox is read from an mbox file, a Maildir folder or an IMAP server (only UNSEEN messages,
-marked \\Seen once filed). A message already filed is recognised by a keyed hash of its Message-ID
-(or of its bytes, when it has none) in ``IntakeMessage``, so running intake again files nothing twice.
+marked \\Seen once filed). IMAP goes over TLS with the server's certificate and name verified
+(``ssl.create_default_context()``, or a private CA's file): IMAPS, or STARTTLS when ``ssl=False``;
+plain IMAP only to a server on this machine, since the password and every complaint cross the link.
+A message already filed is recognised by a keyed hash of its Message-ID (or of its bytes, when it
+has none) in ``IntakeMessage``, so running intake again files nothing twice.
 Each message is filed in its own transaction with its ``IntakeMessage`` row; one that cannot be read
 is reported with its position and the reason, and the rest goes on.
 
@@ -11,9 +14,11 @@ Email is never anonymous: the sender's address is kept, encrypted, as the report
 
 from __future__ import annotations
 
+import contextlib
 import email
 import hashlib
 import imaplib
+import ipaddress
 import mailbox
 import re
 from collections.abc import Iterator
@@ -24,6 +29,7 @@ from email.message import EmailMessage as ParsedEmail
 from email.message import Message as EmailPart
 from html.parser import HTMLParser
 from pathlib import Path
+from ssl import SSLContext, create_default_context
 from typing import Any
 
 from django.conf import settings
@@ -329,6 +335,42 @@ def intake_maildir(path: Path, *, receipts: bool = True) -> IntakeReport:
     return _intake_local(mailbox.Maildir(path, factory=None, create=False), "maildir", receipts=receipts)
 
 
+def is_local_host(host: str) -> bool:
+    """Whether ``host`` is this machine (a loopback name or address), where plain IMAP stays inside it."""
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def tls_context(cafile: str | None = None) -> SSLContext:
+    """Certificate and host name verified, against the system's CAs or ``cafile`` (a private CA)."""
+    return create_default_context(cafile=cafile)
+
+
+def _imap_connect(host: str, port: int | None, *, use_tls: bool, cafile: str | None) -> imaplib.IMAP4:
+    """A connection on which the password may be sent: verified TLS, or plain to this machine only."""
+    if use_tls:
+        return imaplib.IMAP4_SSL(host, port or IMAPS_PORT, ssl_context=tls_context(cafile))
+    client = imaplib.IMAP4(host, port or IMAP_PORT)
+    if is_local_host(host):
+        return client
+    try:
+        if "STARTTLS" not in client.capabilities:
+            raise imaplib.IMAP4.error(
+                _("%(host)s does not offer STARTTLS: plain IMAP is only allowed to a server on this machine.")
+                % {"host": host}
+            )
+        client.starttls(ssl_context=tls_context(cafile))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            client.shutdown()
+        raise
+    return client
+
+
 def intake_imap(
     *,
     host: str,
@@ -338,12 +380,11 @@ def intake_imap(
     port: int | None = None,
     ssl: bool = True,
     receipts: bool = True,
+    cafile: str | None = None,
 ) -> IntakeReport:
     """File the folder's UNSEEN messages; mark each \\Seen once filed (or found already filed)."""
     report = IntakeReport()
-    client: imaplib.IMAP4 = (
-        imaplib.IMAP4_SSL(host, port or IMAPS_PORT) if ssl else imaplib.IMAP4(host, port or IMAP_PORT)
-    )
+    client = _imap_connect(host, port, use_tls=ssl, cafile=cafile)
     try:
         client.login(user, password)
         status, _data = client.select(folder)

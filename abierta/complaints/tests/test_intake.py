@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import mailbox
 import re
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from io import StringIO
@@ -241,7 +246,9 @@ class FakeIMAP:
     mailbox: dict[str, tuple[bytes, set[str]]] = {}
     password = "clave-imap"
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, ssl_context: Any = None) -> None:
+        assert ssl_context is not None and ssl_context.verify_mode == ssl.CERT_REQUIRED
+        assert ssl_context.check_hostname
         self.host, self.port = host, port
         self.logged_in = False
 
@@ -319,3 +326,165 @@ def test_imap_needs_user_and_password(tmp_path: Path, monkeypatch: pytest.Monkey
     wrong.write_text("otra")
     with pytest.raises(CommandError, match="authentication"):
         run("--imap", "mail.example.org", "--user", "u", "--password-file", str(wrong))
+
+
+# ---------------------------------------------------------------- TLS (security review C4)
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no CA signed, named as the review's fake server was."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a self-signed certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(  # noqa: S603
+        [  # noqa: S607
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=not-the-mail-server",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+class FakeIMAPServer:
+    """An IMAP server on 127.0.0.1 that records every line a client sends (answering LOGIN with NO):
+    implicit TLS (IMAPS), STARTTLS, or plain without STARTTLS."""
+
+    def __init__(self, cert: Path, key: Path, *, mode: str) -> None:
+        self.mode = mode
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(10)
+        self.port = self.listener.getsockname()[1]
+        self.received: list[str] = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        try:
+            conn, _addr = self.listener.accept()
+            conn.settimeout(10)
+            if self.mode == "imaps":
+                conn = self.context.wrap_socket(conn, server_side=True)
+            self.talk(conn)
+        except (OSError, ssl.SSLError):
+            pass  # the client hung up (as it must on a certificate it does not trust)
+        finally:
+            self.listener.close()
+
+    def talk(self, conn: socket.socket) -> None:
+        stream = conn.makefile("rwb")
+        capabilities = "IMAP4rev1 STARTTLS" if self.mode == "starttls" else "IMAP4rev1"
+        stream.write(f"* OK [CAPABILITY {capabilities}] ready\r\n".encode())
+        stream.flush()
+        while line := stream.readline():
+            text = line.decode(errors="replace").strip()
+            self.received.append(text)
+            tag, _, command = text.partition(" ")
+            verb = command.split(" ", 1)[0].upper()
+            if verb == "CAPABILITY":
+                stream.write(f"* CAPABILITY {capabilities}\r\n{tag} OK done\r\n".encode())
+            elif verb == "STARTTLS":
+                stream.write(f"{tag} OK begin TLS\r\n".encode())
+                stream.flush()
+                conn = self.context.wrap_socket(conn, server_side=True)
+                stream = conn.makefile("rwb")
+                continue
+            elif verb == "LOGOUT":
+                stream.write(f"* BYE\r\n{tag} OK bye\r\n".encode())
+                stream.flush()
+                return
+            elif verb == "LOGIN":
+                stream.write(f"{tag} NO [AUTHENTICATIONFAILED] refused by the fake server\r\n".encode())
+            else:
+                stream.write(f"{tag} BAD unknown\r\n".encode())
+            stream.flush()
+
+    def logins(self) -> list[str]:
+        self.thread.join(10)
+        return [line for line in self.received if " LOGIN " in line.upper()]
+
+
+def imap_args(server: FakeIMAPServer, password_file: Path, *extra: str) -> list[str]:
+    return ["--imap", "127.0.0.1", "--port", str(server.port), "--user", "denuncias", "--password-file",
+            str(password_file), *extra]  # fmt: skip
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "imappw"
+    path.write_text("s3cret-imap-password\n")
+    return path
+
+
+def test_imaps_with_a_self_signed_certificate_gets_no_password(
+    self_signed: tuple[Path, Path], password_file: Path
+) -> None:
+    server = FakeIMAPServer(*self_signed, mode="imaps")
+    with pytest.raises(CommandError, match=r"CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        run(*imap_args(server, password_file))
+    assert server.logins() == []
+    assert not any("s3cret" in line for line in server.received)
+
+
+def test_imaps_with_the_private_ca_given_sends_the_login(self_signed: tuple[Path, Path], password_file: Path) -> None:
+    """Control: the same server, trusted through --cafile, does get the LOGIN (and refuses it)."""
+    server = FakeIMAPServer(*self_signed, mode="imaps")
+    with pytest.raises(CommandError, match="AUTHENTICATIONFAILED"):
+        run(*imap_args(server, password_file, "--cafile", str(self_signed[0])))
+    assert len(server.logins()) == 1
+
+
+def test_starttls_with_a_self_signed_certificate_gets_no_password(
+    self_signed: tuple[Path, Path], password_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "is_local_host", lambda host: False)  # as if the server were another machine
+    server = FakeIMAPServer(*self_signed, mode="starttls")
+    with pytest.raises(CommandError, match=r"CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        run(*imap_args(server, password_file, "--no-ssl"))
+    assert server.logins() == []
+    assert any(line.upper().endswith("STARTTLS") for line in server.received)
+
+
+def test_plain_imap_to_another_machine_is_refused(self_signed: tuple[Path, Path], password_file: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr(intake, "is_local_host", lambda host: False)
+    server = FakeIMAPServer(*self_signed, mode="plain")
+    with pytest.raises(CommandError, match="STARTTLS"):
+        run(*imap_args(server, password_file, "--no-ssl"))
+    assert server.logins() == []
+
+
+def test_plain_imap_to_this_machine_is_allowed(self_signed: tuple[Path, Path], password_file: Path) -> None:
+    server = FakeIMAPServer(*self_signed, mode="plain")
+    with pytest.raises(CommandError, match="AUTHENTICATIONFAILED"):
+        run(*imap_args(server, password_file, "--no-ssl"))
+    assert len(server.logins()) == 1
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [("localhost", True), ("127.0.0.1", True), ("::1", True), ("mail.cartagena.gov.co", False), ("10.0.0.5", False)],
+)
+def test_which_hosts_are_this_machine(host: str, local: bool) -> None:
+    assert intake.is_local_host(host) is local
