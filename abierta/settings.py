@@ -322,6 +322,12 @@ ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR = int(env("ABIERTA_COMPLAINTS_SUBMISSION
 ABIERTA_COMPLAINTS_RECEIPT_FAILURES = int(env("ABIERTA_COMPLAINTS_RECEIPT_FAILURES", "20"))
 # Requests that may run Argon2 at once in one process (each takes 64 MiB).
 ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY = int(env("ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY", "4"))
+# Email intake (complaints_intake): the authserv-id of the city's receiving mail server, whose
+# Authentication-Results DMARC pass is the only proof of a sender's address (empty: no email is
+# filed as identified or answered); the largest message filed; attachments read per message.
+ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID = env("ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID")
+ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES = int(env("ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES", str(40 * 1024 * 1024)))
+ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS = int(env("ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS", "10"))
 # Where the client address comes from: REMOTE_ADDR, or a header a trusted proxy sets (HTTP_X_REAL_IP).
 ABIERTA_CLIENT_IP_HEADER = env("ABIERTA_CLIENT_IP_HEADER", "REMOTE_ADDR")
 

@@ -9,6 +9,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from io import StringIO
@@ -19,11 +20,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import clear_url_caches
 from django.utils import translation
 
 from abierta.accounts.models import User
 from abierta.complaints import intake, services
 from abierta.complaints.models import Case, IntakeMessage
+from abierta.core.tests.factories import png_bomb_bytes
 from factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,18 +36,37 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
 RECEIPT = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
 
+AUTHSERV = "mx.cartagena.gov.co"
+
+
+def verified(domain: str = "example.net") -> str:
+    """What the city's receiving server writes when DMARC passes for ``domain``."""
+    return (
+        f"{AUTHSERV}; spf=pass smtp.mailfrom={domain}; dkim=pass header.d={domain}; "
+        f"dmarc=pass (p=reject) header.from={domain}"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _trusted_server(settings: Any) -> None:
+    settings.ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID = AUTHSERV
+
+
 @pytest.fixture(autouse=True)
 def _commands_in_english(settings: Any) -> Iterator[None]:
     """The commands speak the site's language (Spanish); these tests read their English messages."""
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+    # URLs reversed while English was the default language were cached without their /en/ prefix.
+    clear_url_caches()
 
 
 def complaint_email(
     *, sender: str = "Ana Pérez <ana@example.net>", subject: str = "Contrato 2026-118", message_id: str | None = None
 ) -> EmailMessage:
     msg = EmailMessage()
+    msg["Authentication-Results"] = verified()
     msg["From"] = sender
     msg["To"] = "denuncias@cartagena.gov.co"
     msg["Subject"] = subject
@@ -58,6 +80,7 @@ def complaint_email(
 
 def html_email() -> EmailMessage:
     msg = EmailMessage()
+    msg["Authentication-Results"] = verified()
     msg["From"] = "luis@example.net"
     msg["Subject"] = "Obra sin terminar"
     msg["Message-ID"] = "<html-1@example.net>"
@@ -488,3 +511,140 @@ def test_plain_imap_to_this_machine_is_allowed(self_signed: tuple[Path, Path], p
 )
 def test_which_hosts_are_this_machine(host: str, local: bool) -> None:
     assert intake.is_local_host(host) is local
+
+
+# ---------------------------------------------------------------- whom to trust (security review C7)
+
+
+def spoofed_mayor(*headers: str) -> bytes:
+    msg = EmailMessage()
+    for header in headers:
+        msg["Authentication-Results"] = header
+    msg["From"] = "Alcalde <alcalde@cartagena.gov.co>"
+    msg["Reply-To"] = "attacker@evil.example"
+    msg["Subject"] = "Denuncia urgente"
+    msg["Message-ID"] = f"<mayor-{len(headers)}-{abs(hash(headers))}@evil.example>"
+    msg.set_content("El secretario de obras recibe sobornos.")
+    return msg.as_bytes()
+
+
+def file(raw: bytes, capture: Callable[..., Any]) -> Case:
+    with capture(execute=True):
+        outcome, case = intake.file_message(raw)
+    assert outcome == "filed" and case is not None
+    return case
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        (),  # no verdict at all
+        (f"{AUTHSERV}; dmarc=fail (p=none) header.from=cartagena.gov.co",),
+        # The sender's own "pass" below the receiving server's "fail"…
+        (
+            f"{AUTHSERV}; dmarc=fail header.from=cartagena.gov.co",
+            f"{AUTHSERV}; dmarc=pass header.from=cartagena.gov.co",
+        ),
+        # …or below a header of another server: neither is the city's server speaking.
+        ("mx.evil.example; dmarc=pass header.from=cartagena.gov.co", f"{AUTHSERV}; dmarc=pass"),
+        # A pass, but for another domain than the From.
+        (f"{AUTHSERV}; dmarc=pass header.from=evil.example",),
+    ],
+    ids=["none", "fail", "forged-below-fail", "other-server-on-top", "other-domain"],
+)
+def test_a_spoofed_from_is_filed_anonymous_and_nobody_is_answered(
+    headers: tuple[str, ...], handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    case = file(spoofed_mayor(*headers), django_capture_on_commit_callbacks)
+    assert case.identified is False
+    assert case.receipt_hash is None
+    report, _files = opened_content(case, handler)
+    assert (report.name, report.contact) == ("", "")
+    assert "could not be verified" in report.evidence
+    assert "sobornos" in report.what
+    assert [m for m in mail.outbox if "attacker@evil.example" in m.to or "alcalde@cartagena.gov.co" in m.to] == []
+    assert not [m for m in mail.outbox if m.subject.startswith("Your complaint was received")]
+
+
+def test_without_a_trusted_server_configured_no_email_is_identified(
+    settings: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    settings.ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID = ""
+    case = file(
+        spoofed_mayor(f"{AUTHSERV}; dmarc=pass header.from=cartagena.gov.co"), django_capture_on_commit_callbacks
+    )
+    assert case.identified is False
+
+
+def test_a_verified_sender_is_answered_at_from_never_reply_to(
+    handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    case = file(spoofed_mayor(verified("cartagena.gov.co")), django_capture_on_commit_callbacks)
+    assert case.identified is True
+    report, _files = opened_content(case, handler)
+    assert (report.name, report.contact) == ("Alcalde", "alcalde@cartagena.gov.co")
+    receipts = [m for m in mail.outbox if m.subject.startswith("Your complaint was received")]
+    assert [m.to for m in receipts] == [["alcalde@cartagena.gov.co"]]
+    assert receipts[0].cc == [] and receipts[0].bcc == []
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_the_display_name_never_travels_in_the_reply(
+    trusted: bool, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    msg = EmailMessage()
+    if trusted:
+        msg["Authentication-Results"] = verified("example.org")
+    msg["From"] = '"BUY CHEAP PILLS AT http://spam.example NOW" <victim@example.org>'
+    msg["Subject"] = "hola"
+    msg["Message-ID"] = f"<pills-{trusted}@example.org>"
+    msg.set_content("Texto de la denuncia.")
+    file(msg.as_bytes(), django_capture_on_commit_callbacks)
+    receipts = [m for m in mail.outbox if m.subject.startswith("Your complaint was received")]
+    assert len(receipts) == (1 if trusted else 0)
+    for sent in mail.outbox:
+        assert "PILLS" not in str(sent.body) and "spam.example" not in str(sent.body)
+        assert "PILLS" not in sent.subject
+
+
+def test_two_from_addresses_are_never_verified(django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
+    raw = (
+        f"Authentication-Results: {verified('example.net')}\r\n"
+        "From: ana@example.net, alcalde@cartagena.gov.co\r\nSubject: x\r\n"
+        "Message-ID: <two@example.net>\r\n\r\ntexto\r\n"
+    ).encode()
+    assert file(raw, django_capture_on_commit_callbacks).identified is False
+
+
+def test_message_size_and_attachment_count_are_capped(
+    settings: Any, handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    settings.ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS = 1
+    msg = complaint_email(message_id="<many@example.net>")
+    msg.add_attachment(PDF, maintype="application", subtype="pdf", filename="otra.pdf")
+    case = file(msg.as_bytes(), django_capture_on_commit_callbacks)
+    report, files = opened_content(case, handler)
+    assert [f["name"] for f in files] == ["acta.pdf"]
+    assert "not accepted: programa.exe (more than 1 files)" in report.evidence
+    assert "not accepted: otra.pdf (more than 1 files)" in report.evidence
+
+    settings.ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES = 2000
+    big = complaint_email(message_id="<big-message@example.net>")
+    big.add_attachment(
+        b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n", maintype="application", subtype="pdf", filename="b.pdf"
+    )
+    with pytest.raises(intake.IntakeError, match="larger than"):
+        intake.file_message(big.as_bytes())
+
+
+def test_a_decompression_bomb_attachment_is_listed_not_decoded(
+    handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    msg = complaint_email(message_id="<bomb@example.net>")
+    msg.add_attachment(png_bomb_bytes(), maintype="image", subtype="png", filename="foto.png")
+    started = time.monotonic()
+    case = file(msg.as_bytes(), django_capture_on_commit_callbacks)
+    assert time.monotonic() - started < 10
+    report, files = opened_content(case, handler)
+    assert [f["name"] for f in files] == ["acta.pdf"]
+    assert "not accepted: foto.png (The image is too large" in report.evidence
