@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "abierta.complaints.middleware.ReporterPrivacyMiddleware",
+    "abierta.core.middleware.RequestSizeLimitMiddleware",
     "abierta.core.cache.EdgeCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -206,9 +207,17 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 # Uploads are read in memory up to this size, then streamed to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The non-file part of a request (form fields, JSON): Django refuses more with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest request body, files included, refused with a 413 before it is read
+# (core.middleware.RequestSizeLimitMiddleware): five files of ABIERTA_MAX_UPLOAD_BYTES and the text.
+# Set the proxy's limit to the same (nginx client_max_body_size, docs/deploy.md).
+ABIERTA_MAX_REQUEST_BYTES = int(env("ABIERTA_MAX_REQUEST_BYTES", str(60 * 1024 * 1024)))
 # The largest evidence, report or minutes file accepted, in bytes.
 ABIERTA_MAX_UPLOAD_BYTES = int(env("ABIERTA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# The largest image accepted, in pixels (width × height), read from the file's header before any
+# decoding. Pillow refuses more than 89 Mpx anyway.
+ABIERTA_MAX_IMAGE_PIXELS = int(env("ABIERTA_MAX_IMAGE_PIXELS", "40000000"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -313,6 +322,12 @@ ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR = int(env("ABIERTA_COMPLAINTS_SUBMISSION
 ABIERTA_COMPLAINTS_RECEIPT_FAILURES = int(env("ABIERTA_COMPLAINTS_RECEIPT_FAILURES", "20"))
 # Requests that may run Argon2 at once in one process (each takes 64 MiB).
 ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY = int(env("ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY", "4"))
+# Email intake (complaints_intake): the authserv-id of the city's receiving mail server, whose
+# Authentication-Results DMARC pass is the only proof of a sender's address (empty: no email is
+# filed as identified or answered); the largest message filed; attachments read per message.
+ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID = env("ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID")
+ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES = int(env("ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES", str(40 * 1024 * 1024)))
+ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS = int(env("ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS", "10"))
 # Where the client address comes from: REMOTE_ADDR, or a header a trusted proxy sets (HTTP_X_REAL_IP).
 ABIERTA_CLIENT_IP_HEADER = env("ABIERTA_CLIENT_IP_HEADER", "REMOTE_ADDR")
 

@@ -10,7 +10,11 @@ first event of a window came.
   for two hours, with either a proof of work (``static/js/pow.js``, ``core/pow.py``) or, without JavaScript,
   after ``ABIERTA_COMPLAINTS_NOJS_WAIT_SECONDS``.
 - **Submissions**: at most ``ABIERTA_COMPLAINTS_SUBMISSIONS_PER_HOUR`` reports per source and hour.
-- **Receipts**: at most ``ABIERTA_COMPLAINTS_RECEIPT_FAILURES`` wrong receipts per source in 15 minutes.
+- **Receipts**: the follow-up form carries its own challenge (purpose ``complaint-receipt``), checked
+  before any Argon2 run; at most ``ABIERTA_COMPLAINTS_RECEIPT_FAILURES`` wrong receipts per source in
+  15 minutes. Only well-formed receipts sent with an accepted challenge count (each cost two Argon2
+  runs); a receipt that is not well-formed costs nothing and counts for nothing, so junk posts cannot
+  lock out everyone who shares an address.
 - **Argon2**: at most ``ABIERTA_COMPLAINTS_ARGON2_CONCURRENCY`` requests of this process hash at once.
 """
 
@@ -68,6 +72,19 @@ def challenge_consume(check: ChallengeCheck) -> bool:
     """Mark an accepted challenge as used. False if another request used it first. The mark expires
     at a UTC midnight, so its expiry gives the day of the report, not its time."""
     return pow.consume(check, align=86400)
+
+
+RECEIPT_PURPOSE = "complaint-receipt"
+
+
+def receipt_challenge_issue(bits: int | None = None) -> str:
+    """A fresh challenge for the follow-up (receipt) form."""
+    return pow.issue(RECEIPT_PURPOSE, bits=bits)
+
+
+def receipt_challenge_check(challenge: str, answer: str) -> ChallengeCheck:
+    """Judge the follow-up form's challenge (the wait without JavaScript is ``ABIERTA_POW_NOJS_WAIT_SECONDS``)."""
+    return pow.check(RECEIPT_PURPOSE, challenge, answer)
 
 
 # ---------------------------------------------------------------- counters per source

@@ -1,4 +1,5 @@
-"""System checks: refuse weak Argon2 parameters for receipts and handler keys outside tests."""
+"""System checks: refuse weak Argon2 parameters for receipts and handler keys outside tests, and a
+production setup whose rate counters and used challenges live in one process's memory."""
 
 from __future__ import annotations
 
@@ -25,3 +26,44 @@ def argon2_parameters(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
             )
         ]
     return []
+
+
+# Caches that live inside one process: with several workers (gunicorn runs 2n+1) each keeps its
+# own counters and its own list of used challenges, so every limit is multiplied by the number of
+# workers and a challenge is accepted once per worker.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@checks.register(checks.Tags.caches)
+def shared_cache_in_production(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not settings.PRODUCTION:
+        return []
+    errors: list[checks.CheckMessage] = []
+    for alias in ("default", "ratelimit"):
+        backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+        if backend in PROCESS_LOCAL_CACHES:
+            errors.append(
+                checks.Error(
+                    f"In production the {alias!r} cache is {backend.rsplit('.', 1)[-1]}, which each worker keeps "
+                    "to itself: rate limits and single-use form challenges would not hold across workers.",
+                    hint="Set REDIS_URL (and ABIERTA_RATELIMIT_REDIS_URL for the rate counters); see docs/deploy.md.",
+                    id="complaints.E020",
+                )
+            )
+    if errors:
+        return errors
+    default, ratelimit = settings.CACHES["default"], settings.CACHES.get("ratelimit", {})
+    if ratelimit.get("LOCATION") and ratelimit.get("LOCATION") == default.get("LOCATION"):
+        errors.append(
+            checks.Warning(
+                "The rate counters share the page cache's Redis: if that Redis evicts keys when full, a flood of "
+                "page requests resets every limit.",
+                hint="Point ABIERTA_RATELIMIT_REDIS_URL at a Redis with maxmemory-policy noeviction and no "
+                "persistence (docs/deploy.md), or silence complaints.W020 if this one is configured so.",
+                id="complaints.W020",
+            )
+        )
+    return errors

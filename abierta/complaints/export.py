@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -43,7 +44,7 @@ def safe_filename(name: str, kind: str, fallback: str) -> str:
 
 def _clean_image(data: bytes, kind: str) -> bytes:
     try:
-        with Image.open(io.BytesIO(data)) as original:
+        with uploads.open_image(io.BytesIO(data)) as original:
             upright = ImageOps.exif_transpose(original)
             # A copy of the pixels alone: no EXIF, XMP, comments or ICC text travel with it.
             clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
@@ -53,7 +54,7 @@ def _clean_image(data: bytes, kind: str) -> bytes:
                     clean.putpalette(palette)
                 if "transparency" in upright.info:
                     clean.info["transparency"] = upright.info["transparency"]
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, ValidationError) as exc:
         raise CannotClean from exc
     out = io.BytesIO()
     fmt = _IMAGE_FORMATS[kind]

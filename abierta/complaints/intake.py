@@ -1,19 +1,32 @@
 """Complaints that arrive by email: read a mailbox and file each message as a case (channel "email").
 
 The mailbox is read from an mbox file, a Maildir folder or an IMAP server (only UNSEEN messages,
-marked \\Seen once filed). A message already filed is recognised by a keyed hash of its Message-ID
-(or of its bytes, when it has none) in ``IntakeMessage``, so running intake again files nothing twice.
+marked \\Seen once filed). IMAP goes over TLS with the server's certificate and name verified
+(``ssl.create_default_context()``, or a private CA's file): IMAPS, or STARTTLS when ``ssl=False``;
+plain IMAP only to a server on this machine, since the password and every complaint cross the link.
+A message already filed is recognised by a keyed hash of its Message-ID (or of its bytes, when it
+has none) in ``IntakeMessage``, so running intake again files nothing twice.
 Each message is filed in its own transaction with its ``IntakeMessage`` row; one that cannot be read
 is reported with its position and the reason, and the rest goes on.
 
-Email is never anonymous: the sender's address is kept, encrypted, as the report's contact.
+Anyone can write any ``From``. A message is filed as *identified* (its sender's name and address
+kept, encrypted, as the report's identity) and gets a receipt by email only when the city's own
+receiving server vouches for its ``From`` address: a DMARC pass in the ``Authentication-Results``
+header that server adds, named by ``ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID`` (:func:`dmarc_pass`).
+Any other message is filed as anonymous, without name or address, and nobody is answered. The
+receipt goes to the verified ``From`` address only (never ``Reply-To``, which the sender chooses),
+and says no name (the display name is the sender's text, sent to whatever address was forged).
+Messages above ``ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES`` are not filed, and attachments past
+``ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS`` are listed as not accepted, never decoded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email
 import hashlib
 import imaplib
+import ipaddress
 import mailbox
 import re
 from collections.abc import Iterator
@@ -24,6 +37,7 @@ from email.message import EmailMessage as ParsedEmail
 from email.message import Message as EmailPart
 from html.parser import HTMLParser
 from pathlib import Path
+from ssl import SSLContext, create_default_context
 from typing import Any
 
 from django.conf import settings
@@ -169,6 +183,10 @@ def _attachments(message: ParsedEmail, body: EmailPart | None) -> tuple[list[Evi
             continue  # the other alternative of the body
         index += 1
         name = _safe_name(part.get_filename(), index)
+        if index > settings.ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS:
+            reason = _("more than %(max)d files") % {"max": settings.ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS}
+            refused.append(_("not accepted: %(name)s (%(reason)s)") % {"name": name, "reason": reason})
+            continue
         data = part.get_payload(decode=True)
         if not isinstance(data, bytes) or not data:
             refused.append(_("not accepted: %(name)s (%(reason)s)") % {"name": name, "reason": _("empty")})
@@ -183,10 +201,62 @@ def _attachments(message: ParsedEmail, body: EmailPart | None) -> tuple[list[Evi
     return files, refused
 
 
+_COMMENT = re.compile(r"\([^()]*\)")
+_RESULT = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=\s*([A-Za-z0-9_-]+)(.*)$", re.S)
+_HEADER_FROM = re.compile(r"\bheader\.from\s*=\s*([^\s;]+)", re.I)
+
+
+def _results(value: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """An Authentication-Results header (RFC 8601) as its authserv-id and (method, result, properties)."""
+    text = _COMMENT.sub(" ", value)
+    text = _COMMENT.sub(" ", text)  # one level of nesting
+    head, *parts = text.split(";")
+    authserv = head.strip().split()[0].lower() if head.strip() else ""
+    found = []
+    for part in parts:
+        match = _RESULT.match(part)
+        if match:
+            found.append((match.group(1).lower(), match.group(2).lower(), match.group(3)))
+    return authserv, found
+
+
+def dmarc_pass(message: ParsedEmail, sender: Address) -> bool:
+    """Whether the city's receiving server says DMARC passed for this ``From`` domain.
+
+    Only the ``Authentication-Results`` headers at the top of the message that carry the trusted
+    authserv-id count: the receiving server prepends its own above everything the sender wrote,
+    and must remove any that claim its id from incoming mail (RFC 8601 §5). Among them there must be
+    a ``dmarc=pass``, no other DMARC result, and the ``header.from`` they name (when they name one)
+    must be the ``From`` domain. A message with more than one ``From`` address is never verified.
+    """
+    trusted = str(settings.ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID or "").strip().lower()
+    if not trusted:
+        return False
+    senders = getattr(message["From"], "addresses", ())
+    if len(senders) != 1:
+        return False
+    domain = sender.domain.lower().rstrip(".")
+    dmarc: list[tuple[str, str]] = []
+    for value in message.get_all("Authentication-Results") or []:
+        authserv, results = _results(str(value))
+        if authserv != trusted:
+            break  # below the receiving server's own headers: written by someone else
+        for method, result, properties in results:
+            if method == "dmarc":
+                named = _HEADER_FROM.search(properties)
+                dmarc.append((result, named.group(1).lower().rstrip(".") if named else domain))
+    return bool(dmarc) and all(result == "pass" and named == domain for result, named in dmarc)
+
+
 def parse(raw: bytes) -> ParsedComplaint:
     """What one email says, as a report. Raises IntakeError if it cannot be filed."""
     if not raw.strip():
         raise IntakeError(_("empty message"))
+    limit = settings.ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES
+    if len(raw) > limit:
+        raise IntakeError(
+            _("the message is larger than %(size)d MB: not filed") % {"size": max(1, limit // (1024 * 1024))}
+        )
     try:
         message = email.message_from_bytes(raw, policy=policy.default)
         if not isinstance(message, ParsedEmail):  # policy.default always makes one; narrows the type
@@ -198,7 +268,7 @@ def parse(raw: bytes) -> ParsedComplaint:
         precedence = str(message.get("Precedence", "")).strip().lower()
         if auto != "no" or precedence in {"bulk", "junk", "list", "auto_reply"}:
             raise IntakeError(_("an automatic message (auto-reply, bounce or list), not a complaint"))
-        reply = _address(message, "Reply-To") or sender
+        verified = dmarc_pass(message, sender)
         message_id = str(message.get("Message-ID", "")).strip()
         text, body = _body(message)
         files, refused = _attachments(message, body)
@@ -209,20 +279,28 @@ def parse(raw: bytes) -> ParsedComplaint:
         raise IntakeError(_("cannot be read as an email: %(error)s") % {"error": type(e).__name__}) from e
     if not text and not files:
         raise IntakeError(_("no text and no accepted file"))
+    if not verified:
+        refused.insert(
+            0,
+            _(
+                "The sender's address could not be verified (no DMARC pass from the city's mail server): "
+                "filed as anonymous, and no receipt was sent."
+            ),
+        )
     report = ReportData(
         category=Case.Category.OTHER,
         what=text or _("(The email had no text; see the attached files.)"),
         evidence="\n".join(refused),
         reference=subject[:500],
-        identified=True,
-        name=str(sender.display_name or "").strip(),
-        contact=sender.addr_spec,
+        identified=verified,
+        name=str(sender.display_name or "").strip() if verified else "",
+        contact=sender.addr_spec if verified else "",
     )
     return ParsedComplaint(
         digest=digest_of(message_id, raw),
         report=report,
         files=files,
-        reply_to=reply.addr_spec,
+        reply_to=sender.addr_spec if verified else "",
         message_id=message_id,
     )
 
@@ -237,7 +315,6 @@ def _send_receipt(parsed: ParsedComplaint, number: str, receipt: str) -> None:
             "number": number,
             "receipt": receipt,
             "followup_url": settings.SITE_URL + reverse("complaints:followup"),
-            "name": parsed.report.name,
         },
     )
     headers = {"Auto-Submitted": "auto-replied"}
@@ -260,8 +337,12 @@ def file_message(raw: bytes, *, receipts: bool = True) -> tuple[str, Case | None
         return "skipped", None
     try:
         with transaction.atomic():
+            # A receipt only to a verified sender: nobody else can be told it.
             case, receipt = services.complaint_submit(
-                report=parsed.report, files=parsed.files, channel=Case.Channel.EMAIL, with_receipt=receipts
+                report=parsed.report,
+                files=parsed.files,
+                channel=Case.Channel.EMAIL,
+                with_receipt=receipts and bool(parsed.reply_to),
             )
             IntakeMessage.objects.create(digest=parsed.digest, filed_on=services.today())
             if receipt is not None:
@@ -329,6 +410,42 @@ def intake_maildir(path: Path, *, receipts: bool = True) -> IntakeReport:
     return _intake_local(mailbox.Maildir(path, factory=None, create=False), "maildir", receipts=receipts)
 
 
+def is_local_host(host: str) -> bool:
+    """Whether ``host`` is this machine (a loopback name or address), where plain IMAP stays inside it."""
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def tls_context(cafile: str | None = None) -> SSLContext:
+    """Certificate and host name verified, against the system's CAs or ``cafile`` (a private CA)."""
+    return create_default_context(cafile=cafile)
+
+
+def _imap_connect(host: str, port: int | None, *, use_tls: bool, cafile: str | None) -> imaplib.IMAP4:
+    """A connection on which the password may be sent: verified TLS, or plain to this machine only."""
+    if use_tls:
+        return imaplib.IMAP4_SSL(host, port or IMAPS_PORT, ssl_context=tls_context(cafile))
+    client = imaplib.IMAP4(host, port or IMAP_PORT)
+    if is_local_host(host):
+        return client
+    try:
+        if "STARTTLS" not in client.capabilities:
+            raise imaplib.IMAP4.error(
+                _("%(host)s does not offer STARTTLS: plain IMAP is only allowed to a server on this machine.")
+                % {"host": host}
+            )
+        client.starttls(ssl_context=tls_context(cafile))
+    except BaseException:
+        with contextlib.suppress(OSError):
+            client.shutdown()
+        raise
+    return client
+
+
 def intake_imap(
     *,
     host: str,
@@ -338,12 +455,11 @@ def intake_imap(
     port: int | None = None,
     ssl: bool = True,
     receipts: bool = True,
+    cafile: str | None = None,
 ) -> IntakeReport:
     """File the folder's UNSEEN messages; mark each \\Seen once filed (or found already filed)."""
     report = IntakeReport()
-    client: imaplib.IMAP4 = (
-        imaplib.IMAP4_SSL(host, port or IMAPS_PORT) if ssl else imaplib.IMAP4(host, port or IMAP_PORT)
-    )
+    client = _imap_connect(host, port, use_tls=ssl, cafile=cafile)
     try:
         client.login(user, password)
         status, _data = client.select(folder)

@@ -9,7 +9,7 @@ everything else:
   removed from ``request.META``, so no later code, log line or error report can see them;
 - the follow-up cookie is moved off ``request.COOKIES`` and error reports hide every POST
   parameter, cookie, uploaded file and local variable;
-- the response gets a strict Content-Security-Policy (a script only on the report form),
+- the response gets a strict Content-Security-Policy (a script only on the report and follow-up forms),
   ``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store``, and every cookie but the
   follow-up cookie is dropped (no CSRF, session or language cookie).
 """
@@ -35,8 +35,8 @@ from abierta.complaints import reporter_session
 from abierta.core.http import client_address
 
 REPORTER_PATH = re.compile(r"^(?:/en)?/denuncias/")
-# The report form, the one page that runs a script (the proof of work, from this site).
-FORM_PATH = re.compile(r"^(?:/en)?/denuncias/nueva/$")
+# The report and follow-up forms, the pages that run a script (the proof of work, from this site).
+FORM_PATH = re.compile(r"^(?:/en)?/denuncias/(?:nueva|seguimiento)/$")
 
 IDENTIFYING_META = (
     "REMOTE_ADDR",

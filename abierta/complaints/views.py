@@ -22,6 +22,7 @@ from abierta.complaints import antiabuse, reporter_session, services
 from abierta.complaints.forms import MAX_FILES, ReceiptForm, ReplyForm, ReportForm
 from abierta.complaints.models import Case, Message
 from abierta.complaints.services import OpenCase
+from abierta.core import pow
 
 
 def _see_other(name: str) -> HttpResponseRedirect:
@@ -156,6 +157,33 @@ def _case_page(request: HttpRequest, opened: OpenCase, reply_form: ReplyForm | N
     return response
 
 
+_RECEIPT_CHALLENGE_MESSAGES = {
+    antiabuse.Verdict.INVALID: lambda check: _(
+        "This form expired or could not be verified. Please write your receipt again and send it."
+    ),
+    antiabuse.Verdict.REUSED: lambda check: _(
+        "This form was already sent. Please write your receipt again and send it."
+    ),
+    antiabuse.Verdict.BAD_POW: lambda check: _(
+        "Your browser could not finish the anti-abuse check. Please send the form again."
+    ),
+    antiabuse.Verdict.WAIT: lambda check: (
+        _(
+            "To protect this channel from automated guessing, please wait %(seconds)d more seconds and send the "
+            "form again."
+        )
+        % {"seconds": check.wait_seconds}
+    ),
+}
+
+
+def _followup_page(
+    request: HttpRequest, form: ReceiptForm, challenge: str, *, ended: bool = False, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "ended": ended, "challenge": challenge, "wait_seconds": pow.default_wait()}
+    return render(request, "complaints/reporter/followup.html", context, status=status)
+
+
 @csrf_exempt
 @sensitive_post_parameters()
 @sensitive_variables()
@@ -169,7 +197,7 @@ def followup(request: HttpRequest) -> HttpResponse:
 
     had_cookie = bool(reporter_session.cookie_value(request))
     if request.method != "POST":
-        response = render(request, "complaints/reporter/followup.html", {"form": ReceiptForm(), "ended": had_cookie})
+        response = _followup_page(request, ReceiptForm(), antiabuse.receipt_challenge_issue(), ended=had_cookie)
         if had_cookie:
             reporter_session.clear(response)
         return response
@@ -179,22 +207,33 @@ def followup(request: HttpRequest) -> HttpResponse:
     if retry:
         return _too_many(request, retry, what="receipt")
     form = ReceiptForm(request.POST)
-    if form.is_valid():
-        try:
-            with antiabuse.argon2_permit():
-                opened = services.complaint_open(receipt=form.cleaned_data["receipt"])
-        except antiabuse.Busy:
-            return _busy(request)
-        if opened is not None:
-            response = _see_other("complaints:followup")
-            reporter_session.store(response, request, reporter_session.encode(opened))
-            return response
-        form.add_error(
-            "receipt",
-            _("This receipt was not recognised. Check it and try again: letters and numbers, in groups of four."),
-        )
+    challenge = request.POST.get("challenge", "")
+    if not form.is_valid():
+        # Not a receipt at all: no Argon2 ran, so it neither counts nor uses up the challenge.
+        return _followup_page(request, form, challenge or antiabuse.receipt_challenge_issue())
+    check = antiabuse.receipt_challenge_check(challenge, request.POST.get("pow", ""))
+    if check.ok and not antiabuse.challenge_consume(check):
+        check = antiabuse.ChallengeCheck(antiabuse.Verdict.REUSED, check.purpose, check.nonce)
+    if not check.ok:
+        # Refused before Argon2: a guess costs the sender a proof of work (or a wait) first.
+        form.add_error(None, _RECEIPT_CHALLENGE_MESSAGES[check.verdict](check))
+        keep = check.verdict in {antiabuse.Verdict.WAIT, antiabuse.Verdict.BAD_POW}
+        return _followup_page(request, form, challenge if keep else antiabuse.receipt_challenge_issue())
+    try:
+        with antiabuse.argon2_permit():
+            opened = services.complaint_open(receipt=form.cleaned_data["receipt"])
+    except antiabuse.Busy:
+        return _busy(request)
+    if opened is not None:
+        response = _see_other("complaints:followup")
+        reporter_session.store(response, request, reporter_session.encode(opened))
+        return response
     antiabuse.receipt_failed(source)
-    return render(request, "complaints/reporter/followup.html", {"form": form, "ended": False})
+    form.add_error(
+        "receipt",
+        _("This receipt was not recognised. Check it and try again: letters and numbers, in groups of four."),
+    )
+    return _followup_page(request, form, antiabuse.receipt_challenge_issue())
 
 
 @csrf_exempt

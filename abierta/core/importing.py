@@ -21,6 +21,10 @@ Every importer gets the same guarantees from :func:`run_import`:
   rejected row with its line and reason. Such a run is never resumed: a killed one wrote nothing.
 - **From a path or from bytes.** The source is a path, or an :class:`Upload` (a file received whole,
   as the staff web pages receive one).
+- **Bounded spreadsheets.** An XLSX is a zip: before openpyxl opens one, :func:`xlsx_check` refuses
+  a workbook that would unzip to more than ``XLSX_MAX_UNZIPPED_BYTES`` or that is compressed far
+  more than real spreadsheets are; importers count every row they read, blank ones too, against
+  their maximum (:func:`rows_capped`), since a sheet can declare a million empty rows in a few bytes.
 - **Visible.** A progress bar on a terminal (by bytes of the file read) and a final report: read,
   created, updated, unchanged, rejected, with every rejected row's line and reason.
 """
@@ -32,8 +36,9 @@ import hashlib
 import io
 import sys
 import time
+import zipfile
 from argparse import ArgumentParser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
@@ -54,6 +59,51 @@ DEFAULT_BATCH_SIZE = 1000
 
 class FormatError(Exception):
     """The file is not in the format this importer reads. The message (translated) is shown to the user."""
+
+
+# What an XLSX may unzip to (all its members together), and how much more than it weighs. Real
+# workbooks unzip to 5–20 times their size; sheets of repeated or empty cells go far beyond.
+XLSX_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+
+
+def xlsx_check(file: IO[bytes]) -> None:
+    """Refuse (FormatError) a workbook whose members would unzip to too much, from the sizes its zip
+    directory declares (``zipfile`` never inflates a member past its declared size), before any of
+    it is inflated. Leaves ``file`` at its start."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FormatError(_("The file is not a valid Excel (.xlsx) workbook.")) from None
+    finally:
+        file.seek(0)
+    unzipped = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if unzipped > XLSX_MAX_UNZIPPED_BYTES or (unzipped > 1024 * 1024 and unzipped > XLSX_MAX_RATIO * max(packed, 1)):
+        raise FormatError(
+            _(
+                "The workbook unzips to %(size)d MB, far more than its content needs (at most %(max)d MB): "
+                "it probably has many empty formatted rows or cells. Copy the data to a new workbook, or "
+                "save it as CSV, and try again."
+            )
+            % {"size": unzipped // (1024 * 1024), "max": XLSX_MAX_UNZIPPED_BYTES // (1024 * 1024)}
+        )
+
+
+def rows_capped(rows: Iterable[T], max_rows: int) -> Iterator[T]:
+    """The rows, refusing (FormatError) the file once more than ``max_rows`` have been read: every
+    row counts, blank ones too, since reading a blank row costs as much as reading a full one."""
+    for count, row in enumerate(rows, start=1):
+        if count > max_rows:
+            raise FormatError(
+                _(
+                    "The file has more than %(max)d rows (empty rows count too: delete the empty rows "
+                    "after the data, or save it as CSV)."
+                )
+                % {"max": max_rows}
+            )
+        yield row
 
 
 class RowRejected(Exception):

@@ -50,7 +50,9 @@ from abierta.core.importing import (
     Importer,
     RowRejected,
     Upload,
+    rows_capped,
     run_import,
+    xlsx_check,
 )
 from abierta.core.models import ImportRejection, ImportRun, Institution
 from abierta.core.numbers import is_blank, parse_number
@@ -165,11 +167,9 @@ def read_table(data: bytes, filename: str) -> Table:
         raise FormatError(_("The file is empty.")) from None
     columns = _header(header)
     table = Table(columns=[c for c in columns if c], rows=[])
-    for line, cells in enumerate(raw, start=2):
+    for line, cells in enumerate(rows_capped(raw, MAX_ROWS), start=2):
         if all(is_blank(c) for c in cells):
             continue
-        if len(table.rows) >= MAX_ROWS:
-            raise FormatError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
         values = {c: (cells[i] if i < len(cells) else None) for i, c in enumerate(columns) if c}
         table.overflow[line] = any(not is_blank(c) for c in cells[len(columns) :])
         table.rows.append((line, values))
@@ -219,6 +219,7 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
+    xlsx_check(io.BytesIO(data))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
@@ -230,7 +231,10 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         if not workbook.worksheets:
             return
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        sheet = workbook.worksheets[0]
+        # The sheet's declared dimension (which may say XFD1048576) would pad every row to it.
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True):
             yield list(row)
     finally:
         workbook.close()

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abierta.core.cache import bump_version
-from abierta.core.importing import BatchResult, FormatError, RowRejected
+from abierta.core.importing import BatchResult, FormatError, RowRejected, rows_capped, xlsx_check
 from abierta.core.models import ImportRun, Institution
 from abierta.core.numbers import parse_number
 from abierta.procurement.models import PlanLine, ProcurementPlan
@@ -42,6 +42,8 @@ KIND = "paa"
 SHEET = "adquisiciones"
 HEADER_ROW = 2
 SPOOL_BYTES = 8 * 1024 * 1024
+# Rows read from the sheet (blank ones too): a city's plan has a few thousand.
+MAX_ROWS = 50_000
 
 # The column names of SECOP II's export, in order (compared without accents, case or extra spaces).
 # The first 17 are required; the last two (Ley 2046 de 2020, food purchases) were added in 2021 and
@@ -403,13 +405,17 @@ class PaaImporter:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as copy:
             shutil.copyfileobj(stream, copy, 1 << 16)
             copy.seek(0)
+            xlsx_check(copy)
             try:
                 book = openpyxl.load_workbook(copy, read_only=True, data_only=True)
             except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
                 raise FormatError(_("the file is not an Excel workbook (.xlsx).")) from None
             try:
                 sheet = book[_find_sheet(book.sheetnames)]
-                rows = sheet.iter_rows(min_row=1, values_only=True)
+                # Only the export's columns are read, and the sheet's declared dimension (which may say
+                # XFD1048576) pads no row; every row read counts against MAX_ROWS, blank ones too.
+                sheet.reset_dimensions()
+                rows = rows_capped(sheet.iter_rows(min_row=1, max_col=len(COLUMNS), values_only=True), MAX_ROWS)
                 header: tuple[Any, ...] | None = None
                 for number, row in _guarded(enumerate(rows, start=1)):
                     if number == HEADER_ROW:

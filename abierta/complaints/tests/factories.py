@@ -140,8 +140,15 @@ def receipt_of(response: Any) -> str:
     return found.group(1)
 
 
-def open_followup(client: Client, receipt: str, **extra: Any) -> Any:
-    return client.post(FOLLOWUP, {"receipt": receipt}, **extra)
+def receipt_payload(receipt: str) -> dict[str, str]:
+    """The follow-up form's fields: the receipt and a solved challenge of the follow-up form."""
+    challenge = antiabuse.receipt_challenge_issue()
+    return {"receipt": receipt, "challenge": challenge, "pow": solve(challenge)}
+
+
+def open_followup(client: Client, receipt: str, prefix: str = "", **extra: Any) -> Any:
+    """POST a receipt to the follow-up form, with its proof of work solved."""
+    return client.post(f"{prefix}{FOLLOWUP}", receipt_payload(receipt), **extra)
 
 
 def token_in(html: str) -> str:

@@ -19,7 +19,16 @@ from django.utils import timezone
 from abierta.complaints import antiabuse, crypto, middleware
 from abierta.complaints.antiabuse import Verdict, challenge_check, challenge_consume, challenge_issue
 from abierta.complaints.models import Case
-from abierta.complaints.tests.factories import FOLLOWUP, NEW, WHAT, challenge_in, report_data, solve, submit
+from abierta.complaints.tests.factories import (
+    FOLLOWUP,
+    NEW,
+    WHAT,
+    challenge_in,
+    receipt_payload,
+    report_data,
+    solve,
+    submit,
+)
 from abierta.core import pow
 
 
@@ -311,7 +320,7 @@ def test_no_argon2_permit_within_the_wait_gives_503(settings: Any, monkeypatch: 
     worker.start()
     try:
         assert holding.wait(5)
-        response = Client().post(FOLLOWUP, {"receipt": "K7QM-2XRT-9HCF-W3PD"})
+        response = Client().post(FOLLOWUP, receipt_payload("K7QM-2XRT-9HCF-W3PD"))
         assert response.status_code == 503
         assert int(response["Retry-After"]) > 0
         client = Client()

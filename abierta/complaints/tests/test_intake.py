@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import mailbox
 import re
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from io import StringIO
@@ -14,11 +20,13 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import clear_url_caches
 from django.utils import translation
 
 from abierta.accounts.models import User
 from abierta.complaints import intake, services
 from abierta.complaints.models import Case, IntakeMessage
+from abierta.core.tests.factories import png_bomb_bytes
 from factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,18 +36,37 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
 RECEIPT = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
 
+AUTHSERV = "mx.cartagena.gov.co"
+
+
+def verified(domain: str = "example.net") -> str:
+    """What the city's receiving server writes when DMARC passes for ``domain``."""
+    return (
+        f"{AUTHSERV}; spf=pass smtp.mailfrom={domain}; dkim=pass header.d={domain}; "
+        f"dmarc=pass (p=reject) header.from={domain}"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _trusted_server(settings: Any) -> None:
+    settings.ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID = AUTHSERV
+
+
 @pytest.fixture(autouse=True)
 def _commands_in_english(settings: Any) -> Iterator[None]:
     """The commands speak the site's language (Spanish); these tests read their English messages."""
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+    # URLs reversed while English was the default language were cached without their /en/ prefix.
+    clear_url_caches()
 
 
 def complaint_email(
     *, sender: str = "Ana Pérez <ana@example.net>", subject: str = "Contrato 2026-118", message_id: str | None = None
 ) -> EmailMessage:
     msg = EmailMessage()
+    msg["Authentication-Results"] = verified()
     msg["From"] = sender
     msg["To"] = "denuncias@cartagena.gov.co"
     msg["Subject"] = subject
@@ -53,6 +80,7 @@ def complaint_email(
 
 def html_email() -> EmailMessage:
     msg = EmailMessage()
+    msg["Authentication-Results"] = verified()
     msg["From"] = "luis@example.net"
     msg["Subject"] = "Obra sin terminar"
     msg["Message-ID"] = "<html-1@example.net>"
@@ -241,7 +269,9 @@ class FakeIMAP:
     mailbox: dict[str, tuple[bytes, set[str]]] = {}
     password = "clave-imap"
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, ssl_context: Any = None) -> None:
+        assert ssl_context is not None and ssl_context.verify_mode == ssl.CERT_REQUIRED
+        assert ssl_context.check_hostname
         self.host, self.port = host, port
         self.logged_in = False
 
@@ -319,3 +349,302 @@ def test_imap_needs_user_and_password(tmp_path: Path, monkeypatch: pytest.Monkey
     wrong.write_text("otra")
     with pytest.raises(CommandError, match="authentication"):
         run("--imap", "mail.example.org", "--user", "u", "--password-file", str(wrong))
+
+
+# ---------------------------------------------------------------- TLS (security review C4)
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no CA signed, named as the review's fake server was."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a self-signed certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(  # noqa: S603
+        [  # noqa: S607
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=not-the-mail-server",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+class FakeIMAPServer:
+    """An IMAP server on 127.0.0.1 that records every line a client sends (answering LOGIN with NO):
+    implicit TLS (IMAPS), STARTTLS, or plain without STARTTLS."""
+
+    def __init__(self, cert: Path, key: Path, *, mode: str) -> None:
+        self.mode = mode
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(10)
+        self.port = self.listener.getsockname()[1]
+        self.received: list[str] = []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        try:
+            conn, _addr = self.listener.accept()
+            conn.settimeout(10)
+            if self.mode == "imaps":
+                conn = self.context.wrap_socket(conn, server_side=True)
+            self.talk(conn)
+        except (OSError, ssl.SSLError):
+            pass  # the client hung up (as it must on a certificate it does not trust)
+        finally:
+            self.listener.close()
+
+    def talk(self, conn: socket.socket) -> None:
+        stream = conn.makefile("rwb")
+        capabilities = "IMAP4rev1 STARTTLS" if self.mode == "starttls" else "IMAP4rev1"
+        stream.write(f"* OK [CAPABILITY {capabilities}] ready\r\n".encode())
+        stream.flush()
+        while line := stream.readline():
+            text = line.decode(errors="replace").strip()
+            self.received.append(text)
+            tag, _, command = text.partition(" ")
+            verb = command.split(" ", 1)[0].upper()
+            if verb == "CAPABILITY":
+                stream.write(f"* CAPABILITY {capabilities}\r\n{tag} OK done\r\n".encode())
+            elif verb == "STARTTLS":
+                stream.write(f"{tag} OK begin TLS\r\n".encode())
+                stream.flush()
+                conn = self.context.wrap_socket(conn, server_side=True)
+                stream = conn.makefile("rwb")
+                continue
+            elif verb == "LOGOUT":
+                stream.write(f"* BYE\r\n{tag} OK bye\r\n".encode())
+                stream.flush()
+                return
+            elif verb == "LOGIN":
+                stream.write(f"{tag} NO [AUTHENTICATIONFAILED] refused by the fake server\r\n".encode())
+            else:
+                stream.write(f"{tag} BAD unknown\r\n".encode())
+            stream.flush()
+
+    def logins(self) -> list[str]:
+        self.thread.join(10)
+        return [line for line in self.received if " LOGIN " in line.upper()]
+
+
+def imap_args(server: FakeIMAPServer, password_file: Path, *extra: str) -> list[str]:
+    return ["--imap", "127.0.0.1", "--port", str(server.port), "--user", "denuncias", "--password-file",
+            str(password_file), *extra]  # fmt: skip
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "imappw"
+    path.write_text("s3cret-imap-password\n")
+    return path
+
+
+def test_imaps_with_a_self_signed_certificate_gets_no_password(
+    self_signed: tuple[Path, Path], password_file: Path
+) -> None:
+    server = FakeIMAPServer(*self_signed, mode="imaps")
+    with pytest.raises(CommandError, match=r"CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        run(*imap_args(server, password_file))
+    assert server.logins() == []
+    assert not any("s3cret" in line for line in server.received)
+
+
+def test_imaps_with_the_private_ca_given_sends_the_login(self_signed: tuple[Path, Path], password_file: Path) -> None:
+    """Control: the same server, trusted through --cafile, does get the LOGIN (and refuses it)."""
+    server = FakeIMAPServer(*self_signed, mode="imaps")
+    with pytest.raises(CommandError, match="AUTHENTICATIONFAILED"):
+        run(*imap_args(server, password_file, "--cafile", str(self_signed[0])))
+    assert len(server.logins()) == 1
+
+
+def test_starttls_with_a_self_signed_certificate_gets_no_password(
+    self_signed: tuple[Path, Path], password_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake, "is_local_host", lambda host: False)  # as if the server were another machine
+    server = FakeIMAPServer(*self_signed, mode="starttls")
+    with pytest.raises(CommandError, match=r"CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+        run(*imap_args(server, password_file, "--no-ssl"))
+    assert server.logins() == []
+    assert any(line.upper().endswith("STARTTLS") for line in server.received)
+
+
+def test_plain_imap_to_another_machine_is_refused(self_signed: tuple[Path, Path], password_file: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setattr(intake, "is_local_host", lambda host: False)
+    server = FakeIMAPServer(*self_signed, mode="plain")
+    with pytest.raises(CommandError, match="STARTTLS"):
+        run(*imap_args(server, password_file, "--no-ssl"))
+    assert server.logins() == []
+
+
+def test_plain_imap_to_this_machine_is_allowed(self_signed: tuple[Path, Path], password_file: Path) -> None:
+    server = FakeIMAPServer(*self_signed, mode="plain")
+    with pytest.raises(CommandError, match="AUTHENTICATIONFAILED"):
+        run(*imap_args(server, password_file, "--no-ssl"))
+    assert len(server.logins()) == 1
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [("localhost", True), ("127.0.0.1", True), ("::1", True), ("mail.cartagena.gov.co", False), ("10.0.0.5", False)],
+)
+def test_which_hosts_are_this_machine(host: str, local: bool) -> None:
+    assert intake.is_local_host(host) is local
+
+
+# ---------------------------------------------------------------- whom to trust (security review C7)
+
+
+def spoofed_mayor(*headers: str) -> bytes:
+    msg = EmailMessage()
+    for header in headers:
+        msg["Authentication-Results"] = header
+    msg["From"] = "Alcalde <alcalde@cartagena.gov.co>"
+    msg["Reply-To"] = "attacker@evil.example"
+    msg["Subject"] = "Denuncia urgente"
+    msg["Message-ID"] = f"<mayor-{len(headers)}-{abs(hash(headers))}@evil.example>"
+    msg.set_content("El secretario de obras recibe sobornos.")
+    return msg.as_bytes()
+
+
+def file(raw: bytes, capture: Callable[..., Any]) -> Case:
+    with capture(execute=True):
+        outcome, case = intake.file_message(raw)
+    assert outcome == "filed" and case is not None
+    return case
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        (),  # no verdict at all
+        (f"{AUTHSERV}; dmarc=fail (p=none) header.from=cartagena.gov.co",),
+        # The sender's own "pass" below the receiving server's "fail"…
+        (
+            f"{AUTHSERV}; dmarc=fail header.from=cartagena.gov.co",
+            f"{AUTHSERV}; dmarc=pass header.from=cartagena.gov.co",
+        ),
+        # …or below a header of another server: neither is the city's server speaking.
+        ("mx.evil.example; dmarc=pass header.from=cartagena.gov.co", f"{AUTHSERV}; dmarc=pass"),
+        # A pass, but for another domain than the From.
+        (f"{AUTHSERV}; dmarc=pass header.from=evil.example",),
+    ],
+    ids=["none", "fail", "forged-below-fail", "other-server-on-top", "other-domain"],
+)
+def test_a_spoofed_from_is_filed_anonymous_and_nobody_is_answered(
+    headers: tuple[str, ...], handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    case = file(spoofed_mayor(*headers), django_capture_on_commit_callbacks)
+    assert case.identified is False
+    assert case.receipt_hash is None
+    report, _files = opened_content(case, handler)
+    assert (report.name, report.contact) == ("", "")
+    assert "could not be verified" in report.evidence
+    assert "sobornos" in report.what
+    assert [m for m in mail.outbox if "attacker@evil.example" in m.to or "alcalde@cartagena.gov.co" in m.to] == []
+    assert not [m for m in mail.outbox if m.subject.startswith("Your complaint was received")]
+
+
+def test_without_a_trusted_server_configured_no_email_is_identified(
+    settings: Any, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    settings.ABIERTA_COMPLAINTS_INTAKE_AUTHSERV_ID = ""
+    case = file(
+        spoofed_mayor(f"{AUTHSERV}; dmarc=pass header.from=cartagena.gov.co"), django_capture_on_commit_callbacks
+    )
+    assert case.identified is False
+
+
+def test_a_verified_sender_is_answered_at_from_never_reply_to(
+    handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    case = file(spoofed_mayor(verified("cartagena.gov.co")), django_capture_on_commit_callbacks)
+    assert case.identified is True
+    report, _files = opened_content(case, handler)
+    assert (report.name, report.contact) == ("Alcalde", "alcalde@cartagena.gov.co")
+    receipts = [m for m in mail.outbox if m.subject.startswith("Your complaint was received")]
+    assert [m.to for m in receipts] == [["alcalde@cartagena.gov.co"]]
+    assert receipts[0].cc == [] and receipts[0].bcc == []
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_the_display_name_never_travels_in_the_reply(
+    trusted: bool, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    msg = EmailMessage()
+    if trusted:
+        msg["Authentication-Results"] = verified("example.org")
+    msg["From"] = '"BUY CHEAP PILLS AT http://spam.example NOW" <victim@example.org>'
+    msg["Subject"] = "hola"
+    msg["Message-ID"] = f"<pills-{trusted}@example.org>"
+    msg.set_content("Texto de la denuncia.")
+    file(msg.as_bytes(), django_capture_on_commit_callbacks)
+    receipts = [m for m in mail.outbox if m.subject.startswith("Your complaint was received")]
+    assert len(receipts) == (1 if trusted else 0)
+    for sent in mail.outbox:
+        assert "PILLS" not in str(sent.body) and "spam.example" not in str(sent.body)
+        assert "PILLS" not in sent.subject
+
+
+def test_two_from_addresses_are_never_verified(django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
+    raw = (
+        f"Authentication-Results: {verified('example.net')}\r\n"
+        "From: ana@example.net, alcalde@cartagena.gov.co\r\nSubject: x\r\n"
+        "Message-ID: <two@example.net>\r\n\r\ntexto\r\n"
+    ).encode()
+    assert file(raw, django_capture_on_commit_callbacks).identified is False
+
+
+def test_message_size_and_attachment_count_are_capped(
+    settings: Any, handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    settings.ABIERTA_COMPLAINTS_INTAKE_MAX_ATTACHMENTS = 1
+    msg = complaint_email(message_id="<many@example.net>")
+    msg.add_attachment(PDF, maintype="application", subtype="pdf", filename="otra.pdf")
+    case = file(msg.as_bytes(), django_capture_on_commit_callbacks)
+    report, files = opened_content(case, handler)
+    assert [f["name"] for f in files] == ["acta.pdf"]
+    assert "not accepted: programa.exe (more than 1 files)" in report.evidence
+    assert "not accepted: otra.pdf (more than 1 files)" in report.evidence
+
+    settings.ABIERTA_COMPLAINTS_INTAKE_MAX_BYTES = 2000
+    big = complaint_email(message_id="<big-message@example.net>")
+    big.add_attachment(
+        b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n", maintype="application", subtype="pdf", filename="b.pdf"
+    )
+    with pytest.raises(intake.IntakeError, match="larger than"):
+        intake.file_message(big.as_bytes())
+
+
+def test_a_decompression_bomb_attachment_is_listed_not_decoded(
+    handler: tuple[User, bytes], django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    msg = complaint_email(message_id="<bomb@example.net>")
+    msg.add_attachment(png_bomb_bytes(), maintype="image", subtype="png", filename="foto.png")
+    started = time.monotonic()
+    case = file(msg.as_bytes(), django_capture_on_commit_callbacks)
+    assert time.monotonic() - started < 10
+    report, files = opened_content(case, handler)
+    assert [f["name"] for f in files] == ["acta.pdf"]
+    assert "not accepted: foto.png (The image is too large" in report.evidence

@@ -109,7 +109,9 @@ def reporter_responses() -> dict[str, Any]:
 def test_every_reporter_response_has_the_strict_headers() -> None:
     for name, response in reporter_responses().items():
         assert response.status_code < 500, name
-        is_form = name in {"new", "new-en", "new-errors", "receipt"}
+        # The report and follow-up forms run the proof of work; the follow-up path also shows the case.
+        is_form = name in {"new", "new-en", "new-errors", "receipt", "followup", "followup-wrong", "followup-right"}
+        is_form = is_form or name in {"case", "case-again"}
         expected = POLICY_WITH_SCRIPT if is_form else POLICY
         assert response["Content-Security-Policy"] == expected, name
         assert "Content-Security-Policy-Report-Only" not in response, name
@@ -156,7 +158,7 @@ def test_the_followup_cookie_is_a_strict_browser_session_cookie() -> None:
 def test_the_cookie_is_secure_over_https(settings: Any) -> None:
     client = Client()
     receipt = receipt_of(submit(client, report_data()))
-    response = client.post(FOLLOWUP, {"receipt": receipt}, secure=True)
+    response = open_followup(client, receipt, secure=True)
     assert response.cookies["sid"]["secure"] is True
 
 
@@ -171,8 +173,8 @@ def test_pages_load_nothing_from_another_host_and_have_no_inline_script() -> Non
         assert parser.inline_styles == 0, name
         for tag, url in parser.loaded:
             assert not off_site(url), (name, tag, url)
-        if name == "new":
-            assert ("script", "/static/js/pow.js") in parser.loaded
+        if name in {"new", "followup", "followup-wrong"}:
+            assert ("script", "/static/js/pow.js") in parser.loaded, name
         elif response.status_code == 200 and name not in {"stats", "new-en", "new-errors", "receipt"}:
             assert not any(tag == "script" for tag, _url in parser.loaded), name
 
@@ -200,7 +202,7 @@ def test_middleware_drops_every_cookie_but_the_followup_one_and_replaces_the_csp
 
     middleware = ReporterPrivacyMiddleware(view)
     factory = RequestFactory()
-    response = middleware(factory.get("/denuncias/seguimiento/"))
+    response = middleware(factory.get("/denuncias/seguimiento/salir/"))
     assert set(response.cookies) == {"sid"}
     assert response["Content-Security-Policy"] == POLICY
     assert response["Referrer-Policy"] == "no-referrer"

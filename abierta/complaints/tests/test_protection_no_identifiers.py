@@ -198,7 +198,7 @@ def test_error_report_during_followup_hides_the_receipt(logs: Collect, monkeypat
 
     monkeypatch.setattr(services, "complaint_open", broken)
     client = Client(raise_request_exception=False, **HEADERS)
-    assert client.post(FOLLOWUP, {"receipt": receipt}).status_code == 500
+    assert open_followup(client, receipt).status_code == 500
     record = [r for r in logs.records if r.name == "django.request" and r.levelno >= logging.ERROR][-1]
     assert record.exc_info is not None
     reporter = ExceptionReporter(getattr(record, "request"), *record.exc_info)  # noqa: B009

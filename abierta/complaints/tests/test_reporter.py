@@ -6,6 +6,7 @@ The helpers (``submit``, ``solve``, ``receipt_of`` …) are in factories.py, sha
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from abierta.complaints.tests.factories import (
     token_in,
 )
 from abierta.core import pow
+from abierta.core.tests.factories import png_bomb
 
 
 @pytest.fixture(autouse=True)
@@ -375,7 +377,20 @@ def test_english_pages() -> None:
     response = submit(client, report_data(), prefix="/en")
     assert "Your report was received" in response.content.decode()
     receipt = receipt_of(response)
-    response = client.post("/en" + FOLLOWUP, {"receipt": receipt})
+    response = open_followup(client, receipt, prefix="/en")
     assert response.status_code == 303 and response["Location"] == "/en" + FOLLOWUP
     html = client.get("/en" + FOLLOWUP).content.decode()
     assert "Your report" in html and "Answer due" in html and WHAT in html
+
+
+@pytest.mark.django_db
+def test_a_decompression_bomb_attachment_is_refused_quickly_and_the_text_kept() -> None:
+    """Security review C8/W1: an image Pillow calls a decompression bomb made a 500 and lost the report."""
+    started = time.monotonic()
+    response = submit(Client(), report_data(who="El interventor Gómez", attachments=[png_bomb("prueba.png")]))
+    assert time.monotonic() - started < 5
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_attachments_error"' in html and "megapíxeles" in html
+    assert WHAT in html and "El interventor Gómez" in html
+    assert Case.objects.count() == 0

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import time
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from abierta.core.tests.factories import png_bomb
 from abierta.core.uploads import DOCUMENTS, IMAGES, clean_file, validate_upload
 
 XMP = (
@@ -59,3 +62,38 @@ def test_truncated_jpeg_is_malformed() -> None:
     with pytest.raises(ValidationError) as error:
         validate_upload(SimpleUploadedFile("f.jpg", data[:40]), IMAGES)
     assert error.value.code == "malformed"
+
+
+def test_an_image_over_the_pixel_budget_is_refused_before_it_is_decoded(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """Security review W1: a 420 KB PNG of 12000 × 12000 pixels cost a worker 19 s and 1 GB."""
+    bomb = png_bomb()
+    assert bomb.size is not None and bomb.size < 500_000
+    small = SimpleUploadedFile("p.png", photo("PNG"))
+
+    def no_decoding(self: Image.Image, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the pixels were decoded")
+
+    monkeypatch.setattr(Image.Image, "load", no_decoding)
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as error:
+        validate_upload(bomb, IMAGES)
+    assert error.value.code == "too_many_pixels"
+    assert "40" in error.value.messages[0]
+    with pytest.raises(ValidationError):
+        clean_file(bomb, "png")
+    assert time.monotonic() - started < 2
+    # The budget is a setting; Pillow's own limit (warning at 89 Mpx, error at 179 Mpx) is not the one.
+    settings.ABIERTA_MAX_IMAGE_PIXELS = 10 * 10
+    with pytest.raises(ValidationError) as error:
+        validate_upload(small, IMAGES)
+    assert error.value.code == "too_many_pixels"
+
+
+def test_pillows_decompression_bomb_error_is_a_validation_error_not_a_500(settings: Any) -> None:
+    """Security review C8: above 179 Mpx Pillow raises DecompressionBombError in Image.open."""
+    settings.ABIERTA_MAX_IMAGE_PIXELS = 10**12  # even if the budget were set above Pillow's limit
+    with pytest.raises(ValidationError) as error:
+        validate_upload(png_bomb(width=14000, height=14000), IMAGES)
+    assert error.value.code == "too_many_pixels"

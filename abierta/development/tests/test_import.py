@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import datetime
 import io
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
+from abierta.core.importing import FormatError
 from abierta.core.models import ChangeRecord, Institution
 from abierta.core.numbers import parse_number
+from abierta.core.tests.factories import xlsx_with_blank_rows, xlsx_with_padding, xlsx_with_row_at
+from abierta.development import importers
 from abierta.development.exporter import measurements_export, plan_export
 from abierta.development.importers import ImportReport, measurements_import, plan_import
 from abierta.development.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
@@ -472,3 +477,48 @@ def test_commands_import_export_and_fail_on_rejected_rows(plan: DevelopmentPlan,
     measurements = tmp_path / "mediciones.xlsx"
     call_command("export_plan_desarrollo", plan.slug, str(measurements), "--mediciones", stdout=io.StringIO())
     assert load_workbook(measurements).active["A1"].value == "meta_codigo"
+
+
+def test_blank_xlsx_rows_count_against_the_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Security review S5: blank rows were skipped without limit (1 M of them took 64 s)."""
+    monkeypatch.setattr(importers, "MAX_ROWS", 50)
+    data = xlsx_with_blank_rows(xlsx_bytes([["meta_codigo", "valor"], ["1.1.1", 3]]), 200)
+    with pytest.raises(FormatError) as error:
+        importers.read_table(data, "plan.xlsx")
+    assert "50" in str(error.value)
+    # Within the maximum, blank rows are still skipped.
+    table = importers.read_table(
+        xlsx_with_blank_rows(xlsx_bytes([["meta_codigo", "valor"], ["1.1.1", 3]]), 20), "p.xlsx"
+    )
+    assert [values for _line, values in table.rows] == [{"meta_codigo": "1.1.1", "valor": 3}]
+
+
+def test_a_sheet_that_declares_a_million_rows_is_refused() -> None:
+    """One ``<row r="1048576">`` makes openpyxl yield a million empty rows before it."""
+    data = xlsx_with_row_at(xlsx_bytes([["meta_codigo", "valor"], ["1.1.1", 3]]), 1_048_576)
+    started = time.monotonic()
+    with pytest.raises(FormatError):
+        importers.read_table(data, "plan.xlsx")
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.django_db
+def test_the_web_import_reports_it_like_other_format_errors(plan: DevelopmentPlan) -> None:
+    data = xlsx_with_row_at(xlsx_bytes([["meta_codigo", "valor"], ["1.1.1", 3]]), 1_048_576)
+    with translation.override("es-co"):
+        report = plan_import(plan=plan, rows_file=data, filename="plan.xlsx")
+    assert "filas vacías" in report.fatal
+
+
+def test_a_workbook_that_unzips_to_far_more_than_it_weighs_is_refused_before_opening(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def not_opened(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("openpyxl opened it")
+
+    data = xlsx_with_padding(xlsx_bytes([["meta_codigo", "valor"], ["1.1.1", 3]]), 5 * 1024 * 1024)
+    assert len(data) < 100_000
+    monkeypatch.setattr(openpyxl, "load_workbook", not_opened)
+    with pytest.raises(FormatError) as error:
+        importers.read_table(data, "plan.xlsx")
+    assert "MB" in str(error.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from django.core.management import CommandError, call_command
 
 from abierta.core.importing import run_import
 from abierta.core.models import ImportRun, Institution
+from abierta.core.tests.factories import xlsx_with_blank_rows, xlsx_with_padding, xlsx_with_row_at
+from abierta.procurement import importers
 from abierta.procurement.importers import MONTHS_UNIT, PaaImporter, parse_decimal
 from abierta.procurement.models import PlanLine, ProcurementPlan
 from abierta.procurement.tests.helpers import make_paa, paa_row
@@ -320,3 +323,31 @@ def test_damaged_sheet_stops_keeping_committed_batches(tmp_path: Path) -> None:
     assert "dañado" in run.message
     assert run.committed_line > 0 and run.committed_line % 10 == 2  # whole batches only
     assert PlanLine.objects.count() == run.read == run.committed_line - 2
+
+
+def test_blank_rows_count_against_the_maximum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Security review S5: blank rows were read without limit (1 M of them took 64 s)."""
+    monkeypatch.setattr(importers, "MAX_ROWS", 40)
+    path = make_paa(tmp_path / "paa.xlsx", [paa_row(), paa_row()])
+    path.write_bytes(xlsx_with_blank_rows(path.read_bytes(), 100))
+    run = run_import(importer(), path, progress=False)
+    assert run.status == ImportRun.Status.FAILED
+    assert "40 filas" in run.message and "vacías" in run.message
+    assert not PlanLine.objects.exists()
+
+
+def test_a_sheet_that_declares_a_million_rows_or_columns_is_refused_quickly(tmp_path: Path) -> None:
+    path = make_paa(tmp_path / "paa.xlsx", [paa_row()])
+    path.write_bytes(xlsx_with_row_at(path.read_bytes(), 1_048_576))
+    started = time.monotonic()
+    run = run_import(importer(), path, progress=False)
+    assert time.monotonic() - started < 10
+    assert run.status == ImportRun.Status.FAILED and "filas" in run.message
+
+
+def test_a_workbook_that_unzips_to_far_more_than_it_weighs_is_refused(tmp_path: Path) -> None:
+    path = make_paa(tmp_path / "paa.xlsx", [paa_row()])
+    path.write_bytes(xlsx_with_padding(path.read_bytes(), 5 * 1024 * 1024))
+    run = run_import(importer(), path, progress=False)
+    assert run.status == ImportRun.Status.FAILED and "MB" in run.message
+    assert not PlanLine.objects.exists()

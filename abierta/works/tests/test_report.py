@@ -5,6 +5,7 @@ path through the complaint channel, bad input, and what is not stored."""
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -20,6 +21,7 @@ from PIL import Image
 
 from abierta.accounts.models import User
 from abierta.core import uploads
+from abierta.core.tests.factories import png_bomb
 from abierta.core.uploads import JPEG, PNG, WEBP
 from abierta.works import services, views
 from abierta.works.models import IrregularityPhoto, IrregularityReport, Work
@@ -268,3 +270,15 @@ def test_forwarding_removes_the_contact_and_leaves_no_link_to_the_report(work: W
     assert str(report.pk) not in entry.detail and "irregularityreport" not in entry.detail
     # Nothing in the works tables names the case either.
     assert number not in str(IrregularityReport.objects.filter(pk=report.pk).values().get())
+
+
+def test_a_decompression_bomb_photo_is_refused_quickly_and_the_text_kept(client: Client, work: Work) -> None:
+    """Security review W1: a 420 KB PNG of 12000 × 12000 pixels took a worker 19 s and 1 GB to decode."""
+    started = time.monotonic()
+    response = client.post(reverse("works:report", args=[work.code]), {"text": TEXT, "photos": [png_bomb()]})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="error-summary"' in html and "megapíxeles" in html
+    assert escape(TEXT) in html
+    assert not IrregularityReport.objects.exists() and not IrregularityPhoto.objects.exists()

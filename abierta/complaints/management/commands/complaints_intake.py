@@ -29,7 +29,14 @@ class Command(BaseCommand):
         parser.add_argument("--password-file", help="a file holding the IMAP password")
         parser.add_argument("--folder", default="INBOX", help="IMAP folder (default INBOX)")
         parser.add_argument("--port", type=int, help="IMAP port (default 993, or 143 with --no-ssl)")
-        parser.add_argument("--no-ssl", action="store_true", help="plain IMAP (only to a server on this machine)")
+        parser.add_argument(
+            "--no-ssl",
+            action="store_true",
+            help="port 143: STARTTLS (verified), or plain IMAP to a server on this machine only",
+        )
+        parser.add_argument(
+            "--cafile", help="the CA certificate (PEM) of a server whose certificate a private CA signed"
+        )
         parser.add_argument("--no-receipts", action="store_true", help="do not email a receipt to the senders")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -49,6 +56,7 @@ class Command(BaseCommand):
                         port=options["port"],
                         ssl=not options["no_ssl"],
                         receipts=receipts,
+                        cafile=options["cafile"],
                     )
             except FileNotFoundError as e:
                 raise CommandError(_("No such mailbox: %(path)s") % {"path": e.args[0] if e.args else ""}) from None
