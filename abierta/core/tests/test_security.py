@@ -51,6 +51,8 @@ def run_abierta(
                 "ALLOWED_HOSTS": "abierta.example.org",
                 "ABIERTA_VOTE_CODE_BACKEND": "email",
                 "ABIERTA_BALLOT_BOX_KEY": secrets.token_hex(32),
+                "REDIS_URL": "redis://127.0.0.1:6379/15",
+                "ABIERTA_RATELIMIT_REDIS_URL": "redis://127.0.0.1:6379/14",
             }
         )
     env.update(extra_env or {})
