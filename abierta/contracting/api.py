@@ -55,7 +55,11 @@ class ContractOut(Schema):
     buyer_nit: str
     supplier_name: str
     supplier_doc_type: str
-    supplier_doc: str = Field(..., description="The contractor's document number, as SECOP publishes it.")
+    supplier_doc: str = Field(
+        ...,
+        description="The contractor's NIT when it is a company; empty for a natural person, whose "
+        "document number is not republished.",
+    )
     title: str = Field(..., description="Object of the contract.")
     modality: str
     contract_type: str
@@ -98,6 +102,10 @@ class ContractOut(Schema):
     @staticmethod
     def resolve_paid(obj: Contract) -> float | None:
         return number(obj.paid)
+
+    @staticmethod
+    def resolve_supplier_doc(obj: Contract) -> str:
+        return obj.public_supplier_doc
 
     @staticmethod
     def resolve_secop_url(obj: Contract) -> str:

@@ -93,8 +93,8 @@ CONTRATOS = register(
                 "documento_contratista",
                 "Documento del contratista",
                 TEXT,
-                _("Number of the contractor's document, as SECOP publishes it."),
-                lambda c: c.supplier_doc,
+                _("The contractor's NIT when it is a company; empty for a natural person."),
+                lambda c: c.public_supplier_doc,
             ),
             Column("objeto", "Objeto", TEXT, _("Object of the contract."), lambda c: c.title),
             Column(

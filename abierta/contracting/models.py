@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from abierta.contracting.privacy import public_document
+
 # The columns copied out of a contract's compiled release (by ``abierta.contracting.ocds.contract_columns``)
 # that anyone may read in lists, downloads and the API: not the release itself, its hash, the
 # search document nor the flags.
@@ -129,3 +131,8 @@ class Contract(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("contracting:contract", args=[self.ocid])
+
+    @property
+    def public_supplier_doc(self) -> str:
+        """The contractor's document when it is a company's NIT; empty for a natural person's."""
+        return public_document(self.supplier_doc_type, self.supplier_doc)

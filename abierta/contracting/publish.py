@@ -20,6 +20,7 @@ docs/decisions/0009-ocds-publication.md explains the choices.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 import json
@@ -37,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abierta.contracting.models import Contract
+from abierta.contracting.privacy import withhold_personal_documents
 from abierta.datos.registry import LICENCE_URL
 
 PAGE_SIZE = 1000
@@ -266,10 +268,25 @@ class ContractRow:
     imported_at: datetime.datetime
 
 
+def public_row(
+    ocid: str,
+    release: dict[str, Any],
+    release_hash: str,
+    release_date: datetime.datetime | None,
+    imported_at: datetime.datetime,
+) -> ContractRow:
+    """The row as it may be published: natural persons' document numbers withheld
+    (``privacy.withhold_personal_documents``). The release id of a row that lost one is hashed from
+    what is published, so that it cannot be matched against guessed numbers."""
+    if withhold_personal_documents(release):
+        release_hash = ""
+    return ContractRow(ocid, release, release_hash, release_date, imported_at)
+
+
 def contract_row(contract: Contract) -> ContractRow:
-    return ContractRow(
-        contract.ocid, contract.release, contract.release_hash, contract.release_date, contract.imported_at
-    )
+    # A copy: the scrubbing and the repairs must not reach the model instance (the page reads it).
+    release = copy.deepcopy(contract.release)
+    return public_row(contract.ocid, release, contract.release_hash, contract.release_date, contract.imported_at)
 
 
 def release_id(row: ContractRow) -> str:
@@ -428,7 +445,7 @@ def _contract_rows(keys: list[str]) -> Iterator[ContractRow]:
         chunk = keys[start : start + CHUNK_SIZE]
         rows = Contract.objects.filter(ocid__in=chunk).order_by("ocid").values_list(*fields)
         for ocid, release, release_hash, release_date, imported_at in rows:
-            yield ContractRow(ocid, release, release_hash, release_date, imported_at)
+            yield public_row(ocid, release, release_hash, release_date, imported_at)
 
 
 def stream_package(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]) -> Iterator[bytes]:

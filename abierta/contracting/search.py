@@ -28,6 +28,7 @@ from django.db.models.fields import CharField, FloatField
 from django.db.models.sql.compiler import SQLCompiler
 
 from abierta.contracting.models import Contract
+from abierta.contracting.privacy import document_is_public
 from abierta.contracting.text import normalize
 from abierta.core.cache import edge_version
 
@@ -146,6 +147,14 @@ def _digits(text: str) -> str:
     return "".join(c for c in main if c.isdigit())
 
 
+def _public_document_condition(qs: QuerySet[Contract], number: str) -> QuerySet[Contract]:
+    """The contracts of the contractor with that document, when it is a company's NIT: a natural
+    person's number finds nothing, so that the search does not tell whose number it is."""
+    types = Contract.objects.filter(supplier_doc=number).values_list("supplier_doc_type", flat=True).distinct()
+    public = [t for t in types if document_is_public(t, number)]
+    return qs.filter(supplier_doc=number, supplier_doc_type__in=public)
+
+
 def _text_condition(qs: QuerySet[Contract], text: str) -> QuerySet[Contract]:
     """Every word of ``text`` in the search document (full text on PostgreSQL)."""
     if connection.vendor == "postgresql":
@@ -225,7 +234,7 @@ def contracts_search(filters: ContractFilters) -> QuerySet[Contract]:
         qs = qs.filter(_entity_condition(filters.entity))
     if filters.supplier:
         if _is_document(filters.supplier):
-            qs = qs.filter(supplier_doc=_digits(filters.supplier))
+            qs = _public_document_condition(qs, _digits(filters.supplier))
         else:
             qs = _name_condition(qs, "supplier_name", filters.supplier)
     if filters.modality:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from abierta.contracting import redflags, search
 from abierta.contracting.forms import ContractSearchForm
 from abierta.contracting.models import Contract
+from abierta.contracting.privacy import public_document
 from abierta.core.cache import edge_version, public_page
 from abierta.core.csvexport import streaming_csv
 
@@ -130,11 +131,18 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+_DOC_TYPE = [column for _name, column in CSV_COLUMNS].index("supplier_doc_type")
+_DOC = [column for _name, column in CSV_COLUMNS].index("supplier_doc")
+
+
 def _csv_rows(filters: search.ContractFilters) -> Iterator[list[Any]]:
     qs = search.ordered(search.contracts_search(filters), filters, rank=False)
     columns = [column for _name, column in CSV_COLUMNS]
     for row in qs.values_list(*columns).iterator(chunk_size=2000):
-        yield [_csv_value(v) for v in row]
+        values = [_csv_value(v) for v in row]
+        # A natural person's document number is not republished (contracting/privacy.py).
+        values[_DOC] = public_document(values[_DOC_TYPE], values[_DOC])
+        yield values
 
 
 def contract_csv(request: HttpRequest) -> HttpResponseBase:

@@ -3,6 +3,7 @@ files the importer tests read, and a client's reading of the published files."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
 import itertools
@@ -15,6 +16,8 @@ from urllib.parse import urlsplit
 from django.test import Client
 
 from abierta.contracting.models import Contract
+from abierta.contracting.ocds import contract_columns
+from abierta.contracting.secop import row_to_release
 
 DATA = Path(__file__).parent / "data"
 CSV = DATA / "secop_contratos.csv"
@@ -113,3 +116,12 @@ def walk_pages(client: Client, url: str, key: str) -> list[dict[str, Any]]:
         next_url = package.get("links", {}).get("next")
         assert len(packages) < 1000
     return packages
+
+
+def secop_contract(**row: str) -> Contract:
+    """A contract stored as the SECOP II importer stores it, from the first row of the sample CSV
+    with ``row``'s columns changed (e.g. ``tipodocproveedor``, ``documento_proveedor``)."""
+    with CSV.open(encoding="utf-8-sig", newline="") as fh:
+        first = next(csv.DictReader(fh))
+    release = row_to_release({**first, **row})
+    return Contract.objects.create(source=Contract.Source.SECOP2, release=release, **contract_columns(release))

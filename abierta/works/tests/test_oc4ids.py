@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.contracting import publish
-from abierta.contracting.tests.factories import get_json, make_contract, minimal_release, walk_pages
+from abierta.contracting.tests.factories import get_json, make_contract, minimal_release, secop_contract, walk_pages
 from abierta.contracting.tests.schemas import assert_valid
 from abierta.works import oc4ids
 from abierta.works.models import Work, WorkContract, WorkUpdate
@@ -156,3 +156,24 @@ def test_pages_read_a_fixed_number_of_queries(django_assert_max_num_queries: Any
     with django_assert_max_num_queries(2):
         body = b"".join(publish.record_package_chunks(publish.contract_page(publish.Cursor())))
     assert len(json.loads(body)["records"]) == 12
+
+
+@pytest.mark.django_db
+def test_a_natural_persons_cedula_is_not_in_oc4ids(client: Client) -> None:
+    person = secop_contract(
+        id_contrato="CO1.PCCNTR.9000001",
+        tipodocproveedor="Cédula de Ciudadanía",
+        documento_proveedor="98765432",
+        proveedor_adjudicado="MARÍA NÚÑEZ PÉREZ",
+    )
+    work = make_work(contracts=0)
+    WorkContract.objects.create(work=work, contract=person, role=WorkContract.Role.WORKS)
+    package = get_json(client, reverse("works_files:oc4ids_projects"))
+    assert_valid("project-package", package)
+    text = json.dumps(package, ensure_ascii=False)
+    assert "MARÍA NÚÑEZ PÉREZ" in text
+    assert "98765432" not in text
+    (project,) = package["projects"]
+    assert {"id": "persona-natural-1", "name": "MARÍA NÚÑEZ PÉREZ"} in project["contractingProcesses"][0]["summary"][
+        "suppliers"
+    ]
