@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
+from abierta.accounts.roles import OTP_AT
 from abierta.core.models import Institution
 from abierta.participation.models import Initiative, WorkingTable
 from abierta.plans.models import (
@@ -108,12 +110,14 @@ def make_user(
 
 
 def sign_in(client: Client, user: User) -> Client:
-    """Sign in as the real login would: staff with a confirmed TOTP device and a verified session."""
+    """Sign in as the real login would: staff with a confirmed TOTP device and a verified session
+    (the second factor given just now)."""
     client.force_login(user)
     if user.is_staff_role:
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[OTP_AT] = int(time.time())
         session.save()
     return client
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "csp",
     "abierta.core",
     "abierta.accounts",
@@ -95,6 +97,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "abierta.accounts.middleware.StaffSessionMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "abierta.urls"
@@ -180,6 +185,42 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Abierta")
+
+# Sign-in throttling (abierta/accounts/throttle.py, docs/decisions/0019-account-protection.md):
+# django-axes' cache handler on the "ratelimit" alias, by the combination of account and source, plus
+# a generous limit per source; the source is a keyed hash of ABIERTA_CLIENT_IP_HEADER's address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+ABIERTA_LOGIN_FAILURES_PER_ACCOUNT_SOURCE = int(env("ABIERTA_LOGIN_FAILURES_PER_ACCOUNT_SOURCE", "10"))
+ABIERTA_LOGIN_FAILURES_PER_SOURCE = int(env("ABIERTA_LOGIN_FAILURES_PER_SOURCE", "100"))
+ABIERTA_LOGIN_LOCKOUT_MINUTES = int(env("ABIERTA_LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_HANDLER = "abierta.accounts.throttle.LoginThrottle"
+AXES_CACHE = "ratelimit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = ABIERTA_LOGIN_FAILURES_PER_ACCOUNT_SOURCE
+AXES_COOLOFF_TIME = timedelta(minutes=ABIERTA_LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "abierta.accounts.throttle.source_tag"
+AXES_USERNAME_CALLABLE = "abierta.accounts.throttle.username_of"
+AXES_LOCKOUT_CALLABLE = "abierta.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
+# Registration and password reset: proof of work (purposes "register", "password-reset") and limits
+# per source and per address, each an hour.
+ABIERTA_ACCOUNT_MAILS_PER_SOURCE = int(env("ABIERTA_ACCOUNT_MAILS_PER_SOURCE", "10"))
+ABIERTA_ACCOUNT_MAILS_PER_ADDRESS = int(env("ABIERTA_ACCOUNT_MAILS_PER_ADDRESS", "3"))
+
+# Staff: a session idles out after this many minutes without a request, and ends at the latest this
+# many hours after sign-in; complaint pages ask the second factor again when it was last given more
+# than ABIERTA_OTP_FRESH_MINUTES ago. A first authenticator is set up through a link mailed to the
+# account, valid for ABIERTA_TOTP_ENROLMENT_HOURS and once.
+ABIERTA_STAFF_IDLE_MINUTES = int(env("ABIERTA_STAFF_IDLE_MINUTES", "30"))
+ABIERTA_STAFF_SESSION_HOURS = int(env("ABIERTA_STAFF_SESSION_HOURS", "10"))
+ABIERTA_OTP_FRESH_MINUTES = int(env("ABIERTA_OTP_FRESH_MINUTES", "15"))
+ABIERTA_TOTP_ENROLMENT_HOURS = int(env("ABIERTA_TOTP_ENROLMENT_HOURS", "24"))
 
 # Spanish (Colombia) first, English second. Spanish pages live at /, English at /en/.
 LANGUAGE_CODE = "es-co"

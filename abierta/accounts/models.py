@@ -88,3 +88,22 @@ class User(AbstractUser):
         self.is_staff = self.role == self.Role.ADMIN
         self.is_superuser = self.role == self.Role.ADMIN
         super().save(*args, **kwargs)
+
+
+class TOTPEnrolment(models.Model):
+    """A one-time link, mailed to a staff account, that lets whoever also knows the password set up
+    the account's first authenticator. Only a hash of the link's token is kept; it works once and
+    until ``expires_at``."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_enrolments")
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator set-up link")
+        verbose_name_plural = _("authenticator set-up links")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
 
 from abierta.accounts.models import User
 
@@ -26,3 +30,20 @@ def has_role(user: Any, *roles: str) -> bool:
 
 def is_admin(user: Any) -> bool:
     return has_role(user, User.Role.ADMIN)
+
+
+# When the second factor was last given in this session (seconds since the epoch): set at sign-in
+# and each time a staff member confirms it again.
+OTP_AT = "accounts_otp_at"
+
+
+def second_factor_given(request: HttpRequest) -> None:
+    request.session[OTP_AT] = int(time.time())
+
+
+def second_factor_fresh(request: HttpRequest, minutes: int | None = None) -> bool:
+    """Whether the second factor was given in this session within the last ``minutes``
+    (``ABIERTA_OTP_FRESH_MINUTES`` when not given)."""
+    limit = int(settings.ABIERTA_OTP_FRESH_MINUTES if minutes is None else minutes) * 60
+    given = request.session.get(OTP_AT)
+    return isinstance(given, int) and 0 <= time.time() - given <= limit

@@ -1,16 +1,28 @@
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from abierta.accounts.models import User
+from abierta.accounts.models import TOTPEnrolment, User
 from abierta.accounts.tokens import email_verification_token
+from abierta.core import ratelimit
+
+HOUR = 3600
+# Mails a staff account may be sent to set up its first authenticator, in an hour.
+ENROLMENT_MAILS_PER_HOUR = 3
 
 
 def verification_url(user: User) -> str:
@@ -20,23 +32,36 @@ def verification_url(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def account_mail_allowed(email: str) -> bool:
+    """Count one more account mail (registration, reset) to ``email``; False past the hourly limit.
+
+    The caller then sends nothing and says nothing different: the page never tells whether a mail left.
+    """
+    sent = ratelimit.hit("account-mail:" + email.strip().lower(), window=HOUR)
+    return sent <= int(settings.ABIERTA_ACCOUNT_MAILS_PER_ADDRESS)
+
+
 @transaction.atomic
 def user_register(*, email: str, password: str, first_name: str, last_name: str) -> User | None:
     """Create a citizen account and email its verification link.
 
     If the address already has an account, nothing is created and that address is told instead,
-    so the form never reveals who has an account.
+    so the form never reveals who has an account: that path hashes the password too, so that both
+    take the same time. The mails hold no text the person typed (the site's domain is not theirs to
+    write with).
     """
     existing = User.objects.filter(email__iexact=email).first()
+    allowed = account_mail_allowed(email)
     if existing is not None:
-        body = render_to_string(
-            "accounts/email/already_registered.txt", {"user": existing, "site_url": settings.SITE_URL}
-        )
-        transaction.on_commit(lambda: send_mail(_("Your account on Abierta"), body, None, [existing.email]))
+        make_password(password)  # the same work as creating the account
+        if allowed:
+            body = render_to_string("accounts/email/already_registered.txt", {"site_url": settings.SITE_URL})
+            transaction.on_commit(lambda: send_mail(_("Your account on Abierta"), body, None, [existing.email]))
         return None
     user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
-    body = render_to_string("accounts/email/verify.txt", {"user": user, "url": verification_url(user)})
-    transaction.on_commit(lambda: send_mail(_("Confirm your email on Abierta"), body, None, [user.email]))
+    if allowed:
+        body = render_to_string("accounts/email/verify.txt", {"url": verification_url(user)})
+        transaction.on_commit(lambda: send_mail(_("Confirm your email on Abierta"), body, None, [user.email]))
     return user
 
 
@@ -46,3 +71,71 @@ def email_verify(*, user: User, token: str) -> bool:
     user.email_verified = True
     user.save(update_fields=["email_verified", "is_staff", "is_superuser"])
     return True
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def enrolment_offer(*, user: User) -> bool:
+    """Mail ``user`` a one-time link to set up their first authenticator; False (nothing sent) past
+    the hourly limit. A new link replaces any earlier one not yet used."""
+    if ratelimit.hit(f"totp-enrolment-mail:{user.pk}", window=HOUR) > ENROLMENT_MAILS_PER_HOUR:
+        return False
+    now = timezone.now()
+    enrolments_purge()
+    TOTPEnrolment.objects.filter(user=user, used_at__isnull=True).delete()
+    token = secrets.token_urlsafe(32)
+    TOTPEnrolment.objects.create(
+        user=user,
+        token_hash=_token_hash(token),
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.ABIERTA_TOTP_ENROLMENT_HOURS),
+    )
+    url = settings.SITE_URL + reverse("accounts:totp_enrol", kwargs={"token": token})
+    body = render_to_string(
+        "accounts/email/totp_enrolment.txt", {"url": url, "hours": settings.ABIERTA_TOTP_ENROLMENT_HOURS}
+    )
+    address = user.email
+    transaction.on_commit(lambda: send_mail(_("Set up your second factor on Abierta"), body, None, [address]))
+    return True
+
+
+def enrolment_pending(*, token: str) -> TOTPEnrolment | None:
+    """The unused, unexpired set-up link of ``token``, for a staff account that has no authenticator yet."""
+    enrolment = (
+        TOTPEnrolment.objects.select_related("user")
+        .filter(token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if enrolment is None:
+        return None
+    user = enrolment.user
+    if not user.is_active or not user.is_staff_role or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return None
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_redeem(*, token: str) -> User | None:
+    """Use up the set-up link of ``token``: its user, or None if it is not (or no longer) valid.
+
+    Any authenticator left unconfirmed is dropped, so the one set up next has a key nobody saw.
+    """
+    enrolment = enrolment_pending(token=token)
+    if enrolment is None:
+        return None
+    used = TOTPEnrolment.objects.filter(pk=enrolment.pk, used_at__isnull=True).update(used_at=timezone.now())
+    if used != 1:
+        return None
+    TOTPDevice.objects.filter(user=enrolment.user, confirmed=False).delete()
+    return enrolment.user
+
+
+def enrolments_purge() -> int:
+    """Delete set-up links that expired or were used more than a day ago; how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=1)
+    expired = TOTPEnrolment.objects.filter(expires_at__lt=timezone.now())
+    used = TOTPEnrolment.objects.filter(used_at__lt=cutoff)
+    return int(expired.delete()[0]) + int(used.delete()[0])

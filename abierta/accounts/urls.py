@@ -10,17 +10,11 @@ urlpatterns = [
     path("ingresar/", views.login_view, name="login"),
     path("ingresar/codigo/", views.login_token, name="login_token"),
     path("ingresar/configurar-2fa/", views.totp_setup, name="totp_setup"),
+    path("ingresar/activar-2fa/<str:token>/", views.totp_enrol, name="totp_enrol"),
+    path("ingresar/confirmar/", views.reverify, name="reverify"),
     path("salir/", views.logout_view, name="logout"),
     path("", views.account, name="account"),
-    path(
-        "contrasena/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("contrasena/", views.password_reset, name="password_reset"),
     path(
         "contrasena/enviado/",
         auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),

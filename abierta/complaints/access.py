@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from abierta.accounts.decorators import staff_required
+from abierta.accounts.decorators import second_factor_again, staff_required
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role, staff_user
 from abierta.complaints import keyring, services
@@ -87,13 +87,17 @@ def unlock_url(next_url: str) -> str:
 
 
 def handler_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in, second factor and the transparency role; a locked key sends to the unlock page and a
+    """Sign-in, a recent second factor and the transparency role; a locked key sends to the unlock page and a
     case without a grant shows who can help. Nothing a handler sees is cached."""
 
     @staff_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         handler(request)
+        again = second_factor_again(request)
+        if again is not None:
+            add_never_cache_headers(again)
+            return again
         try:
             response = view(request, *args, **kwargs)
         except KeyLocked as locked:

@@ -53,6 +53,11 @@ class Check:
     def ok(self) -> bool:
         return self.verdict is Verdict.OK
 
+    @property
+    def still_usable(self) -> bool:
+        """The challenge was not spent: a form refused for another reason is shown again with it."""
+        return self.verdict in {Verdict.OK, Verdict.WAIT, Verdict.BAD_POW}
+
 
 def _key() -> bytes:
     return hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=32, person=b"abierta-pow").digest()

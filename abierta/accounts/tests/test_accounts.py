@@ -9,60 +9,26 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 from django.test import Client
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
 from abierta.accounts.services import verification_url
+from abierta.accounts.tests.factories import (
+    LOGIN,
+    SETUP,
+    TOKEN,
+    current_code,
+    es,
+    login,
+    mailed_paths,
+    register,
+    wrong_code,
+)
 from abierta.accounts.views import PENDING, PENDING_SECONDS
-from factories import PASSWORD, World, make_user
+from factories import World, make_user
 
 pytestmark = pytest.mark.django_db
-
-LOGIN = reverse("accounts:login")
-TOKEN = reverse("accounts:login_token")
-SETUP = reverse("accounts:totp_setup")
-
-
-def es(msgid: str) -> str:
-    with translation.override("es-co"):
-        return gettext(msgid)
-
-
-def current_code(device: TOTPDevice) -> str:
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    return f"{value:0{device.digits}d}"
-
-
-def wrong_code(device: TOTPDevice) -> str:
-    """A code that no step in the device's tolerance window accepts."""
-    valid = {
-        f"{totp(device.bin_key, step=device.step, t0=device.t0 + k * device.step, digits=device.digits):06d}"
-        for k in range(-3, 4)
-    }
-    return next(c for c in (f"{n:06d}" for n in range(123456, 999999, 7919)) if c not in valid)
-
-
-def register(client: Client, email: str = "nueva@example.org", **extra: Any) -> Any:
-    data = {
-        "first_name": "Nueva",
-        "last_name": "Ciudadana",
-        "email": email,
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "accept_terms": "on",
-    }
-    data.update(extra)
-    return client.post(reverse("accounts:register"), data)
-
-
-def login(client: Client, email: str, password: str = PASSWORD, **extra: Any) -> Any:
-    return client.post(LOGIN, {"username": email, "password": password, **extra})
-
 
 # --- Registration ------------------------------------------------------------------------------
 
@@ -200,9 +166,19 @@ def test_wrong_totp_code_refused(client: Client, editor: User) -> None:
     assert client.get("/gestion/").status_code == 302
 
 
-def test_first_staff_login_sets_up_device_and_shows_backup_codes(client: Client, editor: User) -> None:
-    response = login(client, editor.email, next="/gestion/")
-    assert response["Location"] == SETUP
+def enrol_by_link(client: Client, user: User, capture: Any, next_url: str = "/") -> None:
+    """The first sign-in of a staff account: the password, then the link mailed to the account."""
+    mail.outbox.clear()
+    with capture(execute=True):
+        login(client, user.email, next=next_url)
+    (path,) = mailed_paths("/cuenta/ingresar/activar-2fa/")
+    assert client.post(path)["Location"] == SETUP
+
+
+def test_first_staff_login_sets_up_device_and_shows_backup_codes(
+    client: Client, editor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    enrol_by_link(client, editor, django_capture_on_commit_callbacks, next_url="/gestion/")
     page = client.get(SETUP)
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=editor)
@@ -219,8 +195,10 @@ def test_first_staff_login_sets_up_device_and_shows_backup_codes(client: Client,
     assert not device.confirmed
 
 
-def test_setup_confirms_device_and_shows_ten_backup_codes(client: Client, editor: User) -> None:
-    login(client, editor.email, next="/gestion/")
+def test_setup_confirms_device_and_shows_ten_backup_codes(
+    client: Client, editor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    enrol_by_link(client, editor, django_capture_on_commit_callbacks, next_url="/gestion/")
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=editor)
     response = client.post(SETUP, {"token": current_code(device)})

@@ -21,6 +21,8 @@ def test_a_solved_challenge_is_accepted_once() -> None:
     again = pow.check("vote-code", challenge, pow.solve(challenge))
     assert again.verdict is pow.Verdict.REUSED
     assert not pow.consume(first)
+    # A spent challenge is not offered again with a refused form.
+    assert first.still_usable and not again.still_usable
 
 
 def test_a_challenge_made_for_one_form_is_refused_by_another() -> None:
@@ -40,6 +42,7 @@ def test_a_wrong_answer_is_bad_pow_and_no_answer_must_wait(monkeypatch: pytest.M
     answer = int(pow.solve(challenge))
     wrong = next(str(n) for n in range(answer) if not pow.holds(challenge, str(n), 16))
     assert pow.check("reset", challenge, wrong).verdict is pow.Verdict.BAD_POW
+    assert pow.check("reset", challenge, wrong).still_usable  # the form comes back with the same one
     waiting = pow.check("reset", challenge, "")
     assert waiting.verdict is pow.Verdict.WAIT and 1 <= waiting.wait_seconds <= 10
     start = pow.now()

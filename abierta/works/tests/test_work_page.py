@@ -6,6 +6,7 @@ import datetime
 import gzip
 import io
 import re
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,10 +18,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from abierta.accounts.middleware import SEEN
+from abierta.accounts.models import User
 from abierta.contracting.tests.factories import make_contract
 from abierta.core.cache import current_version
 from abierta.works.models import Work, WorkContract, WorkPhoto, WorkUpdate
 from abierta.works.tests.factories import make_work
+from factories import World, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +193,22 @@ def test_page_sets_no_cookie_for_a_signed_in_visitor_either(persona_client: obje
     assert not response.cookies
     assert "csrfmiddlewaretoken" not in response.content.decode()
     assert "Sign out" not in response.content.decode() and "Cerrar sesión" not in response.content.decode()
+
+
+def test_staff_session_clock_leaves_the_cached_page_alone(world: World) -> None:
+    """Staff sessions idle out (A5), but the QR page, cached for everyone, must not get a cookie from
+    that clock, nor count as the staff member's activity."""
+    client = sign_in(Client(), make_user("editora@example.org", User.Role.EDITOR, world.own_office))
+    assert client.get("/gestion/").status_code == 200  # the clock starts
+    session = client.session
+    session[SEEN] = before = int(time.time()) - 600
+    session.save()
+    response = client.get(make_work().get_absolute_url())
+    assert response.status_code == 200 and not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    assert client.session[SEEN] == before
+    assert client.get("/gestion/").cookies  # a staff page counts, and renews the session
+    assert client.session[SEEN] > before
 
 
 def test_no_inline_script_or_style(client: Client) -> None:
