@@ -112,8 +112,7 @@ def new(request: HttpRequest) -> HttpResponse:
             return _busy(request)
     if not check.ok:
         form.add_error(None, _CHALLENGE_MESSAGES[check.verdict](check))
-    keep = check.verdict in {antiabuse.Verdict.OK, antiabuse.Verdict.WAIT, antiabuse.Verdict.BAD_POW}
-    return _report_page(request, form, challenge if keep else antiabuse.challenge_issue(), status=400)
+    return _report_page(request, form, challenge if check.still_usable else antiabuse.challenge_issue(), status=400)
 
 
 # ---------------------------------------------------------------- follow-up
@@ -217,8 +216,7 @@ def followup(request: HttpRequest) -> HttpResponse:
     if not check.ok:
         # Refused before Argon2: a guess costs the sender a proof of work (or a wait) first.
         form.add_error(None, _RECEIPT_CHALLENGE_MESSAGES[check.verdict](check))
-        keep = check.verdict in {antiabuse.Verdict.WAIT, antiabuse.Verdict.BAD_POW}
-        return _followup_page(request, form, challenge if keep else antiabuse.receipt_challenge_issue())
+        return _followup_page(request, form, challenge if check.still_usable else antiabuse.receipt_challenge_issue())
     try:
         with antiabuse.argon2_permit():
             opened = services.complaint_open(receipt=form.cleaned_data["receipt"])

@@ -206,8 +206,8 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if not check.ok or not form.is_valid():
         if not check.ok:
             form.add_error(None, _POW_MESSAGES[check.verdict](check))
-        keep = check.verdict in {pow.Verdict.OK, pow.Verdict.WAIT, pow.Verdict.BAD_POW}
-        return _vote_page(request, consultation, form, challenge if keep else pow.issue(POW_PURPOSE), status=400)
+        next_challenge = challenge if check.still_usable else pow.issue(POW_PURPOSE)
+        return _vote_page(request, consultation, form, next_challenge, status=400)
     data = form.cleaned_data
     try:
         document_hash = svc.code_request(
@@ -265,16 +265,20 @@ def vote_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error("code", errors[result])
         return _confirm_page(request, consultation, form, status=400)
     answers = token.get("a") or {}
-    receipt = svc.vote_cast(
-        consultation=consultation,
-        document_hash=token["d"],
-        choices=form.cleaned_data["choices"],
-        channel=Ballot.Channel.WEB,
-        age_band=answers.get("age_band", ""),
-        sector=answers.get("sector", ""),
-        territory=answers.get("territory", ""),
-        initiatives=form.initiatives,
-    )
+    try:
+        receipt = svc.vote_cast(
+            consultation=consultation,
+            document_hash=token["d"],
+            choices=form.cleaned_data["choices"],
+            channel=Ballot.Channel.WEB,
+            age_band=answers.get("age_band", ""),
+            sector=answers.get("sector", ""),
+            territory=answers.get("territory", ""),
+            initiatives=form.initiatives,
+        )
+    except svc.ClosedError:  # the close came between the check above and the vote
+        form.add_error(None, _("The consultation closed before your vote could be recorded: it was not counted."))
+        return _confirm_page(request, consultation, form, status=409)
     return _receipt_page(request, consultation, receipt)
 
 

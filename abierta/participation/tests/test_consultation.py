@@ -266,3 +266,26 @@ def test_table_entry_bad_input_400(persona_client: object, consultation: Consult
     )
     assert response.status_code == 400 and 'value="12345"' in response.content.decode()
     assert not Ballot.objects.exists() and not Voter.objects.exists()
+
+
+def test_a_web_vote_landing_after_the_close_is_refused_with_a_message(
+    client: Client, consultation: Consultation, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The close freezes the ballot file between the code check and the vote: a clear 409, not a 500."""
+    settings.ABIERTA_VOTE_CODE_BACKEND = "email"  # type: ignore[attr-defined]
+    token, code = _step1(client, consultation)
+    real_verify = svc.code_verify
+
+    def verify_then_close(**kwargs: object) -> svc.CodeResult:
+        result = real_verify(**kwargs)  # type: ignore[arg-type]
+        # The close's clock runs a second past closes_at; the voter's request saw it open.
+        svc.consultation_close(consultation=consultation, now=consultation.closes_at + datetime.timedelta(seconds=1))
+        return result
+
+    monkeypatch.setattr(svc, "code_verify", verify_then_close)
+    response = client.post(
+        url("consultation_vote_confirm", consultation), {"token": token, "code": code, "choices": "2"}
+    )
+    assert response.status_code == 409
+    assert "se cerró antes de registrar su voto" in response.content.decode()
+    assert not Voter.objects.exists() and not Ballot.objects.exists()
