@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -223,7 +224,18 @@ def test_first_sign_in_sets_up_totp(
     assert not TOTPDevice.objects.filter(user=editor).exists()
 
     page = new_context().new_page()
+    mail.outbox.clear()
     sign_in_with_password(page, base, editor, commitment_url)
+    # The password alone binds no authenticator (security review A4): a one-time link is mailed.
+    page.get_by_role("heading", name="Revise su correo").wait_for()
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+    axe(page)
+    (message,) = mail.outbox
+    assert message.to == ["nueva@example.org"]
+    path = re.search(r"https?://[^/\s]+(/cuenta/ingresar/activar-2fa/[^\s]+/)", str(message.body)).group(1)  # type: ignore[union-attr]
+    page.goto(base + path)
+    axe(page)
+    submit(page)
     page.wait_for_url(base + "/cuenta/ingresar/configurar-2fa/")
     qr = page.locator("main .qr svg")
     assert qr.is_visible()
