@@ -291,6 +291,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 ABIERTA_PAGE_CACHE_SECONDS = int(env("ABIERTA_PAGE_CACHE_SECONDS", "600"))
 # A comment reported by this many people is hidden until a moderator reviews it.
 ABIERTA_COMMENT_HIDE_AFTER_REPORTS = int(env("ABIERTA_COMMENT_HIDE_AFTER_REPORTS", "3"))
+# Only reports from accounts whose email was confirmed at least this many days ago count toward it,
+# so a handful of new accounts cannot hide what they dislike (a moderator still sees every report).
+ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS = int(env("ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS", "7"))
+# Comments one account may publish within ten minutes, and within a day.
+ABIERTA_COMMENTS_PER_10_MINUTES = int(env("ABIERTA_COMMENTS_PER_10_MINUTES", "5"))
+ABIERTA_COMMENTS_PER_DAY = int(env("ABIERTA_COMMENTS_PER_DAY", "30"))
 
 # Complaints (denuncias): docs/security/complaints.md explains each of these.
 # Argon2id for receipts and handler keys (RFC 9106's second recommendation). A system check refuses

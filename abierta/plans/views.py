@@ -238,6 +238,16 @@ def comment_create(request: HttpRequest, slug: str, code: str | None = None) -> 
     if not access.may_comment(request.user):
         raise PermissionDenied
     form = CommentForm(request.POST)
+    status = 400
+    if form.is_valid() and not services.comment_allowed(author=request.user):
+        form.add_error(
+            None,
+            _(
+                "You have published many comments in a short time. Wait a few minutes and send it again; "
+                "your text is kept below."
+            ),
+        )
+        status = 429
     if not form.is_valid():
         # Show the page again with the error and what was typed.
         template = "plans/comment_form_page.html"
@@ -245,7 +255,7 @@ def comment_create(request: HttpRequest, slug: str, code: str | None = None) -> 
             request,
             template,
             {"plan": plan, "commitment": commitment, "comment_form": form, "can_comment": True},
-            status=400,
+            status=status,
         )
     services.comment_post(plan=plan, commitment=commitment, author=request.user, body=form.cleaned_data["body"])
     messages.success(request, _("Your comment was published."))
