@@ -356,6 +356,8 @@ ABIERTA_VOTE_CODES_PER_CONTACT_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_CONTAC
 ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR", "10"))
 # Codes the whole site sends per minute: the ceiling of what a flood can cost in email or SMS.
 ABIERTA_VOTE_CODES_PER_MINUTE = int(env("ABIERTA_VOTE_CODES_PER_MINUTE", "60"))
+# Hablemos questions accepted from one network address (ABIERTA_CLIENT_IP_HEADER) within an hour.
+ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR = int(env("ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR", "10"))
 # Levels 2 and 3: refused roll or verifier checks of one document within an hour before it is paused.
 ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR = int(env("ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR", "5"))
 # Level 3: the dotted path of a class with ``verify(consultation, document, facts) -> bool``.
