@@ -384,6 +384,9 @@ ABIERTA_MAP_ATTRIBUTION = env(
 )
 # Seconds a CDN or browser may keep the page behind a work's QR code.
 ABIERTA_WORK_PAGE_MAX_AGE = int(env("ABIERTA_WORK_PAGE_MAX_AGE", "300"))
+# Follow emails (confirmations and reminders) to one mailbox within an hour, about all works together;
+# variants of one address (+tags, and dots at Gmail) are one mailbox. Each work allows 3 of them.
+ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR = int(env("ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR", "5"))
 # Paths answered from the page cache before the middleware stack (abierta.core.cache.EdgeCacheMiddleware).
 ABIERTA_EDGE_CACHE_PATHS = [r"^/(en/)?o/[0-9A-Z]{8}$"]
 # How long an app process may answer those paths with the content version it last read: a change
