@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from abierta.core import history
 from abierta.core.models import ChangeRecord, Institution
+from abierta.core.plaintext import add_plain_text_validators
 
 
 def _tracked(obj: models.Model) -> bool:
@@ -21,7 +22,14 @@ def _tracked(obj: models.Model) -> bool:
 class HistoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Every save and every deletion through the admin writes a ChangeRecord, as the staff pages
     do: one object at a time, the bulk "delete selected" action, and inline rows of tracked models
-    (models that declare ``history_fields``)."""
+    (models that declare ``history_fields``). Their text fields refuse control characters."""
+
+    def formfield_for_dbfield(self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+        """Text fields refuse control characters (``core.plaintext``): a CharField is one line."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.CharField | models.TextField):
+            add_plain_text_validators(field, multi_line=isinstance(db_field, models.TextField))
+        return field
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
         before = history.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None

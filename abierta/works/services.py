@@ -28,6 +28,7 @@ from abierta.complaints.services import Evidence, ReportData, audit_append, comp
 from abierta.contracting.models import Contract
 from abierta.core import history, ratelimit, uploads
 from abierta.core.mailboxes import mailbox_key
+from abierta.core.plaintext import one_line
 from abierta.core.uploads import JPEG, sniff
 from abierta.works.models import (
     IrregularityPhoto,
@@ -86,7 +87,7 @@ def _follower_message(
     text = render_to_string(f"works/email/{template}.txt", context)
     html = render_to_string(f"works/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject,
+        one_line(subject),
         text,
         None,
         [follower.email],
@@ -324,7 +325,9 @@ def report_submit(
                 "works/email/report_office.txt",
                 {"work": work, "report": report, "photo_count": len(photos), "inbox_url": inbox_url},
             )
-        message = EmailMultiAlternatives(subject, body, None, recipients, headers={"Auto-Submitted": "auto-generated"})
+        message = EmailMultiAlternatives(
+            one_line(subject), body, None, recipients, headers={"Auto-Submitted": "auto-generated"}
+        )
         _on_commit(lambda: _send([message]))
     return report
 
@@ -345,7 +348,9 @@ def report_review(*, report: IrregularityReport, actor: User, status: str, answe
                 "works/email/report_answer.txt",
                 {"report": report, "work": report.work, "office": report.work.office, "answer": answer},
             )
-        message = EmailMultiAlternatives(subject, body, None, [contact], headers={"Auto-Submitted": "auto-generated"})
+        message = EmailMultiAlternatives(
+            one_line(subject), body, None, [contact], headers={"Auto-Submitted": "auto-generated"}
+        )
         _on_commit(lambda: _send([message]))
     return report
 
