@@ -249,14 +249,16 @@ def comment_create(request: HttpRequest, slug: str, code: str | None = None) -> 
         )
         status = 429
     if not form.is_valid():
-        # Show the page again with the error and what was typed.
-        template = "plans/comment_form_page.html"
-        return render(
-            request,
-            template,
-            {"plan": plan, "commitment": commitment, "comment_form": form, "can_comment": True},
-            status=status,
-        )
+        # Show the comments again with the error and what was typed (htmx swaps in the same section).
+        comments = commitment.comments if commitment else plan.comments.filter(commitment__isnull=True)
+        context = {
+            "plan": plan,
+            "commitment": commitment,
+            "comments": comments.select_related("author"),
+            "comment_form": form,
+            "can_comment": True,
+        }
+        return render(request, "plans/comment_form_page.html", context, status=status)
     services.comment_post(plan=plan, commitment=commitment, author=request.user, body=form.cleaned_data["body"])
     messages.success(request, _("Your comment was published."))
     return redirect(f"{target}#comentarios")
