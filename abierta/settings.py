@@ -332,6 +332,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 ABIERTA_PAGE_CACHE_SECONDS = int(env("ABIERTA_PAGE_CACHE_SECONDS", "600"))
 # A comment reported by this many people is hidden until a moderator reviews it.
 ABIERTA_COMMENT_HIDE_AFTER_REPORTS = int(env("ABIERTA_COMMENT_HIDE_AFTER_REPORTS", "3"))
+# Only reports from accounts whose email was confirmed at least this many days ago count toward it,
+# so a handful of new accounts cannot hide what they dislike (a moderator still sees every report).
+ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS = int(env("ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS", "7"))
+# Comments one account may publish within ten minutes, and within a day.
+ABIERTA_COMMENTS_PER_10_MINUTES = int(env("ABIERTA_COMMENTS_PER_10_MINUTES", "5"))
+ABIERTA_COMMENTS_PER_DAY = int(env("ABIERTA_COMMENTS_PER_DAY", "30"))
 
 # Complaints (denuncias): docs/security/complaints.md explains each of these.
 # Argon2id for receipts and handler keys (RFC 9106's second recommendation). A system check refuses
@@ -391,6 +397,8 @@ ABIERTA_VOTE_CODES_PER_CONTACT_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_CONTAC
 ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR", "10"))
 # Codes the whole site sends per minute: the ceiling of what a flood can cost in email or SMS.
 ABIERTA_VOTE_CODES_PER_MINUTE = int(env("ABIERTA_VOTE_CODES_PER_MINUTE", "60"))
+# Hablemos questions accepted from one network address (ABIERTA_CLIENT_IP_HEADER) within an hour.
+ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR = int(env("ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR", "10"))
 # Levels 2 and 3: refused roll or verifier checks of one document within an hour before it is paused.
 ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR = int(env("ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR", "5"))
 # Level 3: the dotted path of a class with ``verify(consultation, document, facts) -> bool``.
@@ -417,6 +425,9 @@ ABIERTA_MAP_ATTRIBUTION = env(
 )
 # Seconds a CDN or browser may keep the page behind a work's QR code.
 ABIERTA_WORK_PAGE_MAX_AGE = int(env("ABIERTA_WORK_PAGE_MAX_AGE", "300"))
+# Follow emails (confirmations and reminders) to one mailbox within an hour, about all works together;
+# variants of one address (+tags, and dots at Gmail) are one mailbox. Each work allows 3 of them.
+ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR = int(env("ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR", "5"))
 # Paths answered from the page cache before the middleware stack (abierta.core.cache.EdgeCacheMiddleware).
 ABIERTA_EDGE_CACHE_PATHS = [r"^/(en/)?o/[0-9A-Z]{8}$"]
 # How long an app process may answer those paths with the content version it last read: a change
