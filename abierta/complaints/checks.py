@@ -1,13 +1,16 @@
 """System checks: refuse weak Argon2 parameters for receipts and handler keys outside tests, and in
 production a receipt salt derived from SECRET_KEY or rate counters and used challenges kept in one
-process's memory."""
+process's memory; warn of a key store other users of the machine can look into."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
+
+from abierta.core.checks import open_to_others
 
 MIN_MEMORY_KIB = 65536
 MIN_TIME_COST = 3
@@ -43,6 +46,20 @@ def receipt_salt_in_production(app_configs: Any = None, **kwargs: Any) -> list[c
                 "the salt derived from it stays the same. See docs/deploy.md."
             ),
             id="complaints.E002",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security)
+def keystore_private(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    store = Path(settings.ABIERTA_COMPLAINTS_KEYSTORE)
+    if not open_to_others(store):
+        return []
+    return [
+        checks.Warning(
+            f"{store}: other users of this machine may list the complaints' key store (one file per case).",
+            hint=f"chmod 700 {store}  (abierta creates it so).",
+            id="complaints.W001",
         )
     ]
 

@@ -251,3 +251,19 @@ def test_secret_key_fallbacks_from_the_environment(tmp_path: Path) -> None:
         result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=True, extra_env=extra)
         assert result.returncode == 0, result.stderr
         assert result.stdout.split() == ["old-key-one", "old-key-two"]
+
+
+def test_the_sqlite_database_is_created_private(tmp_path: Path) -> None:
+    """S10: ``var/abierta.sqlite3`` was created 0644 and ``var/`` 0755 under the usual umask, and the
+    database holds the staff's signed-in sessions."""
+    code = "from django.db import connection; connection.ensure_connection(); print(connection.settings_dict['NAME'])"
+    old = os.umask(0o022)
+    try:
+        result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=False)
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    database = Path(result.stdout.strip())
+    assert database == tmp_path / "var" / "abierta.sqlite3"
+    assert oct(database.stat().st_mode & 0o777) == oct(0o600)
+    assert oct(database.parent.stat().st_mode & 0o777) == oct(0o700)
