@@ -5,9 +5,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from abierta.manage import PRIVATE_UMASK
-
-os.umask(PRIVATE_UMASK)
+os.umask(0o077)  # as abierta.manage does for the commands
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abierta.settings")
 
 application = get_wsgi_application()
