@@ -44,17 +44,22 @@ system-deps:
 	fi
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 node: node_modules/.installed
 
-# Refresh the vendored front-end files from the npm packages pinned in package.json.
+# Refresh the vendored front-end files from the npm packages pinned in package.json. No package runs
+# an install script (--ignore-scripts): swagger-ui-dist's dependency @scarf/scarf would send telemetry.
 vendor: node
 	cp node_modules/htmx.org/dist/htmx.min.js abierta/static/vendor/htmx.min.js
 	mkdir -p abierta/static/vendor/leaflet/images
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/LICENSE abierta/static/vendor/leaflet/
 	cp node_modules/leaflet/dist/images/*.png abierta/static/vendor/leaflet/images/
+	mkdir -p abierta/static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		node_modules/swagger-ui-dist/swagger-ui.css.map node_modules/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt \
+		node_modules/swagger-ui-dist/LICENSE node_modules/swagger-ui-dist/NOTICE abierta/static/vendor/swagger-ui/
 
 messages: install-dev system-deps
 	cd abierta && ../$(BIN)/abierta compilemessages --ignore='.venv' -v0
