@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
+.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -15,7 +15,7 @@ run: install
 	$(BIN)/abierta demo
 	$(BIN)/abierta collectstatic --noinput -v0
 	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop; emails are printed here)"
-	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - \
+	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket --access-logfile - \
 		--access-logformat '%(t)s "%(r)s" %(s)s %(b)s' \
 		--logger-class abierta.core.gunicorn_logging.QuietPathsLogger
 
@@ -23,16 +23,26 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Exactly the versions in the lock files, then the project itself without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check -q
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e '.[dev]'
+	$(BIN)/pip check -q
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# Rewrite requirements.lock and requirements-dev.lock from the installed packages: after
+# `$(BIN)/pip install -U -e '.[dev]'` (or one package) and a green `make test`.
+lock:
+	$(BIN)/python scripts/lock.py
 
 # Debian packages the tests need: Chromium for browser tests, gettext for compilemessages.
 system-deps:
