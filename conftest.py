@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -71,3 +72,13 @@ def _fresh_cache() -> Iterator[None]:
     translation.activate("es-co")
     yield
     scans_discard()
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """The usual login umask (022), under which files are created readable by everyone."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
