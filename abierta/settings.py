@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "abierta.core",
     "abierta.accounts",
     "abierta.plans",
@@ -139,6 +141,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The task queue (abierta/core/queue.py): tasks are rows of the database, run by `abierta worker`
+# (make run starts one; docs/deploy.md runs N on M machines). Tests run each task when it is enqueued.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# A task still "running" after this many seconds lost its worker: it is marked failed.
+ABIERTA_TASK_LOST_AFTER = int(env("ABIERTA_TASK_LOST_AFTER", "3600"))
 
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
@@ -260,7 +274,14 @@ ABIERTA_MAX_UPLOAD_BYTES = int(env("ABIERTA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1
 # decoding. Pillow refuses more than 89 Mpx anyway.
 ABIERTA_MAX_IMAGE_PIXELS = int(env("ABIERTA_MAX_IMAGE_PIXELS", "40000000"))
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every message is written to the outbox, in the transaction of what causes it, and delivered by the
+# queue through ABIERTA_EMAIL_DELIVERY_BACKEND (abierta/core/outbox.py, docs/decisions/0020-task-queue.md).
+# EMAIL_BACKEND in the environment names the delivery backend (SMTP in production).
+EMAIL_BACKEND = "abierta.core.outbox.OutboxBackend"
+ABIERTA_EMAIL_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+ABIERTA_OUTBOX_ATTEMPTS = int(env("ABIERTA_OUTBOX_ATTEMPTS", "10"))
+ABIERTA_OUTBOX_BACKOFF_SECONDS = int(env("ABIERTA_OUTBOX_BACKOFF_SECONDS", "60"))
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
