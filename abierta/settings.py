@@ -275,10 +275,13 @@ ABIERTA_MAX_UPLOAD_BYTES = int(env("ABIERTA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1
 ABIERTA_MAX_IMAGE_PIXELS = int(env("ABIERTA_MAX_IMAGE_PIXELS", "40000000"))
 
 # Every message is written to the outbox, in the transaction of what causes it, and delivered by the
-# queue through ABIERTA_EMAIL_DELIVERY_BACKEND (abierta/core/outbox.py, docs/decisions/0020-task-queue.md).
+# queue through ABIERTA_EMAIL_DELIVERY_BACKEND (abierta/core/outbox.py, docs/decisions/0021-task-queue.md).
 # EMAIL_BACKEND in the environment names the delivery backend (SMTP in production).
 EMAIL_BACKEND = "abierta.core.outbox.OutboxBackend"
 ABIERTA_EMAIL_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# 64 hex digits sealing waiting messages (voting codes, receipts, set-up links); set it apart from
+# SECRET_KEY, outside the database and its backups. Defaults to a derivation of SECRET_KEY.
+ABIERTA_OUTBOX_KEY = env("ABIERTA_OUTBOX_KEY")
 ABIERTA_OUTBOX_ATTEMPTS = int(env("ABIERTA_OUTBOX_ATTEMPTS", "10"))
 ABIERTA_OUTBOX_BACKOFF_SECONDS = int(env("ABIERTA_OUTBOX_BACKOFF_SECONDS", "60"))
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))

@@ -191,11 +191,10 @@ class OutboxMessage(models.Model):
 
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    # The whole message as Python's email package writes it (headers, body, attachments).
+    # The whole message as Python's email package writes it, sealed (abierta.core.outbox); emptied once sent.
     sender = models.CharField(_("from"), max_length=300)
     recipients = models.JSONField(_("to"), default=list)
     message = models.BinaryField(_("message"))
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     due_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     # A worker claims a message until then; a worker that dies leaves it to the next one.

@@ -1,5 +1,5 @@
 """The mail outbox: every message the platform sends is first a row, written in the transaction of
-the fact that causes it, and then delivered by the queue (docs/decisions/0020-task-queue.md).
+the fact that causes it, and then delivered by the queue (docs/decisions/0021-task-queue.md).
 
 ``EMAIL_BACKEND = "abierta.core.outbox.OutboxBackend"`` makes every ``send_mail`` and
 ``EmailMessage.send`` of the project (and of Django, e.g. the password reset form) write an
@@ -9,6 +9,9 @@ hands the rows to the real backend, ``ABIERTA_EMAIL_DELIVERY_BACKEND`` (SMTP in 
 - **never lost**: a failed delivery stays pending, with its error, and is tried again with backoff
   (the worker also sweeps the outbox every minute) until ``ABIERTA_OUTBOX_ATTEMPTS`` attempts;
   then it is marked failed and listed on the staff page, where it can be sent again;
+- **never readable from the database alone**: messages carry voting codes, complaint receipts and
+  set-up links, so each is sealed (``ABIERTA_OUTBOX_KEY``, kept apart from the database) and its
+  content is wiped once delivered; the row keeps only its key, state and times;
 - **never twice by a retry**: each row has a unique idempotency key (the header
   ``X-Abierta-Key`` a caller sets, e.g. one per update and follower, or a random one), so a task
   that runs again writes nothing new; a delivered row is never claimed again. The one window left
@@ -19,6 +22,7 @@ hands the rows to the real backend, ``ABIERTA_EMAIL_DELIVERY_BACKEND`` (SMTP in 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -31,6 +35,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from nacl.secret import SecretBox
 from django_tasks import task_backends
 
 from abierta.core.models import OutboxMessage
@@ -62,6 +67,23 @@ def message_key(message: EmailMessage) -> str:
     return str(key) if key else f"mail:{uuid.uuid4().hex}"
 
 
+def _key() -> bytes:
+    configured: str = settings.ABIERTA_OUTBOX_KEY
+    if configured:
+        return bytes.fromhex(configured)
+    return hashlib.blake2b(
+        b"outbox", key=settings.SECRET_KEY.encode()[:64], digest_size=32, person=b"abierta-outbox"
+    ).digest()
+
+
+def _seal(raw: bytes) -> bytes:
+    return bytes(SecretBox(_key()).encrypt(raw))
+
+
+def _open(sealed: bytes) -> bytes:
+    return bytes(SecretBox(_key()).decrypt(sealed))
+
+
 def _row(message: EmailMessage) -> OutboxMessage | None:
     key = message_key(message)
     message.extra_headers.pop(KEY_HEADER, None)
@@ -75,8 +97,7 @@ def _row(message: EmailMessage) -> OutboxMessage | None:
         key=key,
         sender=message.from_email or settings.DEFAULT_FROM_EMAIL,
         recipients=recipients,
-        message=message.message().as_bytes(linesep="\r\n"),
-        subject=str(message.subject)[:300],
+        message=_seal(message.message().as_bytes(linesep="\r\n")),
     )
 
 
@@ -141,7 +162,7 @@ class _Raw(EmailMessage):
     """A stored message given back to a Django backend exactly as it was written."""
 
     def __init__(self, row: OutboxMessage) -> None:
-        self._raw = bytes(row.message)
+        self._raw = _open(bytes(row.message))
         parsed = message_from_bytes(self._raw, policy=policy.default)
         text = parsed.get_body(preferencelist=("plain",))
         super().__init__(
@@ -212,7 +233,13 @@ def deliver_due(now: datetime.datetime | None = None) -> dict[str, int]:
                 opened = False
                 continue
             OutboxMessage.objects.filter(pk=row.pk).update(
-                state=OutboxMessage.State.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+                state=OutboxMessage.State.SENT,
+                sent_at=timezone.now(),
+                claimed_until=None,
+                last_error="",
+                message=b"",  # delivered: the content is not kept
+                recipients=[],
+                sender="",
             )
             figures["sent"] += 1
     finally:

@@ -1,5 +1,5 @@
 """The task queue: Django's Tasks framework (``django-tasks`` with the ``django-tasks-db`` backend),
-and the three things it leaves to the project (docs/decisions/0020-task-queue.md):
+and the three things it leaves to the project (docs/decisions/0021-task-queue.md):
 
 - **retries**: :func:`durable` wraps a task so that a transient failure (the mail server, the
   network) enqueues it again with exponential backoff, up to a bounded number of attempts; the last

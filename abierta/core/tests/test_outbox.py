@@ -43,6 +43,15 @@ def test_a_message_is_a_row_of_the_transaction_that_causes_it(queued: FakeSMTP) 
     assert message.get_content().strip() == "Cuerpo"  # type: ignore[attr-defined]
     row = OutboxMessage.objects.get()
     assert row.state == "sent" and row.sent_at is not None and row.attempts == 0
+    assert bytes(row.message) == b"" and row.recipients == []  # delivered: nothing of it is kept
+
+
+def test_a_waiting_message_cannot_be_read_from_the_database(queued: FakeSMTP) -> None:
+    """Messages carry voting codes and complaint receipts: sealed while they wait."""
+    queued.stop()
+    send_mail("Su código", "Código de votación: 493817", None, ["ana@example.org"])
+    raw = bytes(OutboxMessage.objects.get().message)
+    assert b"493817" not in raw and "493817".encode("utf-16-le") not in raw and "código".encode() not in raw
 
 
 def test_with_the_mail_server_down_nothing_is_lost_and_nothing_is_sent_twice(queued: FakeSMTP) -> None:
