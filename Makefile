@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
+.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -15,7 +15,7 @@ run: install
 	$(BIN)/abierta demo
 	$(BIN)/abierta collectstatic --noinput -v0
 	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop; emails are printed here)"
-	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - \
+	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket --access-logfile - \
 		--access-logformat '%(t)s "%(r)s" %(s)s %(b)s' \
 		--logger-class abierta.core.gunicorn_logging.QuietPathsLogger
 
@@ -23,16 +23,26 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Exactly the versions in the lock files, then the project itself without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check -q
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.lock
+	$(BIN)/pip install -q --no-deps -e '.[dev]'
+	$(BIN)/pip check -q
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# Rewrite requirements.lock and requirements-dev.lock from the installed packages: after
+# `$(BIN)/pip install -U -e '.[dev]'` (or one package) and a green `make test`.
+lock:
+	$(BIN)/python scripts/lock.py
 
 # Debian packages the tests need: Chromium for browser tests, gettext for compilemessages.
 system-deps:
@@ -44,17 +54,22 @@ system-deps:
 	fi
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 node: node_modules/.installed
 
-# Refresh the vendored front-end files from the npm packages pinned in package.json.
+# Refresh the vendored front-end files from the npm packages pinned in package.json. No package runs
+# an install script (--ignore-scripts): swagger-ui-dist's dependency @scarf/scarf would send telemetry.
 vendor: node
 	cp node_modules/htmx.org/dist/htmx.min.js abierta/static/vendor/htmx.min.js
 	mkdir -p abierta/static/vendor/leaflet/images
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/LICENSE abierta/static/vendor/leaflet/
 	cp node_modules/leaflet/dist/images/*.png abierta/static/vendor/leaflet/images/
+	mkdir -p abierta/static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+		node_modules/swagger-ui-dist/swagger-ui.css.map node_modules/swagger-ui-dist/swagger-ui-bundle.js.LICENSE.txt \
+		node_modules/swagger-ui-dist/LICENSE node_modules/swagger-ui-dist/NOTICE abierta/static/vendor/swagger-ui/
 
 messages: install-dev system-deps
 	cd abierta && ../$(BIN)/abierta compilemessages --ignore='.venv' -v0

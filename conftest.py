@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -95,3 +96,12 @@ def queued(settings: Any, smtp_server: FakeSMTP) -> FakeSMTP:
     settings.EMAIL_TIMEOUT = 2
     return smtp_server
 
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """The usual login umask (022), under which files are created readable by everyone."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)

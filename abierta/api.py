@@ -1,7 +1,7 @@
 """The public JSON API, version 1: each app's router in one document, /api/v1/openapi.json."""
 
 from abierta.contracting.api import router as contracting_router
-from abierta.core.api import AbiertaAPI
+from abierta.core.api import AbiertaAPI, LocalSwagger
 from abierta.core.api import router as institutions_router
 from abierta.development.api import router as development_router
 from abierta.participation.api import router as participation_router
@@ -20,6 +20,7 @@ api = AbiertaAPI(
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 api.add_router("", plans_router)
 api.add_router("", development_router)

@@ -35,7 +35,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+    """A list, comma- or newline-separated (a ``NAME_FILE`` may hold one item a line)."""
+    return [item.strip() for item in env(name, default).replace("\n", ",").split(",") if item.strip()]
 
 
 PRODUCTION = env_bool("ABIERTA_PRODUCTION")
@@ -48,7 +49,13 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production.")
-    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production-0123456789"  # noqa: S105
+    # Public, so prefixed as Django marks insecure keys: `check --deploy` warns (security.W009), and
+    # in production the check core.E001 refuses it.
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production-0123456789"  # noqa: S105
+# Older keys, still accepted for what Django signs (sessions, password-reset links, signed cookies)
+# while SECRET_KEY is rotated: comma- or newline-separated, or one a line in SECRET_KEY_FALLBACKS_FILE.
+# The project's own keys (receipt salt, voter hashes, ballot box) have settings of their own instead.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -134,7 +141,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Its folder readable by the site's user only (manage.py and wsgi.py set the umask for the rest).
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -260,6 +268,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploaded files and their folders are readable by the site's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploads are read in memory up to this size, then streamed to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The non-file part of a request (form fields, JSON): Django refuses more with a 400.
@@ -356,6 +367,12 @@ NINJA_PAGINATION_PER_PAGE = 50
 ABIERTA_PAGE_CACHE_SECONDS = int(env("ABIERTA_PAGE_CACHE_SECONDS", "600"))
 # A comment reported by this many people is hidden until a moderator reviews it.
 ABIERTA_COMMENT_HIDE_AFTER_REPORTS = int(env("ABIERTA_COMMENT_HIDE_AFTER_REPORTS", "3"))
+# Only reports from accounts whose email was confirmed at least this many days ago count toward it,
+# so a handful of new accounts cannot hide what they dislike (a moderator still sees every report).
+ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS = int(env("ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS", "7"))
+# Comments one account may publish within ten minutes, and within a day.
+ABIERTA_COMMENTS_PER_10_MINUTES = int(env("ABIERTA_COMMENTS_PER_10_MINUTES", "5"))
+ABIERTA_COMMENTS_PER_DAY = int(env("ABIERTA_COMMENTS_PER_DAY", "30"))
 
 # Complaints (denuncias): docs/security/complaints.md explains each of these.
 # Argon2id for receipts and handler keys (RFC 9106's second recommendation). A system check refuses
@@ -364,7 +381,8 @@ ABIERTA_COMPLAINTS_ARGON2_PRODUCTION = {"time_cost": 3, "memory_cost": 65536, "p
 ABIERTA_COMPLAINTS_ARGON2 = dict(ABIERTA_COMPLAINTS_ARGON2_PRODUCTION)
 if TESTING:
     ABIERTA_COMPLAINTS_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
-# The site-wide salt of receipt hashes; by default derived from SECRET_KEY. Set it once and keep it.
+# The site-wide salt of receipt hashes; by default derived from SECRET_KEY. Set it once and keep it:
+# in production the check complaints.E002 requires it, so that rotating SECRET_KEY keeps receipts.
 ABIERTA_COMPLAINTS_RECEIPT_SALT = env("ABIERTA_COMPLAINTS_RECEIPT_SALT")
 # Store keys live outside the database, so that deleting a case also makes its backups unreadable.
 ABIERTA_COMPLAINTS_KEYSTORE = Path(env("ABIERTA_COMPLAINTS_KEYSTORE", str(DATA_DIR / "complaint-keys")))
@@ -403,7 +421,8 @@ ABIERTA_CLIENT_IP_HEADER = env("ABIERTA_CLIENT_IP_HEADER", "REMOTE_ADDR")
 ABIERTA_VOTE_CODE_BACKEND = env("ABIERTA_VOTE_CODE_BACKEND", "console")
 ABIERTA_BENCH = env_bool("ABIERTA_BENCH")
 # The key of the voters' document hashes (HMAC-SHA256); by default derived from SECRET_KEY. Set it
-# once, before the consultation opens, and keep it until its results are final.
+# once, before the consultation opens, and keep it until its results are final. In production the
+# check participation.E104 requires it, so that rotating SECRET_KEY does not re-open double voting.
 ABIERTA_VOTER_HASH_KEY = env("ABIERTA_VOTER_HASH_KEY")
 ABIERTA_VOTE_CODE_MINUTES = int(env("ABIERTA_VOTE_CODE_MINUTES", "10"))
 ABIERTA_VOTE_CODE_ATTEMPTS = int(env("ABIERTA_VOTE_CODE_ATTEMPTS", "5"))
@@ -415,6 +434,8 @@ ABIERTA_VOTE_CODES_PER_CONTACT_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_CONTAC
 ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR = int(env("ABIERTA_VOTE_CODES_PER_SOURCE_PER_HOUR", "10"))
 # Codes the whole site sends per minute: the ceiling of what a flood can cost in email or SMS.
 ABIERTA_VOTE_CODES_PER_MINUTE = int(env("ABIERTA_VOTE_CODES_PER_MINUTE", "60"))
+# Hablemos questions accepted from one network address (ABIERTA_CLIENT_IP_HEADER) within an hour.
+ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR = int(env("ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR", "10"))
 # Levels 2 and 3: refused roll or verifier checks of one document within an hour before it is paused.
 ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR = int(env("ABIERTA_VOTE_IDENTITY_FAILURES_PER_HOUR", "5"))
 # Level 3: the dotted path of a class with ``verify(consultation, document, facts) -> bool``.
@@ -441,6 +462,9 @@ ABIERTA_MAP_ATTRIBUTION = env(
 )
 # Seconds a CDN or browser may keep the page behind a work's QR code.
 ABIERTA_WORK_PAGE_MAX_AGE = int(env("ABIERTA_WORK_PAGE_MAX_AGE", "300"))
+# Follow emails (confirmations and reminders) to one mailbox within an hour, about all works together;
+# variants of one address (+tags, and dots at Gmail) are one mailbox. Each work allows 3 of them.
+ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR = int(env("ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR", "5"))
 # Paths answered from the page cache before the middleware stack (abierta.core.cache.EdgeCacheMiddleware).
 ABIERTA_EDGE_CACHE_PATHS = [r"^/(en/)?o/[0-9A-Z]{8}$"]
 # How long an app process may answer those paths with the content version it last read: a change

@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,6 +58,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     email_verified = models.BooleanField(_("email verified"), default=False)
+    # When the address was confirmed (set by save()); reports of abuse count only from accounts
+    # confirmed long enough ago (plans.services.comment_report).
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True, editable=False)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     institution = models.ForeignKey(
         "core.Institution",
@@ -87,6 +91,10 @@ class User(AbstractUser):
         # Platform administrators, and only they, use the Django admin.
         self.is_staff = self.role == self.Role.ADMIN
         self.is_superuser = self.role == self.Role.ADMIN
+        if self.email_verified != (self.email_verified_at is not None):
+            self.email_verified_at = timezone.now() if self.email_verified else None
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "email_verified_at"}
         super().save(*args, **kwargs)
 
 

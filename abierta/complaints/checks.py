@@ -1,12 +1,16 @@
-"""System checks: refuse weak Argon2 parameters for receipts and handler keys outside tests, and a
-production setup whose rate counters and used challenges live in one process's memory."""
+"""System checks: refuse weak Argon2 parameters for receipts and handler keys outside tests, and in
+production a receipt salt derived from SECRET_KEY or rate counters and used challenges kept in one
+process's memory; warn of a key store other users of the machine can look into."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
+
+from abierta.core.checks import open_to_others
 
 MIN_MEMORY_KIB = 65536
 MIN_TIME_COST = 3
@@ -26,6 +30,38 @@ def argon2_parameters(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def receipt_salt_in_production(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not settings.PRODUCTION or settings.ABIERTA_COMPLAINTS_RECEIPT_SALT:
+        return []
+    return [
+        checks.Error(
+            "ABIERTA_COMPLAINTS_RECEIPT_SALT is not set: receipts are hashed with a salt derived from SECRET_KEY, "
+            "so rotating SECRET_KEY would make every receipt given so far stop working.",
+            hint=(
+                "Set it once and never change it. On a site that already gave receipts, set it to the current "
+                "SECRET_KEY (e.g. ABIERTA_COMPLAINTS_RECEIPT_SALT_FILE pointing at a copy of the key file): "
+                "the salt derived from it stays the same. See docs/deploy.md."
+            ),
+            id="complaints.E002",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security)
+def keystore_private(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    store = Path(settings.ABIERTA_COMPLAINTS_KEYSTORE)
+    if not open_to_others(store):
+        return []
+    return [
+        checks.Warning(
+            f"{store}: other users of this machine may list the complaints' key store (one file per case).",
+            hint=f"chmod 700 {store}  (abierta creates it so).",
+            id="complaints.W001",
+        )
+    ]
 
 
 # Caches that live inside one process: with several workers (gunicorn runs 2n+1) each keeps its

@@ -36,7 +36,9 @@ def create() -> tuple[str, bytes]:
     key_id = secrets.token_hex(16)
     key = secrets.token_bytes(KEY_BYTES)
     path = _path(key_id)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # The store itself too, not only the folder of the key (mkdir's parents get the umask's mode).
+    Path(settings.ABIERTA_COMPLAINTS_KEYSTORE).mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.mkdir(exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)

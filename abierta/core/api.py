@@ -9,9 +9,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from ninja import Field, NinjaAPI, Router, Schema, Swagger
 from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import BeforeValidator, StringConstraints
@@ -47,6 +47,20 @@ VALIDATION_ERROR = {
         }
     },
 }
+
+
+class LocalSwagger(Swagger):
+    """The API's documentation page with Swagger UI from this site's static files (vendored from the
+    npm package swagger-ui-dist, ``make vendor``) and its settings as JSON data, so that it works
+    under the Content-Security-Policy: django-ninja's own page loads Swagger UI from a CDN unless
+    ``ninja`` is an installed app. No validator badge (it would load an image from swagger.io)."""
+
+    default_settings = {**Swagger.default_settings, "validatorUrl": None}
+
+    def render_page(self, request: HttpRequest, api: "NinjaAPI", **kwargs: Any) -> HttpResponse:
+        openapi_url = self.get_openapi_url(api, kwargs)
+        context = {"api": api, "openapi_url": openapi_url, "swagger_settings": {**self.settings, "url": openapi_url}}
+        return render(request, "core/api_docs.html", context)
 
 
 class AbiertaAPI(NinjaAPI):

@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
         post_save.connect(bump_version, dispatch_uid="abierta.page_cache.save")
         post_delete.connect(bump_version, dispatch_uid="abierta.page_cache.delete")
         m2m_changed.connect(self._m2m, dispatch_uid="abierta.page_cache.m2m")
+        from abierta.core import checks  # noqa: F401  (registers the system checks)
 
     @staticmethod
     def _m2m(sender: object, **kwargs: object) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.translation import get_language
@@ -135,7 +136,9 @@ class EdgeCacheMiddleware:
     shareable are kept: status 200, ``Cache-Control: public``, no cookie set, not streamed. A hit
     costs one cache read (and, at most once a second per process, one primary-key query for the
     content version); it skips sessions, CSRF, authentication, messages and the view. It sits right
-    after the complaint channel's privacy middleware.
+    after the complaint channel's privacy middleware, so before ``SecurityMiddleware`` and
+    ``CommonMiddleware``: a request they would refuse or redirect (a host outside ``ALLOWED_HOSTS``,
+    plain HTTP under ``SECURE_SSL_REDIRECT``) is never answered from here but goes down the stack.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -149,7 +152,19 @@ class EdgeCacheMiddleware:
             and not request.META.get("HTTP_COOKIE")
             and not request.META.get("QUERY_STRING")
             and any(p.match(request.path_info) for p in self.paths)
+            and self._would_pass_the_stack(request)
         )
+
+    @staticmethod
+    def _would_pass_the_stack(request: HttpRequest) -> bool:
+        """Whether Django's own middleware would let the request reach the view: its host is one of
+        ``ALLOWED_HOSTS`` (else ``CommonMiddleware`` answers 400) and, with ``SECURE_SSL_REDIRECT``,
+        it came over HTTPS (else ``SecurityMiddleware`` redirects it)."""
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return False
+        return request.is_secure() or not settings.SECURE_SSL_REDIRECT
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self._eligible(request):

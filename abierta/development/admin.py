@@ -1,5 +1,9 @@
+"""The Django admin of the development plan, for platform administrators. Goals and measurements keep
+their public history."""
+
 from django.contrib import admin
 
+from abierta.core.admin import HistoryAdmin
 from abierta.development.models import DevelopmentPlan, Goal, Measurement, Pillar, Programme, YearTarget
 
 
@@ -9,7 +13,7 @@ class YearTargetInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class GoalAdmin(HistoryAdmin):
     list_display = ["code", "title", "programme", "responsible", "direction", "accumulation"]
     list_filter = ["programme__pillar__plan", "responsible"]
     search_fields = ["code", "title", "indicator"]
@@ -20,4 +24,4 @@ class GoalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 admin.site.register(DevelopmentPlan)
 admin.site.register(Pillar)
 admin.site.register(Programme)
-admin.site.register(Measurement)
+admin.site.register(Measurement, HistoryAdmin)

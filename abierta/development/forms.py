@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.plaintext import PlainTextMixin
 from abierta.development.models import Goal, Measurement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,7 +29,7 @@ class FlexibleDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class MeasurementForm(forms.ModelForm):  # type: ignore[type-arg]
+class MeasurementForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     value = FlexibleDecimalField(
         label=_("value"),
         max_digits=20,

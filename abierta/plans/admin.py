@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import Model
-from django.forms import ModelForm
-from django.http import HttpRequest
 
-from abierta.core import history
+from abierta.core.admin import HistoryAdmin
 from abierta.plans.models import (
     ActionPlan,
     Commitment,
@@ -20,22 +15,6 @@ from abierta.plans.models import (
     MonitoringReport,
     ProgressUpdate,
 )
-
-
-class HistoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
-        before = history.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
-        super().save_model(request, obj, form, change)
-        request._history_before = before  # type: ignore[attr-defined]
-
-    def save_related(self, request: HttpRequest, form: ModelForm[Any], formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        # Many-to-many fields are saved here, so the record is written after them.
-        history.record(form.instance, actor=request.user, before=getattr(request, "_history_before", None))
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        history.record(obj, actor=request.user, before=history.snapshot(obj), action="deleted")
-        super().delete_model(request, obj)
 
 
 class MilestoneInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from abierta.core.models import Institution
+from abierta.core.plaintext import PlainTextMixin
 from abierta.core.uploads import DOCUMENTS, IMAGES, validate_upload
 from abierta.plans.models import (
     ActionPlan,
@@ -39,7 +40,7 @@ def _not_future(value: Any) -> Any:
     return value
 
 
-class ProgressUpdateForm(UploadCheckMixin, forms.Form):
+class ProgressUpdateForm(PlainTextMixin, UploadCheckMixin, forms.Form):
     upload_kinds = {"evidence_file": DOCUMENTS | IMAGES}
 
     date = forms.DateField(label=_("Date of the progress"), widget=DATE, validators=[_not_future])
@@ -78,7 +79,9 @@ class ProgressUpdateForm(UploadCheckMixin, forms.Form):
         return cleaned
 
 
-class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
+class MilestoneForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
+    one_line_fields = ("title",)
+
     class Meta:
         model = Milestone
         fields = ["title", "start_date", "end_date", "responsible", "status"]
@@ -111,7 +114,7 @@ class AssessmentForm(forms.Form):
                 del self.fields[name]
 
 
-class MonitoringReportForm(UploadCheckMixin, forms.Form):
+class MonitoringReportForm(PlainTextMixin, UploadCheckMixin, forms.Form):
     upload_kinds = {"file": DOCUMENTS}
 
     kind = forms.ChoiceField(label=_("Kind of report"), choices=MonitoringReport.Kind.choices)
@@ -147,7 +150,7 @@ class MonitoringReportForm(UploadCheckMixin, forms.Form):
         return cleaned
 
 
-class CommitteeMemberForm(forms.Form):
+class CommitteeMemberForm(PlainTextMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.CharField(label=_("Sector or population represented"), max_length=200)
     # The plan's own tables, set in __init__ from the plan's reverse accessor.
@@ -170,7 +173,7 @@ class CommitteeMemberForm(forms.Form):
         return cleaned
 
 
-class CommitteeMeetingForm(UploadCheckMixin, forms.Form):
+class CommitteeMeetingForm(PlainTextMixin, UploadCheckMixin, forms.Form):
     upload_kinds = {"minutes": DOCUMENTS}
 
     date = forms.DateField(label=_("Date"), widget=DATE, validators=[_not_future])
@@ -187,7 +190,7 @@ class CommitteeMeetingForm(UploadCheckMixin, forms.Form):
         return self.clean_upload("minutes")
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainTextMixin, forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
         max_length=2000,
@@ -206,5 +209,5 @@ class CommentReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why should a moderator look at it?"), choices=CommentReport.Reason.choices)
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(PlainTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason shown in place of the comment"), max_length=300, required=False)

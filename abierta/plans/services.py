@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from abierta.accounts.models import User
-from abierta.core import history
+from abierta.core import history, ratelimit
 from abierta.core.uploads import clean_file
 from abierta.plans.models import (
     ActionPlan,
@@ -144,13 +144,42 @@ def committee_meeting_add(
     return meeting
 
 
+def _comment_windows() -> list[tuple[str, int, int]]:
+    return [
+        ("10min", 600, settings.ABIERTA_COMMENTS_PER_10_MINUTES),
+        ("day", 86400, settings.ABIERTA_COMMENTS_PER_DAY),
+    ]
+
+
+def comment_allowed(*, author: User) -> bool:
+    """Whether ``author`` may publish one more comment now: at most so many in ten minutes and in
+    a day, counted per account in ``core.ratelimit``."""
+    return all(
+        ratelimit.count(f"plans:comments:{name}:{author.pk}") < limit for name, _window, limit in _comment_windows()
+    )
+
+
 def comment_post(*, plan: ActionPlan, author: User, body: str, commitment: Commitment | None = None) -> Comment:
-    return Comment.objects.create(plan=plan, commitment=commitment, author=author, body=body)
+    comment = Comment.objects.create(plan=plan, commitment=commitment, author=author, body=body)
+    for name, window, _limit in _comment_windows():
+        ratelimit.hit(f"plans:comments:{name}:{author.pk}", window=window)
+    return comment
+
+
+def _reports_that_hide(comment: Comment) -> int:
+    """Reports from accounts whose email was confirmed at least ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS ago."""
+    seasoned = timezone.now() - datetime.timedelta(days=settings.ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS)
+    return CommentReport.objects.filter(
+        comment=comment, reporter__email_verified=True, reporter__email_verified_at__lte=seasoned
+    ).count()
 
 
 @transaction.atomic
 def comment_report(*, comment: Comment, reporter: User, reason: str) -> bool:
-    """Record a report of abuse; False if this person had already reported this comment."""
+    """Record a report of abuse; False if this person had already reported this comment.
+
+    Every report flags the comment for review; before a review it is hidden only once enough
+    long-standing accounts have reported it (new accounts cannot censor by numbers)."""
     try:
         with transaction.atomic():
             CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
@@ -161,7 +190,7 @@ def comment_report(*, comment: Comment, reporter: User, reason: str) -> bool:
     if (
         comment.status == Comment.Status.PUBLISHED
         and comment.moderated_at is None
-        and comment.report_count >= settings.ABIERTA_COMMENT_HIDE_AFTER_REPORTS
+        and _reports_that_hide(comment) >= settings.ABIERTA_COMMENT_HIDE_AFTER_REPORTS
     ):
         comment.status = Comment.Status.HIDDEN
         comment.save(update_fields=["status"])

@@ -238,15 +238,27 @@ def comment_create(request: HttpRequest, slug: str, code: str | None = None) -> 
     if not access.may_comment(request.user):
         raise PermissionDenied
     form = CommentForm(request.POST)
-    if not form.is_valid():
-        # Show the page again with the error and what was typed.
-        template = "plans/comment_form_page.html"
-        return render(
-            request,
-            template,
-            {"plan": plan, "commitment": commitment, "comment_form": form, "can_comment": True},
-            status=400,
+    status = 400
+    if form.is_valid() and not services.comment_allowed(author=request.user):
+        form.add_error(
+            None,
+            _(
+                "You have published many comments in a short time. Wait a few minutes and send it again; "
+                "your text is kept below."
+            ),
         )
+        status = 429
+    if not form.is_valid():
+        # Show the comments again with the error and what was typed (htmx swaps in the same section).
+        comments = commitment.comments if commitment else plan.comments.filter(commitment__isnull=True)
+        context = {
+            "plan": plan,
+            "commitment": commitment,
+            "comments": comments.select_related("author"),
+            "comment_form": form,
+            "can_comment": True,
+        }
+        return render(request, "plans/comment_form_page.html", context, status=status)
     services.comment_post(plan=plan, commitment=commitment, author=request.user, body=form.cleaned_data["body"])
     messages.success(request, _("Your comment was published."))
     return redirect(f"{target}#comentarios")

@@ -1,19 +1,15 @@
 """The Django admin of public works, for platform administrators.
 
 Offices manage their works on the staff pages (/gestion/obras/); the admin is the way out when
-those pages cannot do something. A work changed here still keeps its public history.
+those pages cannot do something. A work, its contract links and its progress updates changed or
+deleted here still keep their public history.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.forms import ModelForm
-from django.http import HttpRequest
 
-from abierta.accounts.models import User
-from abierta.works import services
+from abierta.core.admin import HistoryAdmin
 from abierta.works.models import (
     IrregularityPhoto,
     IrregularityReport,
@@ -26,10 +22,6 @@ from abierta.works.models import (
 )
 
 
-def _actor(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
-
-
 class WorkContractInline(admin.TabularInline):  # type: ignore[type-arg]
     model = WorkContract
     extra = 0
@@ -37,16 +29,12 @@ class WorkContractInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WorkAdmin(HistoryAdmin):
     list_display = ["name", "code", "office", "status", "physical_progress", "is_published"]
     list_filter = ["status", "sector", "localidad", "office", "is_published"]
     search_fields = ["name", "code", "address"]
     readonly_fields = ["code", "created_at", "updated_at"]
     inlines = [WorkContractInline]
-
-    def save_model(self, request: HttpRequest, obj: Work, form: ModelForm[Any], change: bool) -> None:
-        before = services.work_snapshot(Work.objects.get(pk=obj.pk)) if change else None
-        services.work_save(work=obj, actor=_actor(request), before=before)
 
 
 class WorkPhotoInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -55,7 +43,7 @@ class WorkPhotoInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(WorkUpdate)
-class WorkUpdateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WorkUpdateAdmin(HistoryAdmin):
     list_display = ["work", "date", "physical_progress", "financial_progress", "notified_at"]
     list_filter = ["date"]
     search_fields = ["work__name", "work__code", "text"]

@@ -21,6 +21,7 @@ from abierta.accounts.roles import has_role
 from abierta.complaints.models import Case
 from abierta.contracting.models import Contract
 from abierta.core.models import Institution
+from abierta.core.plaintext import PlainTextMixin
 from abierta.core.uploads import IMAGES, validate_upload
 from abierta.works import services
 from abierta.works.models import IrregularityReport, Work, WorkContract
@@ -88,7 +89,7 @@ class FollowForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlainTextMixin, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("What is happening?"),
         help_text=gettext_lazy(
@@ -145,7 +146,7 @@ class ReportForm(forms.Form):
 # ---------------------------------------------------------------- staff: works
 
 
-class WorkForm(forms.ModelForm):  # type: ignore[type-arg]
+class WorkForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """A work's own fields. Progress is set here only when the work is registered; afterwards it
     changes with each progress update, which notifies the followers."""
 
@@ -265,7 +266,7 @@ class ContractLinkForm(forms.Form):
         return contract
 
 
-class WorkUpdateForm(forms.Form):
+class WorkUpdateForm(PlainTextMixin, forms.Form):
     """A dated progress update. Progress lower than the work's current figure is accepted only as a
     correction the author confirms (the text then says why)."""
 
@@ -359,7 +360,7 @@ class WorkUpdateForm(forms.Form):
 # ---------------------------------------------------------------- staff: reports
 
 
-class ReportReviewForm(forms.Form):
+class ReportReviewForm(PlainTextMixin, forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         choices=[

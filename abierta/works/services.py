@@ -27,6 +27,8 @@ from abierta.accounts.models import User
 from abierta.complaints.services import Evidence, ReportData, audit_append, complaint_submit
 from abierta.contracting.models import Contract
 from abierta.core import history, outbox, ratelimit, uploads
+from abierta.core.mailboxes import mailbox_key
+from abierta.core.plaintext import one_line
 from abierta.core.queue import durable
 from abierta.core.uploads import JPEG, sniff
 from abierta.works.models import (
@@ -82,7 +84,7 @@ def _follower_message(
     text = render_to_string(f"works/email/{template}.txt", context)
     html = render_to_string(f"works/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject,
+        one_line(subject),
         text,
         None,
         [follower.email],
@@ -100,8 +102,20 @@ def _follower_message(
 
 
 def _mail_quota_left(work: Work, email: str) -> bool:
-    """Count one more email to this address about this work; False once the hourly quota is used."""
-    return ratelimit.hit(f"works:follow-mail:{work.pk}:{email}", window=3600) <= FOLLOW_MAILS_PER_HOUR
+    """Count one more email to this mailbox; False once its hourly quota about this work
+    (FOLLOW_MAILS_PER_HOUR) or about all works (ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR) is used.
+
+    The mailbox is the address without ``+tag`` (and without dots at Gmail), so variants of one
+    address share one quota, and neither variants nor many works multiply it."""
+    mailbox = mailbox_key(email)
+    window, left = ratelimit.fixed_window(3600)
+    everywhere = f"works:follow-mail:{mailbox}:{window}"
+    if ratelimit.count(everywhere) >= settings.ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR:
+        return False
+    if ratelimit.hit(f"works:follow-mail:{work.pk}:{mailbox}", window=3600) > FOLLOW_MAILS_PER_HOUR:
+        return False
+    ratelimit.hit(everywhere, window=left + 5)
+    return True
 
 
 def _expired(follower: WorkFollower, now: datetime.datetime) -> bool:
@@ -318,7 +332,9 @@ def report_submit(
                 "works/email/report_office.txt",
                 {"work": work, "report": report, "photo_count": len(photos), "inbox_url": inbox_url},
             )
-        message = EmailMultiAlternatives(subject, body, None, recipients, headers={"Auto-Submitted": "auto-generated"})
+        message = EmailMultiAlternatives(
+            one_line(subject), body, None, recipients, headers={"Auto-Submitted": "auto-generated"}
+        )
         message.send()  # to the outbox, in this transaction
     return report
 
@@ -339,7 +355,9 @@ def report_review(*, report: IrregularityReport, actor: User, status: str, answe
                 "works/email/report_answer.txt",
                 {"report": report, "work": report.work, "office": report.work.office, "answer": answer},
             )
-        message = EmailMultiAlternatives(subject, body, None, [contact], headers={"Auto-Submitted": "auto-generated"})
+        message = EmailMultiAlternatives(
+            one_line(subject), body, None, [contact], headers={"Auto-Submitted": "auto-generated"}
+        )
         message.send()  # to the outbox, in this transaction
     return report
 

@@ -64,12 +64,17 @@ def test_dialogue_session_pages(
     text = visitor.locator("main").inner_text()
     assert "cinco veedurías" in text and "¿Quién vigila" in text
     axe(visitor)
-    # An empty question is refused with a message; a real one is held for moderation.
+    # An empty question is refused with a message; a real one is held for moderation. The page's
+    # own script (js/pow.js) solves the proof of work in the background, as on the complaint form.
+    solved = "() => document.querySelector('form.dialogue-ask input[name=pow]').value !== ''"
+    visitor.wait_for_function(solved, timeout=60_000)
     visitor.locator("form.dialogue-ask button[type=submit]").click()
     visitor.wait_for_load_state()
     axe(visitor)
     visitor.fill("textarea[name=text]", "¿Se puede consultar el plan de compras por dependencia?")
-    visitor.locator("form.dialogue-ask button[type=submit]").click()
+    visitor.wait_for_function(solved, timeout=60_000)
+    with visitor.expect_navigation():
+        visitor.locator("form.dialogue-ask button[type=submit]").click()
     visitor.wait_for_load_state()
     pending = Question.objects.get(text__startswith="¿Se puede consultar")
     assert pending.status == Question.Status.PENDING and pending.anonymous

@@ -221,3 +221,28 @@ def test_works_map_runs_under_the_sites_csp_and_is_accessible(
     assert no_js.locator(f'main a[href="/o/{work.code}"]').count() == 1
     no_js.goto(f"{base}/o/{work.code}")
     assert no_js.locator("main h1").inner_text() == work.name
+
+
+def test_a_work_name_on_the_map_is_text_not_markup(
+    live_server: Any,
+    transactional_db: None,
+    world: World,
+    new_context: Callable[..., Any],
+) -> None:
+    """S4: the marker's tooltip put the work's name (typed by an office editor) into innerHTML."""
+    name = '<b id="injected">n</b><img id="injected-img" src="x">'
+    make_work(world.own_office, name=name, contracts=0)
+    context = new_context()
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(status=200, body=TILE))
+    page = context.new_page()
+    page.goto(live_server.url + "/obras/")
+    marker = page.locator("#works-map .leaflet-interactive").first
+    marker.wait_for()
+    marker.hover()
+    tooltip = page.locator(".leaflet-tooltip").first
+    tooltip.wait_for()
+    assert tooltip.inner_text() == name
+    marker.click()
+    page.locator(".leaflet-popup-content a").first.wait_for()
+    assert page.locator(".leaflet-popup-content a").first.inner_text() == name
+    assert page.locator("#injected, #injected-img").count() == 0

@@ -52,3 +52,31 @@ def test_development_may_use_memory(settings: Any) -> None:
     settings.PRODUCTION = False
     settings.CACHES = {"default": LOCMEM, "ratelimit": LOCMEM}
     assert cache_messages() == []
+
+
+def test_production_without_a_receipt_salt_is_an_error(settings: Any) -> None:
+    """S9: the receipt salt derived from SECRET_KEY, so rotating the key broke every receipt."""
+    from abierta.complaints import checks as complaint_checks
+
+    settings.PRODUCTION = True
+    settings.ABIERTA_COMPLAINTS_RECEIPT_SALT = ""
+    messages = complaint_checks.receipt_salt_in_production()
+    assert [m.id for m in messages] == ["complaints.E002"]
+    assert messages[0].level == checks.ERROR
+    settings.ABIERTA_COMPLAINTS_RECEIPT_SALT = "a-salt-of-its-own"
+    assert complaint_checks.receipt_salt_in_production() == []
+    settings.PRODUCTION = False
+    settings.ABIERTA_COMPLAINTS_RECEIPT_SALT = ""
+    assert complaint_checks.receipt_salt_in_production() == []
+
+
+def test_the_salt_set_to_the_old_secret_key_keeps_the_receipts(settings: Any) -> None:
+    """What the hint of complaints.E002 tells an existing site: the same salt as before, key rotated."""
+    from abierta.complaints import crypto
+
+    settings.ABIERTA_COMPLAINTS_RECEIPT_SALT = ""
+    settings.SECRET_KEY = "the-old-secret-key-" * 3
+    before = crypto._site_salt()
+    settings.ABIERTA_COMPLAINTS_RECEIPT_SALT = "the-old-secret-key-" * 3
+    settings.SECRET_KEY = "a-new-secret-key-" * 3
+    assert crypto._site_salt() == before

@@ -46,3 +46,11 @@ def test_make_run_and_the_deploy_recipe_use_the_logger() -> None:
     for name in ("Makefile", "docs/deploy.md"):
         text = (ROOT / name).read_text()
         assert "--logger-class abierta.core.gunicorn_logging.QuietPathsLogger" in text, name
+
+
+def test_make_run_and_the_deploy_recipe_open_no_control_socket() -> None:
+    """S13: gunicorn 25.1+ opens a control socket (``~/.gunicorn/gunicorn.ctl``) unless told not to."""
+    for name in ("Makefile", "docs/deploy.md"):
+        for line in (ROOT / name).read_text().splitlines():
+            if "gunicorn abierta.wsgi" in line:
+                assert "--no-control-socket" in line, (name, line)

@@ -39,6 +39,9 @@ def run_abierta(
             "PYTEST_CURRENT_TEST",
             "ABIERTA_PRODUCTION",
             "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY_FALLBACKS",
+            "ABIERTA_COMPLAINTS_RECEIPT_SALT",
+            "ABIERTA_VOTER_HASH_KEY",
         }
     }
     env["ABIERTA_DATA_DIR"] = str(tmp_path / "var")
@@ -51,6 +54,8 @@ def run_abierta(
                 "ALLOWED_HOSTS": "abierta.example.org",
                 "ABIERTA_VOTE_CODE_BACKEND": "email",
                 "ABIERTA_BALLOT_BOX_KEY": secrets.token_hex(32),
+                "ABIERTA_COMPLAINTS_RECEIPT_SALT": secrets.token_urlsafe(32),
+                "ABIERTA_VOTER_HASH_KEY": secrets.token_hex(32),
                 "REDIS_URL": "redis://127.0.0.1:6379/15",
                 "ABIERTA_RATELIMIT_REDIS_URL": "redis://127.0.0.1:6379/14",
             }
@@ -205,3 +210,60 @@ def test_check_deploy_refuses_the_console_and_fixed_code_backends(tmp_path: Path
     )
     assert result.returncode != 0
     assert "participation.E001" in result.stdout + result.stderr
+
+
+def test_check_deploy_flags_the_development_key(tmp_path: Path) -> None:
+    """S9: the public development key passed ``check --deploy`` without a word (no security.W009)."""
+    result = run_abierta(tmp_path, "check", "--deploy", production=False)
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_plain_check_passes_in_development(tmp_path: Path) -> None:
+    """What ``make run`` relies on: the development defaults raise no error and no warning."""
+    result = run_abierta(tmp_path, "check", "--fail-level", "WARNING", production=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra_env", "error"),
+    [
+        ({"SECRET_KEY": "django-insecure-development-only-key-do-not-use-in-production-0123456789"}, "core.E001"),
+        ({"ABIERTA_COMPLAINTS_RECEIPT_SALT": ""}, "complaints.E002"),
+        ({"ABIERTA_VOTER_HASH_KEY": ""}, "participation.E104"),
+    ],
+    ids=["dev-key", "no-receipt-salt", "no-voter-hash-key"],
+)
+def test_production_refuses_keys_that_hang_off_secret_key(
+    tmp_path: Path, extra_env: dict[str, str], error: str
+) -> None:
+    """S9: rotating SECRET_KEY broke every receipt and re-opened double voting when these were unset."""
+    result = run_abierta(tmp_path, "check", production=True, extra_env=extra_env)
+    assert result.returncode != 0
+    assert error in result.stdout + result.stderr
+
+
+def test_secret_key_fallbacks_from_the_environment(tmp_path: Path) -> None:
+    """S9: old keys stay valid for Django's signatures while SECRET_KEY is rotated."""
+    code = "from django.conf import settings as s; print(' '.join(s.SECRET_KEY_FALLBACKS))"
+    fallbacks = tmp_path / "fallbacks"
+    fallbacks.write_text("old-key-one\nold-key-two\n", encoding="utf-8")
+    for extra in ({"SECRET_KEY_FALLBACKS": "old-key-one, old-key-two"}, {"SECRET_KEY_FALLBACKS_FILE": str(fallbacks)}):
+        result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=True, extra_env=extra)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["old-key-one", "old-key-two"]
+
+
+def test_the_sqlite_database_is_created_private(tmp_path: Path) -> None:
+    """S10: ``var/abierta.sqlite3`` was created 0644 and ``var/`` 0755 under the usual umask, and the
+    database holds the staff's signed-in sessions."""
+    code = "from django.db import connection; connection.ensure_connection(); print(connection.settings_dict['NAME'])"
+    old = os.umask(0o022)
+    try:
+        result = run_abierta(tmp_path, "shell", "-v", "0", "-c", code, production=False)
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    database = Path(result.stdout.strip())
+    assert database == tmp_path / "var" / "abierta.sqlite3"
+    assert oct(database.stat().st_mode & 0o777) == oct(0o600)
+    assert oct(database.parent.stat().st_mode & 0o777) == oct(0o700)

@@ -8,13 +8,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.plaintext import PlainTextMixin
 from abierta.core.uploads import DOCUMENTS, IMAGES, validate_upload
 from abierta.participation.models import Criterion, Population, Process, Proposal, WorkingTable
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PlainTextMixin, forms.Form):
     title = forms.CharField(label=_("Title of the proposal"), max_length=300)
     body = forms.CharField(
         label=_("Your proposal"),
@@ -42,7 +43,7 @@ def count_field(group: str) -> str:
     return f"count_{group}"
 
 
-class TableForm(forms.ModelForm):  # type: ignore[type-arg]
+class TableForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     """A table's facts, its attendance per group (counts only), its minutes and one more photo."""
 
     minutes_file = forms.FileField(
@@ -124,7 +125,7 @@ class ScoreForm(forms.Form):
         return [(c, self.cleaned_data[f"criterion_{c.pk}"]) for c in self.criteria]
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PlainTextMixin, forms.Form):
     ACCEPT = "accept"
     REJECT = "reject"
 
@@ -162,7 +163,7 @@ class MergeForm(forms.Form):
         field.label_from_instance = lambda obj: f"{obj.pk}. {obj.title}"  # type: ignore[method-assign]
 
 
-class ShortlistForm(forms.Form):
+class ShortlistForm(PlainTextMixin, forms.Form):
     proposals = forms.ModelMultipleChoiceField(
         label=_("Accepted proposals it comes from"),
         queryset=Proposal.objects.none(),
@@ -180,7 +181,7 @@ class ShortlistForm(forms.Form):
         field.label_from_instance = lambda obj: f"{obj.pk}. {obj.title}"  # type: ignore[method-assign]
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(PlainTextMixin, forms.Form):
     name = forms.CharField(label=_("Candidate's name"), max_length=200, required=False)
     sector = forms.CharField(label=_("Sector or population represented"), max_length=200, required=False)
     votes = forms.IntegerField(label=_("Votes"), min_value=0, max_value=100000, required=False)

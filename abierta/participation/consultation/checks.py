@@ -1,5 +1,6 @@
-"""System checks of the ballot box: a key that opens it, a batch of at least one, and (``check --deploy``)
-a key of its own in production rather than one derived from SECRET_KEY."""
+"""System checks of the consultation's keys: a ballot box key that opens it, a batch of at least one,
+(``check --deploy``) a ballot box key of its own rather than one derived from SECRET_KEY, and in
+production a voter-hash key of its own."""
 
 from __future__ import annotations
 
@@ -40,5 +41,23 @@ def ballot_box_key_in_production(app_configs: Any = None, **kwargs: Any) -> list
             "ABIERTA_BALLOT_BOX_KEY is not set: the ballot box is sealed with a key derived from SECRET_KEY.",
             hint="Set a key of its own, kept outside the database and its backups (docs/security/consultation.md).",
             id="participation.E103",
+        )
+    ]
+
+
+@checks.register(checks.Tags.security)
+def voter_hash_key_in_production(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not settings.PRODUCTION or settings.ABIERTA_VOTER_HASH_KEY:
+        return []
+    return [
+        checks.Error(
+            "ABIERTA_VOTER_HASH_KEY is not set: voters' documents are hashed with a key derived from SECRET_KEY, "
+            "so rotating SECRET_KEY during a consultation would let everyone who voted vote again.",
+            hint=(
+                "Set a long random key of its own (python -c 'import secrets; print(secrets.token_hex(32))') "
+                "when no consultation is open, re-import any voter roll, and keep it until the results are "
+                "final. See docs/deploy.md."
+            ),
+            id="participation.E104",
         )
     ]

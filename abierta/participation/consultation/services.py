@@ -45,6 +45,7 @@ from nacl.secret import SecretBox
 
 from abierta.core import ratelimit
 from abierta.core.history import record, snapshot
+from abierta.core.mailboxes import mailbox_key
 from abierta.core.receipts import new_receipt, normalize_receipt
 from abierta.participation.consultation import otp
 from abierta.participation.models import (
@@ -135,9 +136,6 @@ def voter_hash(document_type: str, document_number: str) -> str:
     return hmac.new(_voter_key(), message, hashlib.sha256).hexdigest()
 
 
-GMAIL_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
-
-
 def normalise_contact(contact: str) -> str:
     """One form per mailbox or phone: ``Ana.Perez+voto@GMail.com`` is ``anaperez@gmail.com``.
 
@@ -147,12 +145,7 @@ def normalise_contact(contact: str) -> str:
     """
     value = contact.strip().lower()
     if "@" in value:
-        local, _at, domain = value.rpartition("@")
-        local = local.split("+", 1)[0]
-        if domain in GMAIL_DOMAINS:
-            domain = GMAIL_DOMAINS[domain]
-            local = local.replace(".", "")
-        return f"{local}@{domain}"
+        return mailbox_key(value)
     digits = re.sub(r"\D", "", value)
     if len(digits) == 10 and digits.startswith("3"):
         digits = "57" + digits

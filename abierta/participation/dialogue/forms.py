@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.plaintext import PlainTextMixin
 from abierta.participation.models import DialogueSession, Question
 from abierta.plans.models import Commitment
 
@@ -14,7 +15,7 @@ from abierta.plans.models import Commitment
 RESERVED_SLUGS = frozenset({"gestion", "nueva"})
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PlainTextMixin, forms.Form):
     text = forms.CharField(
         label=_("Your question"),
         min_length=10,
@@ -41,7 +42,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
+class SessionForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     stream_url = forms.URLField(label=_("livestream link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -70,7 +71,7 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(PlainTextMixin, forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
@@ -79,7 +80,7 @@ class MinutesForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(PlainTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason (told to the author)"),
         max_length=300,
@@ -87,7 +88,7 @@ class RejectForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PlainTextMixin, forms.Form):
     answer = forms.CharField(label=_("Official answer"), widget=forms.Textarea(attrs={"rows": 4}))
     answered_by = forms.CharField(label=_("Answered by (name and post)"), max_length=200)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from abierta.accounts.models import User
+from abierta.core import ratelimit
 from abierta.participation.models import DialogueSession, Question, QuestionSupport
 from abierta.plans.models import ActionPlan, Commitment
 
@@ -120,16 +122,35 @@ def session_minutes_set(*, session: DialogueSession, minutes: str) -> DialogueSe
     return session
 
 
+def _source_key(source: str) -> str:
+    window, _left = ratelimit.fixed_window(3600)
+    return f"dialogue:questions:{source}:{window}"
+
+
+def question_wait(*, source: str) -> int:
+    """0 if one more question may come from the network address ``source`` this hour, else the
+    seconds until the hour ends (at most ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR an hour)."""
+    if ratelimit.count(_source_key(source)) >= settings.ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR:
+        return ratelimit.fixed_window(3600)[1]
+    return 0
+
+
 @transaction.atomic
-def question_ask(*, session: DialogueSession, text: str, author: User | None, anonymous: bool = False) -> Question:
-    """A question, held for moderation. Without an author it is anonymous by nature."""
-    return Question.objects.create(
+def question_ask(
+    *, session: DialogueSession, text: str, author: User | None, anonymous: bool = False, source: str = ""
+) -> Question:
+    """A question, held for moderation. Without an author it is anonymous by nature. With a
+    ``source`` (the sender's network address) it counts toward that address's hourly limit."""
+    question = Question.objects.create(
         session=session,
         text=text,
         author=author,
         anonymous=anonymous or author is None,
         status=QS.PENDING,
     )
+    if source:
+        ratelimit.hit(_source_key(source), window=ratelimit.fixed_window(3600)[1] + 5)
+    return question
 
 
 @transaction.atomic

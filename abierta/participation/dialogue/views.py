@@ -17,11 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
+from abierta.core import pow
 from abierta.core.cache import public_page
+from abierta.core.http import client_address
 from abierta.participation import access
 from abierta.participation.dialogue import services as dialogue
 from abierta.participation.dialogue.forms import (
@@ -36,6 +39,8 @@ from abierta.participation.models import DialogueSession, Question
 from abierta.plans.models import ActionPlan
 
 QS = Question.Status
+
+POW_PURPOSE = "dialogue-question"
 
 
 def _session(slug: str) -> DialogueSession:
@@ -71,7 +76,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/dialogue/session_list.html", context)
 
 
-def _detail_context(request: HttpRequest, session: DialogueSession, form: QuestionForm) -> dict[str, Any]:
+def _detail_context(
+    request: HttpRequest, session: DialogueSession, form: QuestionForm, challenge: str = ""
+) -> dict[str, Any]:
     user = request.user
     questions = list(dialogue.public_questions(session))
     supported: set[int] = set()
@@ -94,27 +101,84 @@ def _detail_context(request: HttpRequest, session: DialogueSession, form: Questi
         "can_support": can_support,
         "can_moderate": access.may_moderate(user),
         "upcoming": session.starts_at + dialogue.SESSION_LENGTH > timezone.now(),
+        "challenge": challenge or pow.issue(POW_PURPOSE),
+        "wait_seconds": pow.default_wait(),
     }
 
 
+@never_cache
 def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
     session = _session(slug)
     context = _detail_context(request, session, QuestionForm())
     return render(request, "participation/dialogue/session_detail.html", context)
 
 
+_POW_MESSAGES = {
+    pow.Verdict.INVALID: lambda check: _(
+        "This form expired or could not be verified. What you typed is kept below: please send it again."
+    ),
+    pow.Verdict.REUSED: lambda check: _(
+        "This form was already sent. What you typed is kept below: check it and send it again."
+    ),
+    pow.Verdict.BAD_POW: lambda check: _(
+        "Your browser could not finish the anti-abuse check. What you typed is kept below: please send it again."
+    ),
+    pow.Verdict.WAIT: lambda check: (
+        _(
+            "To protect the questions from automated sending, please wait %(seconds)d more seconds and send "
+            "the form again. What you typed is kept below."
+        )
+        % {"seconds": check.wait_seconds}
+    ),
+}
+
+
+def _ask_page(
+    request: HttpRequest, session: DialogueSession, form: QuestionForm, challenge: str, status: int
+) -> HttpResponse:
+    context = _detail_context(request, session, form, challenge)
+    return render(request, "participation/dialogue/session_detail.html", context, status=status)
+
+
 @require_POST
 def question_ask(request: HttpRequest, slug: str) -> HttpResponse:
+    """A question for moderation, from anyone: a proof of work and a limit per network address
+    stand before it is stored."""
     session = _session(slug)
     if not access.may_ask(session):
         raise PermissionDenied
     form = QuestionForm(request.POST)
-    if not form.is_valid():
-        context = _detail_context(request, session, form)
-        return render(request, "participation/dialogue/session_detail.html", context, status=400)
+    challenge = request.POST.get("challenge", "")
+    check = pow.check(POW_PURPOSE, challenge, request.POST.get("pow", ""))
+    source = client_address(request)
+    wait = dialogue.question_wait(source=source) if check.ok and form.is_valid() else 0
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        form.add_error(
+            None,
+            _(
+                "Many questions were sent from your network in the last hour. Try again in %(minutes)d minutes; "
+                "what you typed is kept below."
+            )
+            % {"minutes": minutes},
+        )
+        response = _ask_page(request, session, form, challenge, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    if check.ok and form.is_valid() and not pow.consume(check):
+        check = pow.Check(pow.Verdict.REUSED, check.purpose, check.nonce)
+    if not check.ok or not form.is_valid():
+        if not check.ok:
+            form.add_error(None, _POW_MESSAGES[check.verdict](check))
+        next_challenge = challenge if check.still_usable else pow.issue(POW_PURPOSE)
+        return _ask_page(request, session, form, next_challenge, status=400)
     author = request.user if isinstance(request.user, User) else None
     dialogue.question_ask(
-        session=session, text=form.cleaned_data["text"], author=author, anonymous=form.cleaned_data["anonymous"]
+        session=session,
+        text=form.cleaned_data["text"],
+        author=author,
+        anonymous=form.cleaned_data["anonymous"],
+        source=source,
     )
     messages.success(request, _("Thank you. Your question was received and will be published after moderation."))
     return redirect(reverse("participation:dialogue_session", args=[session.slug]) + "#preguntar")

@@ -90,6 +90,12 @@ def vote_pow(bits: int = 1) -> dict[str, str]:
     return {"challenge": challenge, "pow": pow.solve(challenge)}
 
 
+def question_pow(bits: int = 1) -> dict[str, str]:
+    """A solved proof of work for a Hablemos question (easy: the difficulty is in the signed challenge)."""
+    challenge = pow.issue("dialogue-question", bits=bits)
+    return {"challenge": challenge, "pow": pow.solve(challenge)}
+
+
 def step1(client: Client, c: Consultation, **data: str) -> Any:
     """POST step 1 of the web vote with a solved proof of work; ``data`` overrides the defaults."""
     fields = {"document_type": "CC", "document_number": "1.234.567", "contact": "ana@example.org", **vote_pow()}

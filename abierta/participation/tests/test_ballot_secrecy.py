@@ -121,3 +121,18 @@ def test_system_checks_of_the_ballot_box(settings: object) -> None:
     settings.ABIERTA_BALLOT_BOX_KEY = "ab" * 32  # type: ignore[attr-defined]
     settings.ABIERTA_BALLOT_BATCH = 20  # type: ignore[attr-defined]
     assert checks.ballot_box_settings() == [] and checks.ballot_box_key_in_production() == []
+
+
+def test_production_without_a_voter_hash_key_is_an_error(settings: object) -> None:
+    """S9: the voter-hash key derived from SECRET_KEY, so rotating the key mid-consultation re-opened
+    double voting."""
+    from abierta.participation.consultation import checks
+
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    settings.ABIERTA_VOTER_HASH_KEY = ""  # type: ignore[attr-defined]
+    assert [e.id for e in checks.voter_hash_key_in_production()] == ["participation.E104"]
+    settings.ABIERTA_VOTER_HASH_KEY = "ab" * 32  # type: ignore[attr-defined]
+    assert checks.voter_hash_key_in_production() == []
+    settings.PRODUCTION = False  # type: ignore[attr-defined]
+    settings.ABIERTA_VOTER_HASH_KEY = ""  # type: ignore[attr-defined]
+    assert checks.voter_hash_key_in_production() == []

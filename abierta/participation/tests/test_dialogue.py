@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from abierta.accounts.models import User
+from abierta.core import pow
 from abierta.participation.dialogue import services as dialogue
 from abierta.participation.models import DialogueSession, Question, QuestionSupport
+from abierta.participation.tests.factories import question_pow, vote_pow
 from factories import World, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +72,9 @@ def test_session_page_shows_facts(client: Client, world: World) -> None:
 
 def test_signed_out_question_is_held_and_never_public(client: Client) -> None:
     session = make_session()
-    response = client.post(url("dialogue_ask", session), {"text": "¿Cuándo publican los contratos de la obra?"})
+    response = client.post(
+        url("dialogue_ask", session), {**question_pow(), "text": "¿Cuándo publican los contratos de la obra?"}
+    )
     assert response.status_code == 302
     q = Question.objects.get()
     assert q.status == QS.PENDING
@@ -100,9 +106,12 @@ def test_anonymous_hides_the_name(client: Client) -> None:
     author = make_user("visible@example.org", first_name="Visibilia", last_name="Nombrada")
     hidden = make_user("oculta@example.org", first_name="Secretina", last_name="Escondida")
     sign_in(Client(), hidden).post(
-        url("dialogue_ask", session), {"text": "¿Quién vigila el contrato del puente?", "anonymous": "on"}
+        url("dialogue_ask", session),
+        {**question_pow(), "text": "¿Quién vigila el contrato del puente?", "anonymous": "on"},
     )
-    sign_in(Client(), author).post(url("dialogue_ask", session), {"text": "¿Cuánto costó la obra del mercado?"})
+    sign_in(Client(), author).post(
+        url("dialogue_ask", session), {**question_pow(), "text": "¿Cuánto costó la obra del mercado?"}
+    )
     Question.objects.update(status=QS.PUBLISHED)
     assert Question.objects.get(author=hidden).anonymous
     body = client.get(url("dialogue_session", session)).content.decode()
@@ -113,19 +122,21 @@ def test_anonymous_hides_the_name(client: Client) -> None:
 
 def test_bad_question_keeps_text_and_writes_nothing(client: Client) -> None:
     session = make_session()
-    response = client.post(url("dialogue_ask", session), {"text": "corta"})
+    response = client.post(url("dialogue_ask", session), {**question_pow(), "text": "corta"})
     assert response.status_code == 400
     assert "corta" in response.content.decode()
     assert not Question.objects.exists()
     too_long = "¿" + "a" * 1200 + "?"
-    response = client.post(url("dialogue_ask", session), {"text": too_long})
+    response = client.post(url("dialogue_ask", session), {**question_pow(), "text": too_long})
     assert response.status_code == 400
     assert not Question.objects.exists()
 
 
 def test_ask_closed_session_is_403(client: Client) -> None:
     session = make_session(questions_open=False)
-    response = client.post(url("dialogue_ask", session), {"text": "¿Sigue abierta la sesión de preguntas?"})
+    response = client.post(
+        url("dialogue_ask", session), {**question_pow(), "text": "¿Sigue abierta la sesión de preguntas?"}
+    )
     assert response.status_code == 403
     assert not Question.objects.exists()
 
@@ -343,3 +354,76 @@ def test_publish_minutes(world: World, moderator: Client) -> None:
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.minutes == "Asistieron 40 personas."
+
+
+def _es(msgid: str) -> str:
+    with translation.override("es-co"):
+        return gettext(msgid)
+
+
+@pytest.mark.parametrize("case", ["missing", "forged", "other-form", "wrong-answer"])
+def test_question_without_proof_of_work_refused_and_kept(case: str, client: Client, settings: Any) -> None:
+    """S2: an anonymous question needed nothing but the text, so a script could flood the queue."""
+    settings.ABIERTA_POW_NOJS_WAIT_SECONDS = 60
+    session = make_session()
+    text = "¿Cuándo publican los contratos de la obra?"
+    if case == "missing":
+        proof: dict[str, str] = {}
+    elif case == "forged":
+        proof = {"challenge": "v1.1.abc.1.deadbeef", "pow": "0"}
+    elif case == "other-form":
+        proof = vote_pow()
+    else:
+        challenge = pow.issue("dialogue-question", bits=20)
+        answer = int(pow.solve(challenge))
+        wrong = next(n for n in range(answer + 1, answer + 100000) if not pow.holds(challenge, str(n), 20))
+        proof = {"challenge": challenge, "pow": str(wrong)}
+    response = client.post(url("dialogue_ask", session), {"text": text, **proof})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert text in page
+    assert any(
+        _es(m) in page
+        for m in (
+            "This form expired or could not be verified. What you typed is kept below: please send it again.",
+            "Your browser could not finish the anti-abuse check. What you typed is kept below: please send it again.",
+        )
+    )
+    assert not Question.objects.exists()
+    # The page carries a fresh challenge for this form, and the script that solves it.
+    assert 'name="challenge"' in page and "js/pow.js" in page
+
+
+def test_question_proof_of_work_is_single_use(client: Client) -> None:
+    """S2: one solved challenge sends one question."""
+    session = make_session()
+    proof = question_pow()
+    assert client.post(url("dialogue_ask", session), {"text": "¿Primera pregunta válida?", **proof}).status_code == 302
+    response = client.post(url("dialogue_ask", session), {"text": "¿Segunda pregunta igual?", **proof})
+    assert response.status_code == 400
+    assert "¿Segunda pregunta igual?" in response.content.decode()
+    assert Question.objects.count() == 1
+
+
+def test_questions_limited_per_network_address(client: Client, settings: Any) -> None:
+    """S2: at most ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR questions an hour from one address."""
+    settings.ABIERTA_DIALOGUE_QUESTIONS_PER_SOURCE_PER_HOUR = 3
+    session = make_session()
+    for n in range(3):
+        response = client.post(url("dialogue_ask", session), {"text": f"¿Pregunta número {n}?", **question_pow()})
+        assert response.status_code == 302
+    response = client.post(url("dialogue_ask", session), {"text": "¿Una pregunta de más?", **question_pow()})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    page = response.content.decode()
+    assert "¿Una pregunta de más?" in page
+    message = _es(
+        "Many questions were sent from your network in the last hour. Try again in %(minutes)d minutes; "
+        "what you typed is kept below."
+    ).split("%(minutes)d")[0]
+    assert message in page
+    assert Question.objects.count() == 3
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="192.0.2.77")
+    response = other.post(url("dialogue_ask", session), {"text": "¿Desde otra red?", **question_pow()})
+    assert response.status_code == 302

@@ -20,6 +20,7 @@ from django.utils import timezone
 from abierta.accounts.models import User
 from abierta.participation.dialogue import services as dialogue
 from abierta.participation.models import DialogueSession, Question, QuestionSupport
+from abierta.participation.tests.factories import question_pow
 from factories import PERSONAS, World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +146,8 @@ class Setup:
             "reject_with_reason": {f"q{p}-reason": "Datos personales"},
             "answer_filled": {f"q{pub}-answer": "Respuesta", f"q{pub}-answered_by": "Ana Pérez"},
             "commitment": {f"q{pub}-commitment": self.commitment.pk},
-            "ask": {"text": "¿Cuándo se publica el informe?"},
-            "ask_closed": {"text": "¿Cuándo se publica el informe?"},
+            "ask": {"text": "¿Cuándo se publica el informe?", **question_pow()},
+            "ask_closed": {"text": "¿Cuándo se publica el informe?", **question_pow()},
             "minutes": {"minutes": "Acta"},
         }
         return data.get(name, {})

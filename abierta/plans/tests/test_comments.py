@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from abierta.accounts.models import User
 from abierta.plans.models import Comment, CommentReport
 from factories import World, make_user, sign_in
 
@@ -119,6 +121,7 @@ def test_report_needs_a_reason(comment: Comment) -> None:
 
 def test_auto_hide_after_reports(world: World, comment: Comment, settings: Any) -> None:
     settings.ABIERTA_COMMENT_HIDE_AFTER_REPORTS = 3
+    settings.ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS = 0
     for n in range(2):
         citizen(f"r{n}@example.org").post(report_url(comment), {"reason": "spam"})
     comment.refresh_from_db()
@@ -138,6 +141,7 @@ def test_auto_hide_after_reports(world: World, comment: Comment, settings: Any) 
 
 def test_auto_hide_threshold_is_a_setting(comment: Comment, settings: Any) -> None:
     settings.ABIERTA_COMMENT_HIDE_AFTER_REPORTS = 1
+    settings.ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS = 0
     citizen("r@example.org").post(report_url(comment), {"reason": "spam"})
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HIDDEN
@@ -195,3 +199,81 @@ def test_staff_comment_needs_second_factor(world: World) -> None:
     assert without.post(comment_url(world), {"body": "Hola"}).status_code == 403
     assert sign_in(Client(), editor).post(comment_url(world), {"body": "Hola"}).status_code == 302
     assert Comment.objects.count() == 1
+
+
+def test_comment_rate_limit_per_account_keeps_text(world: World, settings: Any) -> None:
+    """S1: one account could publish comments one after another with no limit."""
+    settings.ABIERTA_COMMENTS_PER_10_MINUTES = 5
+    client = citizen("ana@example.org")
+    for n in range(5):
+        assert client.post(comment_url(world), {"body": f"Comentario {n}"}).status_code == 302
+    response = client.post(comment_url(world), {"body": "Sexto comentario seguido"})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert (
+        es(
+            "You have published many comments in a short time. Wait a few minutes and send it again; "
+            "your text is kept below."
+        )
+        in page
+    )
+    assert "Sexto comentario seguido" in page
+    assert Comment.objects.count() == 5
+    # Counted per account: another person may still comment.
+    assert citizen("beto@example.org").post(comment_url(world), {"body": "Hola"}).status_code == 302
+
+
+def test_comment_daily_limit(world: World, settings: Any) -> None:
+    """S1: the daily limit holds even when the ten-minute one would allow more."""
+    settings.ABIERTA_COMMENTS_PER_10_MINUTES = 100
+    settings.ABIERTA_COMMENTS_PER_DAY = 3
+    client = citizen("ana@example.org")
+    for n in range(3):
+        assert client.post(comment_url(world), {"body": f"Comentario {n}"}).status_code == 302
+    assert client.post(comment_url(world), {"body": "Uno más"}).status_code == 429
+    assert Comment.objects.count() == 3
+
+
+def aged_citizen(email: str, days: int) -> Client:
+    """A citizen whose email was confirmed ``days`` days ago."""
+    user = make_user(email)
+    User.objects.filter(pk=user.pk).update(email_verified_at=timezone.now() - datetime.timedelta(days=days))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_fresh_accounts_cannot_hide_a_comment(world: World, comment: Comment, settings: Any) -> None:
+    """S1: three accounts made for the purpose hid any comment until a moderator looked."""
+    settings.ABIERTA_COMMENT_HIDE_AFTER_REPORTS = 3
+    settings.ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS = 7
+    for n in range(3):
+        aged_citizen(f"nueva{n}@example.org", days=1).post(report_url(comment), {"reason": "spam"})
+    comment.refresh_from_db()
+    assert (comment.report_count, comment.status) == (3, Comment.Status.PUBLISHED)
+    assert comment.needs_review  # a moderator still sees the reports
+    assert comment.body in Client().get(world.commitment.get_absolute_url()).content.decode()
+
+
+def test_long_standing_accounts_can_hide_a_comment(world: World, comment: Comment, settings: Any) -> None:
+    """S1: reports from accounts confirmed at least ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS ago count."""
+    settings.ABIERTA_COMMENT_HIDE_AFTER_REPORTS = 3
+    settings.ABIERTA_COMMENT_REPORTER_MIN_AGE_DAYS = 7
+    for n in range(2):
+        aged_citizen(f"antigua{n}@example.org", days=30).post(report_url(comment), {"reason": "spam"})
+    aged_citizen("nueva@example.org", days=0).post(report_url(comment), {"reason": "spam"})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PUBLISHED
+    aged_citizen("antigua2@example.org", days=8).post(report_url(comment), {"reason": "spam"})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN
+
+
+def test_email_verified_at_follows_email_verified(db: None) -> None:
+    """S1: the confirmation time is set when the address is confirmed, and cleared if it is not."""
+    user = make_user("x@example.org", verified_email=False)
+    assert user.email_verified_at is None
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    user.refresh_from_db()
+    assert user.email_verified_at is not None

@@ -105,3 +105,30 @@ def test_other_pages_and_unknown_codes_are_not_kept(client: Client, work: Work) 
 def test_off_when_the_page_cache_is_off(client: Client, work: Work) -> None:
     client.get(f"/o/{work.code}")
     assert client.get(f"/o/{work.code}").get("X-Page-Cache") != "edge-hit"
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_a_hit_is_not_served_over_plain_http_when_https_is_required(client: Client, work: Work) -> None:
+    """S8: a page cached from an HTTPS request was served to plain HTTP, skipping the redirect."""
+    url = f"/o/{work.code}"
+    client.get(url, HTTP_X_FORWARDED_PROTO="https")  # populate, as the review's first curl
+    assert client.get(url, HTTP_X_FORWARDED_PROTO="https")["X-Page-Cache"] == "edge-hit"
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{url}"
+    assert response.get("X-Page-Cache") != "edge-hit"
+    # Over HTTPS the hit is still served.
+    assert client.get(url, secure=True)["X-Page-Cache"] == "edge-hit"
+
+
+@pytest.mark.django_db
+def test_a_hit_is_not_served_to_a_host_outside_allowed_hosts(client: Client, work: Work) -> None:
+    """S8: a cached page was served for ``Host: evil.example``, which the stack refuses with a 400."""
+    url = f"/o/{work.code}"
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "edge-hit"
+    response = client.get(url, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.get("X-Page-Cache") != "edge-hit"
+    assert client.get(url)["X-Page-Cache"] == "edge-hit"

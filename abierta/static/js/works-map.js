@@ -38,7 +38,8 @@
       popup.appendChild(state);
       L.circleMarker([lat, lon], { radius: 8, color: "#004884", weight: 2, fillColor: "#3366cc", fillOpacity: 0.8 })
         .bindPopup(popup)
-        .bindTooltip(name)
+        // A text node, never a string: Leaflet puts a string into innerHTML, and names are typed by editors.
+        .bindTooltip(document.createTextNode(name))
         .addTo(map);
       bounds.push([lat, lon]);
     });

@@ -118,6 +118,31 @@ def test_at_most_three_emails_an_hour_to_one_address_about_one_work(
     assert len(mail.outbox) == services.FOLLOW_MAILS_PER_HOUR + 1
 
 
+def test_address_variants_share_one_quota(
+    client: Client, work: Work, django_capture_on_commit_callbacks: Capture
+) -> None:
+    """S3: +tags and Gmail dots reached one mailbox under new names, each with a fresh quota."""
+    variants = ["victim+1@gmail.com", "victim+2@gmail.com", "v.ictim@gmail.com", "Victim@GoogleMail.com"]
+    for email in variants:
+        assert _follow(client, work, email, django_capture_on_commit_callbacks).status_code == 302
+    assert len(mail.outbox) == services.FOLLOW_MAILS_PER_HOUR
+    # Another mailbox is counted on its own.
+    _follow(client, work, "otra+1@gmail.com", django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == services.FOLLOW_MAILS_PER_HOUR + 1
+
+
+def test_many_works_do_not_multiply_the_quota(settings: Any, django_capture_on_commit_callbacks: Capture) -> None:
+    """S3: a victim could receive 3 mails an hour per work; now at most so many about all works."""
+    settings.ABIERTA_FOLLOW_MAILS_PER_MAILBOX_PER_HOUR = 5
+    works = [make_work(contracts=0, name=f"Obra {n}") for n in range(4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for work in works:
+            for n in range(3):
+                services.follow_request(work=work, email=f"victim+{work.pk}-{n}@example.org")
+    assert len(mail.outbox) == 5
+    assert {m.to[0].split("+")[0] for m in mail.outbox} == {"victim"}
+
+
 def test_too_many_requests_from_one_connection_get_429(
     client: Client, work: Work, django_capture_on_commit_callbacks: Capture
 ) -> None:

@@ -13,7 +13,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from abierta.contracting.tests.factories import make_contract
@@ -441,3 +442,44 @@ def test_forward_a_report_to_the_complaint_channel(persona_client: ClientFor, re
     assert case.number in response.content.decode() and not case.identified
     client.post(url, {"category": Case.Category.PROCUREMENT})
     assert Case.objects.count() == 1
+
+
+def test_a_name_with_a_line_break_is_refused(persona_client: ClientFor, world: World) -> None:
+    """S11: a CR/LF in a work's name was saved, and every follower mail about it then failed silently."""
+    client = persona_client("transparency")
+    name = "Obra prueba\r\nBcc: evil@example.org"
+    response = client.post(reverse("works:staff_work_create"), _work_data(office=world.own_office.pk, name=name))
+    assert response.status_code == 400
+    html = response.content.decode()
+    with translation.override("es-co"):
+        message = gettext("Write this on a single line, without line breaks, tabs or control characters.")
+    assert message in html and 'href="#id_name"' in html
+    assert 'value="Avenida San Martín con calle 5"' in html
+    assert not Work.objects.exists()
+    # Line breaks stay allowed in the description, a text of several lines.
+    ok = client.post(
+        reverse("works:staff_work_create"),
+        _work_data(office=world.own_office.pk, description="Primera línea.\r\nSegunda línea.\tCon tabulación."),
+    )
+    assert ok.status_code == 302
+    assert (
+        client.post(
+            reverse("works:staff_work_create"),
+            _work_data(office=world.own_office.pk, name="Otra", description="a\x00b"),
+        ).status_code
+        == 400
+    )
+
+
+def test_follower_mail_subject_is_one_line_whatever_the_name(
+    work: Work, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """S11: the subject of a mail is built on one line even from a name saved before the check."""
+    Work.objects.filter(pk=work.pk).update(name="Obra prueba\r\nBcc: evil@example.org")
+    work.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.follow_request(work=work, email="ana@example.org")
+    assert len(mail.outbox) == 1
+    assert "Obra prueba Bcc: evil@example.org" in mail.outbox[0].subject
+    assert "\n" not in mail.outbox[0].subject and "\r" not in mail.outbox[0].subject
+    assert mail.outbox[0].bcc == []
