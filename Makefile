@@ -14,7 +14,8 @@ run: install
 	$(BIN)/abierta migrate --noinput
 	$(BIN)/abierta demo
 	$(BIN)/abierta collectstatic --noinput -v0
-	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop; emails are printed here)"
+	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the site and its worker; emails are printed here)"
+	$(BIN)/abierta worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket --access-logfile - \
 		--access-logformat '%(t)s "%(r)s" %(s)s %(b)s' \
 		--logger-class abierta.core.gunicorn_logging.QuietPathsLogger

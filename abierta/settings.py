@@ -293,6 +293,7 @@ ABIERTA_EMAIL_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends
 # 64 hex digits sealing waiting messages (voting codes, receipts, set-up links); set it apart from
 # SECRET_KEY, outside the database and its backups. Defaults to a derivation of SECRET_KEY.
 ABIERTA_OUTBOX_KEY = env("ABIERTA_OUTBOX_KEY")
+ABIERTA_OUTBOX_KEEP_DAYS = int(env("ABIERTA_OUTBOX_KEEP_DAYS", "7"))
 ABIERTA_OUTBOX_ATTEMPTS = int(env("ABIERTA_OUTBOX_ATTEMPTS", "10"))
 ABIERTA_OUTBOX_BACKOFF_SECONDS = int(env("ABIERTA_OUTBOX_BACKOFF_SECONDS", "60"))
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))

@@ -211,6 +211,11 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
 
+    @property
+    def kind(self) -> str:
+        """What sort of message, from its key ("work-update", or "mail" for one of a kind)."""
+        return self.key.split(":", 1)[0]
+
 
 class ScheduledRun(models.Model):
     """When each schedule declared in code (``abierta.core.queue.periodic``) next runs; the worker

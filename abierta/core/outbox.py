@@ -288,6 +288,16 @@ def resend(pk: int) -> bool:
     return bool(moved)
 
 
+@periodic("outbox-purge", daily_at=datetime.time(4, 0))
+@durable(attempts=2, backoff=600)
+def outbox_purge() -> int:
+    """Forget delivered messages after ``ABIERTA_OUTBOX_KEEP_DAYS`` (only their key and times were
+    kept; a key matters only while a task that wrote it might run again)."""
+    cutoff = timezone.now() - datetime.timedelta(days=int(settings.ABIERTA_OUTBOX_KEEP_DAYS))
+    deleted, _ = OutboxMessage.objects.filter(state=OutboxMessage.State.SENT, sent_at__lt=cutoff).delete()
+    return deleted
+
+
 @periodic("outbox-sweep", every=datetime.timedelta(minutes=1))
 @durable(attempts=1, limit=600)
 def outbox_deliver() -> dict[str, int]:
