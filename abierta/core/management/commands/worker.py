@@ -9,6 +9,7 @@ PostgreSQL; one writer at a time on SQLite). Ctrl+C or SIGTERM lets the running 
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -33,6 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         autodiscover_modules("tasks")  # every app's schedules are declared in its tasks.py
+        if options["verbosity"] < 2:  # the library says "starting" and "exiting" at every batch
+            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         stop = {"now": False}
         current: dict[str, Worker | None] = {"worker": None}
 
