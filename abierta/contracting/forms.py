@@ -162,7 +162,4 @@ class SecopEntityForm(forms.ModelForm):  # type: ignore[type-arg]
         return nit
 
     def clean_name(self) -> str:
-        name = " ".join((self.cleaned_data.get("name") or "").split())
-        if not name:
-            raise forms.ValidationError(_("Write the entity's name."), code="required")
-        return name
+        return " ".join((self.cleaned_data.get("name") or "").split())

@@ -51,7 +51,7 @@ def secop_entity_add(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _entities_page(request, form, status=400)
     entity = form.save()
-    messages.success(request, _("%(entity)s will be synchronised from SECOP II.") % {"entity": entity})
+    messages.success(request, _("%(entity)s will be synchronised from SECOP II.") % {"entity": entity.name})
     return redirect("contracting:secop_entities")
 
 
@@ -62,9 +62,9 @@ def secop_entity_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     entity.active = not entity.active
     entity.save(update_fields=["active"])
     if entity.active:
-        messages.success(request, _("%(entity)s is synchronised again.") % {"entity": entity})
+        messages.success(request, _("%(entity)s is synchronised again.") % {"entity": entity.name})
     else:
-        messages.success(request, _("%(entity)s is no longer synchronised.") % {"entity": entity})
+        messages.success(request, _("%(entity)s is no longer synchronised.") % {"entity": entity.name})
     return redirect("contracting:secop_entities")
 
 
