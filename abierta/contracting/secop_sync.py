@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import http.client
 import io
 import json
 import logging
@@ -190,7 +191,7 @@ def fetch_page(params: Mapping[str, str]) -> list[dict[str, Any]]:
             raise SyncError(
                 _("The portal answered HTTP %(status)d: %(message)s") % {"status": status, "message": message}
             ) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
             reason = getattr(error, "reason", error)
             raise SyncError(_("The portal did not answer: %(error)s") % {"error": reason}) from None
         if len(body) > MAX_PAGE_BYTES:

@@ -3,6 +3,7 @@ paging, idempotence, resuming after a server error, throttling, malformed pages,
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from collections.abc import Iterator
@@ -12,9 +13,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from abierta.contracting import secop_sync
+from abierta.contracting.importers import SecopContractsImporter
 from abierta.contracting.models import Contract, SecopEntity, SyncRun
 from abierta.contracting.secop_sync import clean_nit, since_for, sync_all, sync_entity
+from abierta.contracting.tests.factories import JSON
 from abierta.contracting.tests.fake_soda import FakeSoda, serve, soda_row
+from abierta.core.importing import run_import
 from abierta.core.models import ImportRejection
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +149,23 @@ def test_throttling_waits_as_asked_and_goes_on(portal: FakeSoda, entity: SecopEn
     assert counts(run) == (7, 7, 0, 0, 0)
     # The page refused was asked again, the same.
     assert portal.requests[1].params == portal.requests[2].params == portal.requests[3].params
+
+
+def test_a_busy_portal_that_says_when_to_come_back_is_waited_for(
+    portal: FakeSoda, entity: SecopEntity, waits: list[float]
+) -> None:
+    portal.answers[1] = (503, {"Retry-After": "30"}, b"Service Unavailable")
+    run = sync_entity(entity)
+    assert run.status == SyncRun.Status.FINISHED and waits == [30.0] and run.created == 7
+
+
+def test_retry_after_as_a_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = datetime.datetime(2024, 9, 30, 12, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(secop_sync.timezone, "now", lambda: now)
+    assert secop_sync._retry_after({"Retry-After": "Mon, 30 Sep 2024 12:00:45 GMT"}) == 45.0
+    assert secop_sync._retry_after({"Retry-After": "Mon, 30 Sep 2024 11:00:00 GMT"}) == 0.0
+    assert secop_sync._retry_after({"Retry-After": "pronto"}) is None
+    assert secop_sync._retry_after({}) is None
 
 
 def test_throttling_that_does_not_end_stops_the_run(
@@ -328,3 +349,20 @@ def test_since_for(settings: Any) -> None:
     settings.ABIERTA_SECOP_SODA_OVERLAP_DAYS = 3
     assert since_for("") == ""
     assert since_for("2024-03-02T00:00:00.000") == "2024-02-28T00:00:00.000"
+
+
+def test_the_portal_rows_become_the_same_contracts_as_the_exported_file(settings: Any, entity: SecopEntity) -> None:
+    """The real-format rows of the importer's tests, synchronised, are stored exactly as the file import
+    stores them; the one without ultima_actualizacion is not asked for."""
+    rows = [{k: v for k, v in row.items() if v is not None} for row in json.loads(JSON.read_text(encoding="utf-8"))]
+    for fake in serve(rows):
+        settings.ABIERTA_SECOP_SODA_URL = fake.url
+        settings.ABIERTA_SECOP_SODA_PAGE_SIZE = 3
+        run = sync_entity(entity)
+    assert run.status == SyncRun.Status.FINISHED, run.error
+    synced = dict(Contract.objects.values_list("ocid", "release_hash"))
+    assert len(synced) == 7 and "ocds-k50g02-CO1.PCCNTR.5900002" not in synced
+    Contract.objects.all().delete()
+    run_import(SecopContractsImporter(), JSON, out=io.StringIO(), progress=False)
+    imported = dict(Contract.objects.values_list("ocid", "release_hash"))
+    assert {ocid: imported[ocid] for ocid in synced} == synced
