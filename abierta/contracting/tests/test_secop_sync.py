@@ -161,7 +161,7 @@ def test_a_busy_portal_that_says_when_to_come_back_is_waited_for(
 
 def test_retry_after_as_a_date(monkeypatch: pytest.MonkeyPatch) -> None:
     now = datetime.datetime(2024, 9, 30, 12, 0, tzinfo=datetime.UTC)
-    monkeypatch.setattr(secop_sync.timezone, "now", lambda: now)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now)
     assert secop_sync._retry_after({"Retry-After": "Mon, 30 Sep 2024 12:00:45 GMT"}) == 45.0
     assert secop_sync._retry_after({"Retry-After": "Mon, 30 Sep 2024 11:00:00 GMT"}) == 0.0
     assert secop_sync._retry_after({"Retry-After": "pronto"}) is None
