@@ -366,3 +366,65 @@ def test_the_portal_rows_become_the_same_contracts_as_the_exported_file(settings
     run_import(SecopContractsImporter(), JSON, out=io.StringIO(), progress=False)
     imported = dict(Contract.objects.values_list("ocid", "release_hash"))
     assert {ocid: imported[ocid] for ocid in synced} == synced
+
+
+def test_a_crash_inside_a_page_writes_none_of_it_and_the_next_run_resumes(
+    portal: FakeSoda, entity: SecopEntity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while a page is written (the database, a bug) rolls the page back; the run says so."""
+    from abierta.contracting.importers import SodaPageImporter
+
+    apply = SodaPageImporter.apply
+    calls = []
+
+    def failing(self: SodaPageImporter, items: Any) -> Any:
+        calls.append(len(items))
+        if len(calls) == 2:
+            raise RuntimeError("disco lleno")
+        return apply(self, items)
+
+    monkeypatch.setattr(SodaPageImporter, "apply", failing)
+    with pytest.raises(RuntimeError):
+        sync_entity(entity)
+    crashed = SyncRun.objects.get()
+    assert crashed.status == SyncRun.Status.FAILED and "disco lleno" in crashed.error
+    assert Contract.objects.count() == 3 and crashed.created == 3
+    entity.refresh_from_db()
+    assert entity.watermark == "2024-09-03T00:00:00.000"
+    resumed = sync_entity(entity)
+    assert resumed.status == SyncRun.Status.FINISHED and resumed.created == 4
+    assert Contract.objects.count() == 7
+
+
+def test_after_an_interrupted_run_the_entity_flags_are_computed_again(
+    portal: FakeSoda, entity: SecopEntity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sync_entity(entity)
+    SyncRun.objects.create(entity=entity)  # a run killed before its end
+    calls: list[list[int]] = []
+    from abierta.contracting import redflags
+
+    monkeypatch.setattr(redflags, "refresh_flags", lambda ids=None: calls.append(list(ids or [])))
+    run = sync_entity(entity)
+    assert run.created == 0
+    assert sorted(calls[0]) == sorted(Contract.objects.values_list("pk", flat=True))
+
+
+def test_one_entity_crashing_does_not_stop_the_others(
+    portal: FakeSoda, entity: SecopEntity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = SecopEntity.objects.create(nit="800000000", name="Otra")
+    fetch = secop_sync.fetch_page
+
+    def crash_for_the_first(params: Any) -> Any:
+        if NIT in params["$where"]:
+            raise RuntimeError("error de programación")
+        return fetch(params)
+
+    monkeypatch.setattr(secop_sync, "fetch_page", crash_for_the_first)
+    runs = sync_all()
+    assert [(r.entity, r.status) for r in runs] == [
+        (entity, SyncRun.Status.FAILED),
+        (other, SyncRun.Status.FINISHED),
+    ]
+    assert "error de programación" in runs[0].error
