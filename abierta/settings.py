@@ -454,6 +454,16 @@ ABIERTA_BALLOT_BOX_KEY = env("ABIERTA_BALLOT_BOX_KEY")
 # Open contracting and public works.
 # OCDS ocid prefix: Colombia Compra Eficiente's registered prefix, used for SECOP II contracts too.
 ABIERTA_OCID_PREFIX = env("ABIERTA_OCID_PREFIX", "ocds-k50g02")
+# SECOP II synchronisation (``abierta secop_sync``): the contracts data set's SODA endpoint on the
+# national open data portal, an optional app token (higher rate limits; also ``*_FILE``), rows per
+# request, seconds to wait for an answer, attempts after an HTTP 429, and the days of updates asked
+# again before the last one reached (rows the portal publishes late).
+ABIERTA_SECOP_SODA_URL = env("ABIERTA_SECOP_SODA_URL", "https://www.datos.gov.co/resource/jbjy-vk9h.json")
+ABIERTA_SECOP_SODA_APP_TOKEN = env("ABIERTA_SECOP_SODA_APP_TOKEN")
+ABIERTA_SECOP_SODA_PAGE_SIZE = int(env("ABIERTA_SECOP_SODA_PAGE_SIZE", "1000"))
+ABIERTA_SECOP_SODA_TIMEOUT = float(env("ABIERTA_SECOP_SODA_TIMEOUT", "60"))
+ABIERTA_SECOP_SODA_RETRIES = int(env("ABIERTA_SECOP_SODA_RETRIES", "3"))
+ABIERTA_SECOP_SODA_OVERLAP_DAYS = int(env("ABIERTA_SECOP_SODA_OVERLAP_DAYS", "3"))
 # OC4IDS project id prefix (register one with the Open Contracting Partnership for production).
 ABIERTA_OC4IDS_PREFIX = env("ABIERTA_OC4IDS_PREFIX", "oc4ids-ctg000")
 # Map tiles of the works map: any XYZ tile server; the site loads no script from it, only images.
