@@ -102,9 +102,9 @@ def main() -> int:
         # Only the first update is fanned out and delivered here: the other four were timed above.
         from abierta.works.models import WorkUpdate
 
-        WorkUpdate.objects.filter(work=work).exclude(pk=WorkUpdate.objects.filter(work=work).order_by("pk")[0].pk).update(
-            notified_at=timezone.now()
-        )
+        WorkUpdate.objects.filter(work=work).exclude(
+            pk=WorkUpdate.objects.filter(work=work).order_by("pk")[0].pk
+        ).update(notified_at=timezone.now())
         smtp.received.clear()
         started = time.perf_counter()
         call_command("worker", "--once", "--batch", "1000", stdout=io.StringIO())

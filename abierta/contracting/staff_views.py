@@ -15,7 +15,7 @@ from abierta.accounts.decorators import staff_required
 from abierta.contracting import access
 from abierta.contracting.forms import SecopEntityForm
 from abierta.contracting.models import SecopEntity, SyncRun
-from abierta.contracting.secop_sync import sync_entity
+from abierta.contracting.tasks import secop_sync_task
 from abierta.core.models import ImportRejection
 
 RUNS_PER_PAGE = 20
@@ -71,14 +71,11 @@ def secop_entity_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def secop_entity_sync(request: HttpRequest, pk: int) -> HttpResponse:
-    """Synchronise now, inside the request (until the task queue runs it in the background)."""
+    """Synchronise now: the worker runs it in the background; its run appears on the entity's page."""
     entity = access.secop_entity_for_manager(request.user, pk)
-    run = sync_entity(entity, started_by=getattr(request.user, "email", ""))
-    if run.status == SyncRun.Status.FINISHED:
-        messages.success(request, _("The synchronisation finished."))
-    else:
-        messages.error(request, _("The synchronisation stopped: %(error)s") % {"error": run.error})
-    return redirect(run.get_absolute_url())
+    secop_sync_task.enqueue(entity_id=entity.pk, started_by=getattr(request.user, "email", ""))
+    messages.success(request, _("The synchronisation is queued: it starts within seconds, and its run appears below."))
+    return redirect("contracting:secop_entity", pk=entity.pk)
 
 
 @staff_required

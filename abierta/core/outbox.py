@@ -47,6 +47,7 @@ KEY_HEADER = "X-Abierta-Key"
 CLAIM_SECONDS = 300
 BATCH = 100
 
+
 def _kick() -> None:
     outbox_deliver.enqueue()
 

@@ -143,9 +143,7 @@ class Schedule:
             return moment + self.every
         assert self.daily_at is not None
         local = timezone.localtime(moment)
-        candidate = local.replace(
-            hour=self.daily_at.hour, minute=self.daily_at.minute, second=0, microsecond=0
-        )
+        candidate = local.replace(hour=self.daily_at.hour, minute=self.daily_at.minute, second=0, microsecond=0)
         if candidate <= local:
             candidate += datetime.timedelta(days=1)
         return candidate

@@ -82,9 +82,7 @@ def test_the_idempotency_key_makes_a_repeated_write_a_no_op(queued: FakeSMTP) ->
     assert message["Message-ID"]  # derived from the key: a copy resent after a crash looks the same
 
 
-def test_a_message_that_keeps_failing_is_marked_failed_and_can_be_sent_again(
-    queued: FakeSMTP, settings: Any
-) -> None:
+def test_a_message_that_keeps_failing_is_marked_failed_and_can_be_sent_again(queued: FakeSMTP, settings: Any) -> None:
     settings.ABIERTA_OUTBOX_ATTEMPTS = 2
     queued.stop()
     send_mail("Aviso", "Cuerpo", None, ["ana@example.org"])

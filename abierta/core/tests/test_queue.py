@@ -114,12 +114,18 @@ def test_a_schedule_runs_once_per_period_whatever_the_number_of_workers(
     # Two workers that read the row at the same time: only the one whose update matches enqueues.
     run = ScheduledRun.objects.get()
     ScheduledRun.objects.filter(name=run.name).update(next_run_at=run.next_run_at)
-    assert ScheduledRun.objects.filter(name=run.name, next_run_at=run.next_run_at).update(
-        next_run_at=run.next_run_at + datetime.timedelta(hours=1)
-    ) == 1
-    assert ScheduledRun.objects.filter(name=run.name, next_run_at=run.next_run_at).update(
-        next_run_at=run.next_run_at + datetime.timedelta(hours=1)
-    ) == 0
+    assert (
+        ScheduledRun.objects.filter(name=run.name, next_run_at=run.next_run_at).update(
+            next_run_at=run.next_run_at + datetime.timedelta(hours=1)
+        )
+        == 1
+    )
+    assert (
+        ScheduledRun.objects.filter(name=run.name, next_run_at=run.next_run_at).update(
+            next_run_at=run.next_run_at + datetime.timedelta(hours=1)
+        )
+        == 0
+    )
 
 
 def test_a_daily_schedule_runs_at_its_local_time(db_queue: None, monkeypatch: pytest.MonkeyPatch) -> None:

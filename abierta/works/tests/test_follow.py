@@ -79,7 +79,9 @@ def test_following_writes_a_confirmation_link_that_leaves_through_the_outbox(
     assert work.name in str(message["Subject"])
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert f"/obras/seguir/confirmar/{follower.token}/" in text
-    assert re.fullmatch(rf"<https?://[^/]+/obras/seguir/baja/{follower.token}/>", str(message["List-Unsubscribe"]).strip())
+    assert re.fullmatch(
+        rf"<https?://[^/]+/obras/seguir/baja/{follower.token}/>", str(message["List-Unsubscribe"]).strip()
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert f"/obras/seguir/confirmar/{follower.token}/" in html

@@ -51,7 +51,9 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, shutdown)
             signal.signal(signal.SIGTERM, shutdown)
         worker_id = f"{socket.gethostname()}-{os.getpid()}"[:64]
-        self.stdout.write(f"Abierta worker {worker_id}: running tasks" + ("" if options["no_schedules"] else " and schedules"))
+        self.stdout.write(
+            f"Abierta worker {worker_id}: running tasks" + ("" if options["no_schedules"] else " and schedules")
+        )
         while not stop["now"]:
             if not options["no_schedules"]:
                 for name in schedules_tick():
