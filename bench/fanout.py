@@ -121,7 +121,8 @@ def main() -> int:
         f"Fan-out of a work update ({engine}, {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}); command: `.venv/bin/python bench/fanout.py`.",
         "",
-        "| followers | editor's request, median of 5 | slowest of 5 | worker: fan-out + SMTP delivery | messages written | received | distinct |",
+        "| followers | editor's request, median of 5 | slowest of 5 | worker: fan-out + SMTP delivery "
+        "| messages written | received | distinct |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for n, median, worst, fan, written, received, distinct in rows:

@@ -35,8 +35,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from nacl.secret import SecretBox
 from django_tasks import task_backends
+from nacl.secret import SecretBox
 
 from abierta.core.models import OutboxMessage
 from abierta.core.queue import backoff_seconds, durable, periodic
@@ -168,7 +168,7 @@ class _Raw(EmailMessage):
         text = parsed.get_body(preferencelist=("plain",))
         super().__init__(
             subject=str(parsed.get("Subject", "")),
-            body=text.get_content() if text is not None else "",  # type: ignore[attr-defined]
+            body=text.get_content() if text is not None else "",
             from_email=row.sender,
             to=list(row.recipients),
         )
@@ -186,7 +186,7 @@ class _Stored:
     def __init__(self, raw: bytes) -> None:
         self._raw = raw
 
-    def as_bytes(self, unixfrom: bool = False, linesep: str = "\r\n") -> bytes:  # noqa: ARG002
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\r\n") -> bytes:
         return self._raw if linesep == "\r\n" else self._raw.replace(b"\r\n", linesep.encode())
 
     def get_charset(self) -> None:
@@ -226,7 +226,7 @@ def deliver_due(now: datetime.datetime | None = None) -> dict[str, int]:
                     connection.open()
                     opened = True
                 connection.send_messages([_Raw(row)])
-            except Exception as exc:  # noqa: BLE001 (every failure is kept on the row and tried again)
+            except Exception as exc:
                 _failed(row, exc, moment, figures)
                 # The connection may be broken: open it again for the next message.
                 with _quiet():

@@ -101,12 +101,14 @@ def durable(
     """
 
     def decorate(func: Callable[..., R]) -> Task[..., R | dict[str, Any]]:
+        retried: tuple[type[BaseException], ...] = (*transient, Transient)
+
         @functools.wraps(func)
         def run(*args: Any, _attempt: int = 1, **kwargs: Any) -> R | dict[str, Any]:
             try:
                 with time_limit(limit):
                     return func(*args, **kwargs)
-            except (*transient, Transient) as exc:
+            except retried as exc:
                 if _attempt >= attempts:
                     raise
                 wait = backoff_seconds(_attempt, backoff)
@@ -141,7 +143,8 @@ class Schedule:
     def next_after(self, moment: datetime.datetime) -> datetime.datetime:
         if self.every is not None:
             return moment + self.every
-        assert self.daily_at is not None
+        if self.daily_at is None:
+            raise ValueError("a schedule needs every= or daily_at=")
         local = timezone.localtime(moment)
         candidate = local.replace(hour=self.daily_at.hour, minute=self.daily_at.minute, second=0, microsecond=0)
         if candidate <= local:

@@ -21,7 +21,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         self._say("220 fake ESMTP")
-        sender, recipients = "", []
+        sender, recipients = "", list[str]()
         while True:
             raw = self.rfile.readline()
             if not raw:
@@ -85,7 +85,7 @@ class FakeSMTP:
             self._server = None
 
     def messages(self) -> list[EmailMessage]:
-        return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.received]  # type: ignore[misc]
+        return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.received]
 
     def __enter__(self) -> FakeSMTP:
         return self.start()

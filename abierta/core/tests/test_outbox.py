@@ -40,7 +40,7 @@ def test_a_message_is_a_row_of_the_transaction_that_causes_it(queued: FakeSMTP) 
     run_worker()
     (message,) = queued.messages()
     assert message["Subject"] == "Asunto" and message["To"] == "ana@example.org"
-    assert message.get_content().strip() == "Cuerpo"  # type: ignore[attr-defined]
+    assert message.get_content().strip() == "Cuerpo"
     row = OutboxMessage.objects.get()
     assert row.state == "sent" and row.sent_at is not None and row.attempts == 0
     assert bytes(row.message) == b"" and row.recipients == []  # delivered: nothing of it is kept
@@ -102,9 +102,9 @@ def test_a_message_that_keeps_failing_is_marked_failed_and_can_be_sent_again(que
 def test_a_claimed_message_is_not_taken_by_a_second_worker_until_the_claim_expires(queued: FakeSMTP) -> None:
     send_mail("Aviso", "Cuerpo", None, ["ana@example.org"])
     now = timezone.now()
-    first = outbox._claim(now)  # noqa: SLF001
+    first = outbox._claim(now)
     assert len(first) == 1
-    assert outbox._claim(now) == []  # noqa: SLF001 (another worker, meanwhile)
+    assert outbox._claim(now) == []
     # The first worker died: after the claim expires the message is delivered by another.
     later = now + datetime.timedelta(seconds=outbox.CLAIM_SECONDS + 1)
     assert outbox.deliver_due(later)["sent"] == 1

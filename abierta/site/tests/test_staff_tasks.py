@@ -38,7 +38,7 @@ def test_only_platform_administrators_see_the_page(persona: str, persona_client:
         assert client.post(reverse("site:staff_mail_resend", args=[1])).status_code in (302, 403)
 
 
-def _failed_task(settings: Any) -> DBTaskResult:
+def _failed_task(settings: Any) -> DBTaskResult[Any, Any]:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     CALLS.clear()
     flaky.using(priority=0).enqueue("x", 99, _attempt=3)  # its last attempt

@@ -72,7 +72,7 @@ class Command(BaseCommand):
             current["worker"] = worker
             worker.run()
             current["worker"] = None
-            ran = worker._run_tasks  # noqa: SLF001 (the library keeps the count there)
+            ran = worker._run_tasks
             if options["once"]:
                 if ran < options["batch"]:
                     return
