@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
+.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -122,6 +122,9 @@ bench-contracts: install-dev
 
 bench-works: install-dev
 	$(BIN)/python bench/works.py
+
+bench-fanout: install-dev
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) node_modules var

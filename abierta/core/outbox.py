@@ -197,17 +197,18 @@ class _Stored:
 
 
 def _claim(now: datetime.datetime) -> list[OutboxMessage]:
-    """Claim up to BATCH due messages for this worker (a conditional update: no two workers share one)."""
+    """Claim up to BATCH due messages for this worker, in one conditional update: a row another
+    worker claimed meanwhile no longer matches, so no two workers share a message. The claim's
+    end, to the microsecond and with a random offset, tells this worker's rows apart."""
     due = Q(state=OutboxMessage.State.PENDING, due_at__lte=now) & (
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
     ids = list(OutboxMessage.objects.filter(due).order_by("due_at", "pk").values_list("pk", flat=True)[:BATCH])
-    until = now + datetime.timedelta(seconds=CLAIM_SECONDS)
-    claimed = []
-    for pk in ids:
-        if OutboxMessage.objects.filter(due, pk=pk).update(claimed_until=until):
-            claimed.append(pk)
-    return list(OutboxMessage.objects.filter(pk__in=claimed).order_by("due_at", "pk"))
+    if not ids:
+        return []
+    until = now + datetime.timedelta(seconds=CLAIM_SECONDS, microseconds=uuid.uuid4().int % 1_000_000)
+    OutboxMessage.objects.filter(due, pk__in=ids).update(claimed_until=until)
+    return list(OutboxMessage.objects.filter(pk__in=ids, claimed_until=until).order_by("due_at", "pk"))
 
 
 def deliver_due(now: datetime.datetime | None = None) -> dict[str, int]:
