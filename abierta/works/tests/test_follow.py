@@ -278,3 +278,32 @@ def test_the_update_and_its_emails_commit_together(work: Work, queued: FakeSMTP)
     run_worker()
     assert WorkUpdate.objects.get().notified_at is not None
     assert [m["To"] for m in queued.messages()] == ["ana@example.org"]
+
+
+def test_with_the_mail_server_down_an_update_reaches_every_follower_exactly_once(work: Work, queued: FakeSMTP) -> None:
+    """Issue 14's test: SMTP down, an update is posted, SMTP comes back: each follower gets one email."""
+    from abierta.core.models import ScheduledRun
+
+    emails = [f"seguidor{i}@example.org" for i in range(25)]
+    WorkFollower.objects.bulk_create([WorkFollower(work=work, email=e, confirmed_at=timezone.now()) for e in emails])
+    queued.stop()
+    services.work_update_add(
+        work=work,
+        author=None,
+        date=timezone.localdate(),
+        physical_progress=Decimal("60"),
+        financial_progress=Decimal("55"),
+        text="Avance con el servidor de correo caído.",
+    )
+    run_worker()  # the fan-out writes 25 messages; none can leave
+    assert OutboxMessage.objects.filter(state="pending").count() == 25 and not queued.received
+    run_worker()  # a second pass (or a retried fan-out) writes nothing more
+    assert OutboxMessage.objects.count() == 25
+    queued.start()
+    for _ in range(3):  # the sweep runs every minute; three minutes pass
+        OutboxMessage.objects.filter(state="pending").update(due_at=timezone.now())
+        ScheduledRun.objects.update(next_run_at=timezone.now())
+        run_worker()
+    delivered = sorted(m["To"] for m in queued.messages())
+    assert delivered == sorted(emails)  # every follower, each exactly once
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
