@@ -21,6 +21,7 @@ hands the rows to the real backend, ``ABIERTA_EMAIL_DELIVERY_BACKEND`` (SMTP in 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -33,6 +34,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task_backends
@@ -230,33 +232,36 @@ def deliver_due(now: datetime.datetime | None = None) -> dict[str, int]:
             except Exception as exc:
                 _failed(row, exc, moment, figures)
                 # The connection may be broken: open it again for the next message.
-                with _quiet():
+                with contextlib.suppress(Exception):
                     connection.close()
                 opened = False
                 continue
-            OutboxMessage.objects.filter(pk=row.pk).update(
-                state=OutboxMessage.State.SENT,
-                sent_at=timezone.now(),
-                claimed_until=None,
-                last_error="",
-                message=b"",  # delivered: the content is not kept
-                recipients=[],
-                sender="",
-            )
+            _mark_sent(row.pk)
             figures["sent"] += 1
     finally:
         if opened:
-            with _quiet():
+            with contextlib.suppress(Exception):
                 connection.close()
     return figures
 
 
-class _quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return True
+def _mark_sent(pk: int) -> None:
+    """The message left: keep only its key and times. On PostgreSQL the commit does not wait for the
+    disk (``synchronous_commit off``): a crash can lose the mark of the last messages, which are then
+    sent again with the same Message-ID, rather than make every delivery wait for an fsync."""
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        OutboxMessage.objects.filter(pk=pk).update(
+            state=OutboxMessage.State.SENT,
+            sent_at=timezone.now(),
+            claimed_until=None,
+            last_error="",
+            message=b"",  # delivered: the content is not kept
+            recipients=[],
+            sender="",
+        )
 
 
 def _failed(row: OutboxMessage, exc: BaseException, now: datetime.datetime, figures: dict[str, int]) -> None:
