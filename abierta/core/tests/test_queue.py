@@ -14,30 +14,11 @@ from django_tasks_db.models import DBTaskResult
 
 from abierta.core import queue
 from abierta.core.models import ScheduledRun
+from abierta.core.tests import sample_tasks
 from abierta.core.tests.fake_smtp import run_worker
+from abierta.core.tests.sample_tasks import CALLS, broken, flaky, slow
 
 pytestmark = pytest.mark.django_db
-
-CALLS: list[str] = []
-
-
-@queue.durable(attempts=3, backoff=1)
-def flaky(name: str, fail_times: int) -> str:
-    CALLS.append(name)
-    if CALLS.count(name) <= fail_times:
-        raise ConnectionError("the remote is down")
-    return f"done {name}"
-
-
-@queue.durable(attempts=3, backoff=1)
-def broken() -> None:
-    CALLS.append("broken")
-    raise ValueError("a bug, not worth another try")
-
-
-@queue.durable(attempts=1, limit=1)
-def slow() -> None:
-    time.sleep(3)
 
 
 @pytest.fixture
@@ -47,8 +28,8 @@ def db_queue(settings: Any) -> None:
 
 
 def mine() -> Any:
-    """This module's tasks (a worker pass also runs the schedules declared by the apps)."""
-    return DBTaskResult.objects.filter(task_path__startswith=__name__)
+    """The sample tasks (a worker pass also runs the schedules declared by the apps)."""
+    return DBTaskResult.objects.filter(task_path__startswith=sample_tasks.__name__)
 
 
 def _due_now() -> None:

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from abierta.core.models import OutboxMessage
 from abierta.core.tests.fake_smtp import FakeSMTP, run_worker
-from abierta.core.tests.test_queue import CALLS, flaky
+from abierta.core.tests.sample_tasks import CALLS, flaky
 from factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
