@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works clean
+.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -14,7 +14,8 @@ run: install
 	$(BIN)/abierta migrate --noinput
 	$(BIN)/abierta demo
 	$(BIN)/abierta collectstatic --noinput -v0
-	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C to stop; emails are printed here)"
+	@echo "Abierta: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the site and its worker; emails are printed here)"
+	$(BIN)/abierta worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn abierta.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket --access-logfile - \
 		--access-logformat '%(t)s "%(r)s" %(s)s %(b)s' \
 		--logger-class abierta.core.gunicorn_logging.QuietPathsLogger
@@ -121,6 +122,9 @@ bench-contracts: install-dev
 
 bench-works: install-dev
 	$(BIN)/python bench/works.py
+
+bench-fanout: install-dev
+	$(BIN)/python bench/fanout.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
 from abierta.accounts.models import User
+from abierta.core.tests.fake_smtp import FakeSMTP
 from factories import World, make_user, make_world, sign_in
 
 # Whitenoise warns whenever STATIC_ROOT is missing (a fresh checkout). Made here, at import, because
@@ -72,6 +74,27 @@ def _fresh_cache() -> Iterator[None]:
     translation.activate("es-co")
     yield
     scans_discard()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[FakeSMTP]:
+    """A local SMTP server, up; ``.stop()`` takes it down and ``.start()`` brings it back."""
+    server = FakeSMTP().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def queued(settings: Any, smtp_server: FakeSMTP) -> FakeSMTP:
+    """Production's way with mail and tasks: every message goes to the outbox, tasks are rows run only
+    by ``abierta worker --once`` (``run_worker``), and the outbox delivers over SMTP to ``smtp_server``."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "abierta.core.outbox.OutboxBackend"
+    settings.ABIERTA_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    settings.EMAIL_TIMEOUT = 2
+    return smtp_server
 
 
 @pytest.fixture

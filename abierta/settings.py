@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "abierta.core",
     "abierta.accounts",
     "abierta.plans",
@@ -147,6 +149,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The task queue (abierta/core/queue.py): tasks are rows of the database, run by `abierta worker`
+# (make run starts one; docs/deploy.md runs N on M machines). Tests run each task when it is enqueued.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# A task still "running" after this many seconds lost its worker: it is marked failed.
+ABIERTA_TASK_LOST_AFTER = int(env("ABIERTA_TASK_LOST_AFTER", "3600"))
 
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
@@ -271,7 +285,18 @@ ABIERTA_MAX_UPLOAD_BYTES = int(env("ABIERTA_MAX_UPLOAD_BYTES", str(10 * 1024 * 1
 # decoding. Pillow refuses more than 89 Mpx anyway.
 ABIERTA_MAX_IMAGE_PIXELS = int(env("ABIERTA_MAX_IMAGE_PIXELS", "40000000"))
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every message is written to the outbox, in the transaction of what causes it, and delivered by the
+# queue through ABIERTA_EMAIL_DELIVERY_BACKEND (abierta/core/outbox.py, docs/decisions/0021-task-queue.md).
+# EMAIL_BACKEND in the environment names the delivery backend (SMTP in production).
+EMAIL_BACKEND = "abierta.core.outbox.OutboxBackend"
+ABIERTA_EMAIL_DELIVERY_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# 64 hex digits sealing waiting messages (voting codes, receipts, set-up links); set it apart from
+# SECRET_KEY, outside the database and its backups. Defaults to a derivation of SECRET_KEY.
+ABIERTA_OUTBOX_KEY = env("ABIERTA_OUTBOX_KEY")
+ABIERTA_OUTBOX_KEEP_DAYS = int(env("ABIERTA_OUTBOX_KEEP_DAYS", "7"))
+ABIERTA_OUTBOX_ATTEMPTS = int(env("ABIERTA_OUTBOX_ATTEMPTS", "10"))
+ABIERTA_OUTBOX_BACKOFF_SECONDS = int(env("ABIERTA_OUTBOX_BACKOFF_SECONDS", "60"))
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -429,6 +454,16 @@ ABIERTA_BALLOT_BOX_KEY = env("ABIERTA_BALLOT_BOX_KEY")
 # Open contracting and public works.
 # OCDS ocid prefix: Colombia Compra Eficiente's registered prefix, used for SECOP II contracts too.
 ABIERTA_OCID_PREFIX = env("ABIERTA_OCID_PREFIX", "ocds-k50g02")
+# SECOP II synchronisation (``abierta secop_sync``): the contracts data set's SODA endpoint on the
+# national open data portal, an optional app token (higher rate limits; also ``*_FILE``), rows per
+# request, seconds to wait for an answer, attempts after an HTTP 429, and the days of updates asked
+# again before the last one reached (rows the portal publishes late).
+ABIERTA_SECOP_SODA_URL = env("ABIERTA_SECOP_SODA_URL", "https://www.datos.gov.co/resource/jbjy-vk9h.json")
+ABIERTA_SECOP_SODA_APP_TOKEN = env("ABIERTA_SECOP_SODA_APP_TOKEN")
+ABIERTA_SECOP_SODA_PAGE_SIZE = int(env("ABIERTA_SECOP_SODA_PAGE_SIZE", "1000"))
+ABIERTA_SECOP_SODA_TIMEOUT = float(env("ABIERTA_SECOP_SODA_TIMEOUT", "60"))
+ABIERTA_SECOP_SODA_RETRIES = int(env("ABIERTA_SECOP_SODA_RETRIES", "3"))
+ABIERTA_SECOP_SODA_OVERLAP_DAYS = int(env("ABIERTA_SECOP_SODA_OVERLAP_DAYS", "3"))
 # OC4IDS project id prefix (register one with the Open Contracting Partnership for production).
 ABIERTA_OC4IDS_PREFIX = env("ABIERTA_OC4IDS_PREFIX", "oc4ids-ctg000")
 # Map tiles of the works map: any XYZ tile server; the site loads no script from it, only images.

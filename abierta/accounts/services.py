@@ -56,12 +56,12 @@ def user_register(*, email: str, password: str, first_name: str, last_name: str)
         make_password(password)  # the same work as creating the account
         if allowed:
             body = render_to_string("accounts/email/already_registered.txt", {"site_url": settings.SITE_URL})
-            transaction.on_commit(lambda: send_mail(_("Your account on Abierta"), body, None, [existing.email]))
+            send_mail(_("Your account on Abierta"), body, None, [existing.email])  # to the outbox
         return None
     user = User.objects.create_user(email=email, password=password, first_name=first_name, last_name=last_name)
     if allowed:
         body = render_to_string("accounts/email/verify.txt", {"url": verification_url(user)})
-        transaction.on_commit(lambda: send_mail(_("Confirm your email on Abierta"), body, None, [user.email]))
+        send_mail(_("Confirm your email on Abierta"), body, None, [user.email])  # to the outbox
     return user
 
 
@@ -98,7 +98,7 @@ def enrolment_offer(*, user: User) -> bool:
         "accounts/email/totp_enrolment.txt", {"url": url, "hours": settings.ABIERTA_TOTP_ENROLMENT_HOURS}
     )
     address = user.email
-    transaction.on_commit(lambda: send_mail(_("Set up your second factor on Abierta"), body, None, [address]))
+    send_mail(_("Set up your second factor on Abierta"), body, None, [address])  # to the outbox
     return True
 
 

@@ -327,7 +327,7 @@ def _send_receipt(parsed: ParsedComplaint, number: str, receipt: str) -> None:
         [parsed.reply_to],
         headers=headers,
     )
-    message.send(fail_silently=True)
+    message.send()
 
 
 def file_message(raw: bytes, *, receipts: bool = True) -> tuple[str, Case | None]:
@@ -346,8 +346,8 @@ def file_message(raw: bytes, *, receipts: bool = True) -> tuple[str, Case | None
             )
             IntakeMessage.objects.create(digest=parsed.digest, filed_on=services.today())
             if receipt is not None:
-                number = case.number
-                transaction.on_commit(lambda: _send_receipt(parsed, number, receipt))
+                # To the outbox, sealed, in the filing's transaction: not lost if the mail server is down.
+                _send_receipt(parsed, case.number, receipt)
     except IntegrityError:
         return "skipped", None  # another intake run filed it a moment ago
     return "filed", case

@@ -8,4 +8,7 @@ class ContractingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from abierta.contracting import datasets  # noqa: F401  (registers the open dataset)
+        from abierta.contracting import access, datasets  # noqa: F401  (datasets registers the open dataset)
+        from abierta.core import staffhome
+
+        staffhome.register(access.staff_links)

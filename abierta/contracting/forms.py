@@ -1,4 +1,5 @@
-"""The contract search form: every parameter of /contratos/ and /contratos.csv, validated."""
+"""The contract search form (every parameter of /contratos/ and /contratos.csv, validated) and the
+form of an entity to synchronise from SECOP II."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from abierta.contracting import redflags
+from abierta.contracting.models import SecopEntity
 from abierta.contracting.search import DEFAULT_SORT, RELEVANCE, SORTS, ContractFilters, distinct_values
+from abierta.contracting.secop_sync import clean_nit
 from abierta.core.cache import edge_version
 
 SORT_CHOICES = [
@@ -133,3 +136,30 @@ class ContractSearchForm(forms.Form):
 
 
 __all__ = ["DEFAULT_SORT", "ContractSearchForm"]
+
+
+class SecopEntityForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An entity to synchronise from SECOP II: its NIT (dots and check digit allowed) and its name."""
+
+    class Meta:
+        model = SecopEntity
+        fields = ["nit", "name"]
+        labels = {"nit": _("NIT of the entity"), "name": _("Name")}
+        help_texts = {
+            "nit": _("As SECOP II writes it, without the check digit; for example 890480184."),
+            "name": _("For example Alcaldía Distrital de Cartagena de Indias."),
+        }
+        error_messages = {"nit": {"unique": _("An entity with this NIT is already configured.")}}
+        widgets = {"nit": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})}
+
+    def clean_nit(self) -> str:
+        typed = self.cleaned_data.get("nit") or ""
+        nit = clean_nit(typed)
+        if nit is None:
+            raise forms.ValidationError(
+                _("Write the NIT with digits only (5 to 15), for example 890480184."), code="invalid"
+            )
+        return nit
+
+    def clean_name(self) -> str:
+        return " ".join((self.cleaned_data.get("name") or "").split())

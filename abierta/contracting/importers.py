@@ -34,7 +34,7 @@ from abierta.contracting.ocds import (
     merge_under,
     repair_release,
 )
-from abierta.contracting.secop import REQUIRED_COLUMNS, header_key, row_to_release
+from abierta.contracting.secop import REQUIRED_COLUMNS, clean, header_key, row_to_release
 from abierta.contracting.signals import contracts_imported
 from abierta.core.importing import BatchResult, FormatError, RowRejected
 from abierta.core.models import ImportRun
@@ -239,8 +239,13 @@ class _ContractWriter:
     def finish(self, run: ImportRun) -> None:
         # A resumed run did not see the rows of the earlier attempt: recompute every contract's flags.
         complete = self.converted == run.read
-        redflags.refresh_flags(self.touched if complete else None)
-        if run.created or run.updated:
+        self.after_import(self.touched if complete else None, run=run if run.created or run.updated else None)
+
+    def after_import(self, touched: list[int] | None, *, run: ImportRun | None) -> None:
+        """Recompute the red flags of the entities of the ``touched`` contracts (all when None); when
+        ``run`` created or changed contracts, tell the other apps (``contracts_imported``)."""
+        redflags.refresh_flags(touched)
+        if run is not None:
             contracts_imported.send(sender=type(self), run=run)
             # Fresh planner statistics for the search (autovacuum would get there later).
             if connection.vendor == "postgresql":
@@ -354,6 +359,39 @@ class SecopContractsImporter(_ContractWriter):
             for c in Contract.objects.filter(ocid__in=[i.ocid for i in contracts]).only("id", "ocid", "release_hash")
         }
         return self._write(contracts, existing)
+
+
+class SodaPageImporter(SecopContractsImporter):
+    """One page of the open data portal's SODA API (a JSON array of ``jbjy-vk9h`` rows) read by the
+    SECOP II importer, for ``secop_sync`` (``abierta/contracting/secop_sync.py``). A rejected row's
+    reason names its contract, since a line of a page means nothing to the reader; the red flags and
+    the ``contracts_imported`` signal come once, after the synchronisation's last page."""
+
+    kind = "secop2_soda"
+
+    def __init__(self, nit: str) -> None:
+        super().__init__()
+        self.nit = nit
+
+    def options(self) -> dict[str, Any]:
+        return {"nit": self.nit}
+
+    def convert(self, line: int, raw: Any) -> ContractItem:
+        try:
+            return super().convert(line, raw)
+        except RowRejected as rejection:
+            contract_id = clean(raw.get("id_contrato")) if isinstance(raw, dict) else None
+            if contract_id is None:
+                raise
+            raise RowRejected(
+                *(
+                    _("contract %(id)s: %(reason)s") % {"id": contract_id, "reason": reason}
+                    for reason in rejection.reasons
+                )
+            ) from None
+
+    def finish(self, run: ImportRun) -> None:
+        """Nothing after a page: the synchronisation calls ``after_import`` once, after its last page."""
 
 
 @dataclass

@@ -6,6 +6,8 @@ A ``Contract`` is one OCDS contracting process (one ocid): the whole compiled re
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +138,79 @@ class Contract(models.Model):
     def public_supplier_doc(self) -> str:
         """The contractor's document when it is a company's NIT; empty for a natural person's."""
         return public_document(self.supplier_doc_type, self.supplier_doc)
+
+
+class SecopEntity(models.Model):
+    """An entity whose SECOP II contracts are kept in sync from the open data portal (``secop_sync``).
+
+    ``watermark`` is the greatest ``ultima_actualizacion`` of the contracts committed so far, as the
+    portal wrote it (a floating timestamp, ``2024-09-30T00:00:00.000``): the next run asks again from
+    a few days before it (``ABIERTA_SECOP_SODA_OVERLAP_DAYS``), so nothing published late is skipped.
+    """
+
+    public_content = False
+
+    nit = models.CharField(_("NIT"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    active = models.BooleanField(_("synchronised"), default=True)
+    watermark = models.CharField(_("last update reached"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "nit"]
+        verbose_name = _("SECOP II entity")
+        verbose_name_plural = _("SECOP II entities")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nit})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracting:secop_entity", args=[self.pk])
+
+
+class SyncRun(models.Model):
+    """One synchronisation of an entity's contracts from the open data portal: what it read and did.
+
+    Each page of the portal is imported by the SECOP II importer as its own ``core.ImportRun``
+    (``imports``), which keeps the page's rejected rows with their reasons.
+    """
+
+    public_content = False
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Stopped")
+
+    entity = models.ForeignKey(SecopEntity, on_delete=models.CASCADE, related_name="runs", verbose_name=_("entity"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_by = models.CharField(_("started by"), max_length=200, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    read = models.PositiveIntegerField(_("read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    since = models.CharField(_("asked from"), max_length=40, blank=True)
+    watermark = models.CharField(_("last update reached"), max_length=40, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    imports = models.ManyToManyField("core.ImportRun", blank=True, related_name="+", verbose_name=_("pages imported"))
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("SECOP II synchronisation")
+        verbose_name_plural = _("SECOP II synchronisations")
+
+    def __str__(self) -> str:
+        return f"{self.entity.nit} {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracting:secop_run", args=[self.pk])
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        if self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at

@@ -1,8 +1,9 @@
-"""Contracts: search (/contratos/), its CSV export, the red flags page and a contract's page."""
+"""Contracts: search (/contratos/), its CSV export, the red flags page and a contract's page; the
+staff pages of the SECOP II synchronisation."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.contracting import views
+from abierta.contracting import staff_views, views
 
 app_name = "contracting"
 
@@ -11,4 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("contratos.csv", views.contract_csv, name="contracts_csv"),
     path("contratos/alertas/", views.redflags_page, name="redflags"),
     path("contratos/<str:ocid>/", views.contract_detail, name="contract"),
+    path("gestion/contratos/secop/", staff_views.secop_entities, name="secop_entities"),
+    path("gestion/contratos/secop/nueva/", staff_views.secop_entity_add, name="secop_entity_add"),
+    path("gestion/contratos/secop/<int:pk>/", staff_views.secop_entity, name="secop_entity"),
+    path("gestion/contratos/secop/<int:pk>/activa/", staff_views.secop_entity_toggle, name="secop_entity_toggle"),
+    path("gestion/contratos/secop/<int:pk>/sincronizar/", staff_views.secop_entity_sync, name="secop_entity_sync"),
+    path("gestion/contratos/secop/ejecuciones/<int:pk>/", staff_views.secop_run, name="secop_run"),
 ]

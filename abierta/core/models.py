@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -175,3 +176,56 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.reason}"
+
+
+class OutboxMessage(models.Model):
+    """An email waiting to leave, or gone: written in the transaction of the fact that causes it
+    (``abierta.core.outbox.OutboxBackend``) and delivered by the queue (``outbox_deliver``)."""
+
+    public_content = False
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    # The whole message as Python's email package writes it, sealed (abierta.core.outbox); emptied once sent.
+    sender = models.CharField(_("from"), max_length=300)
+    recipients = models.JSONField(_("to"), default=list)
+    message = models.BinaryField(_("message"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    due_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # A worker claims a message until then; a worker that dies leaves it to the next one.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [models.Index(fields=["state", "due_at"], name="core_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"
+
+    @property
+    def kind(self) -> str:
+        """What sort of message, from its key ("work-update", or "mail" for one of a kind)."""
+        return self.key.split(":", 1)[0]
+
+
+class ScheduledRun(models.Model):
+    """When each schedule declared in code (``abierta.core.queue.periodic``) next runs; the worker
+    that moves ``next_run_at`` forward first enqueues the task, so two workers never both do."""
+
+    public_content = False
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,14 +9,14 @@ transaction has committed (``transaction.on_commit``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 from abierta.accounts.models import User
 from abierta.complaints.services import Evidence, ReportData, audit_append, complaint_submit
 from abierta.contracting.models import Contract
-from abierta.core import history, ratelimit, uploads
+from abierta.core import history, outbox, ratelimit, uploads
 from abierta.core.mailboxes import mailbox_key
 from abierta.core.plaintext import one_line
+from abierta.core.queue import durable
 from abierta.core.uploads import JPEG, sniff
 from abierta.works.models import (
     IrregularityPhoto,
@@ -70,10 +71,6 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _on_commit(send: Callable[[], object]) -> None:
-    transaction.on_commit(lambda: send())
-
-
 def _unsubscribe_url(follower: WorkFollower) -> str:
     return absolute(reverse("works:follow_unsubscribe", args=[follower.token]))
 
@@ -99,13 +96,6 @@ def _follower_message(
     )
     message.attach_alternative(html, "text/html")
     return message
-
-
-def _send(messages: Sequence[EmailMultiAlternatives]) -> int:
-    if not messages:
-        return 0
-    with get_connection(fail_silently=True) as connection:
-        return connection.send_messages(list(messages)) or 0
 
 
 # ---------------------------------------------------------------- following a work
@@ -163,7 +153,7 @@ def follow_request(*, work: Work, email: str) -> None:
         message = _follower_message(
             follower, "follow_already", _("You already follow “%(name)s”") % {"name": work.name}, {}
         )
-    _on_commit(lambda: _send([message]))
+    message.send()  # to the outbox, in this transaction
 
 
 def follower_by_token(token: str) -> WorkFollower | None:
@@ -249,31 +239,48 @@ def work_update_add(
         work.financial_progress = latest.financial_progress
         work.save(update_fields=["physical_progress", "financial_progress", "updated_at"])
         _record(work, actor=author, before=before)
-    update_id = update.pk
-    transaction.on_commit(lambda: work_update_notify(update_id=update_id))
+    # A row of this transaction (the database queue): the fan-out exists if and only if the update does.
+    work_update_fanout.enqueue(update_id=update.pk)
     return update
 
 
 def work_update_notify(*, update_id: int) -> int:
-    """Email every confirmed follower about an update, once: the update is claimed by setting
-    ``notified_at`` (a second call, or a concurrent one, finds it set and sends nothing).
-    Returns how many emails were sent. Followers are written to in Spanish, the site's language:
-    their language is not stored."""
-    claimed = WorkUpdate.objects.filter(pk=update_id, notified_at__isnull=True).update(notified_at=timezone.now())
-    if not claimed:
-        return 0
-    update = WorkUpdate.objects.select_related("work").get(pk=update_id)
-    work = update.work
-    followers = WorkFollower.objects.filter(work=work, confirmed_at__isnull=False).select_related("work")
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New progress on “%(name)s”") % {"name": work.name}
-        context = {
-            "update": update,
-            "photo_count": update.photos.count(),
-            "work_url": absolute(work_public_path(work)),
-        }
-        messages = [_follower_message(f, "work_update", subject, context) for f in followers.iterator()]
-    return _send(messages)
+    """Write an email to every confirmed follower about an update, once, to the outbox.
+
+    Run by the queue (``works.tasks.work_update_fanout``), never in the editor's request. The update
+    is claimed by setting ``notified_at`` in the same transaction as the messages: a second call
+    finds it set and writes nothing, and a run that fails half-way writes nothing at all (its retry
+    starts again). Each message's key is the update and the follower, so nothing is sent twice.
+    Returns how many messages were written. Followers are written to in Spanish, the site's
+    language: their language is not stored."""
+    with transaction.atomic():
+        claimed = WorkUpdate.objects.filter(pk=update_id, notified_at__isnull=True).update(notified_at=timezone.now())
+        if not claimed:
+            return 0
+        update = WorkUpdate.objects.select_related("work").get(pk=update_id)
+        work = update.work
+        followers = WorkFollower.objects.filter(work=work, confirmed_at__isnull=False).select_related("work")
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("New progress on “%(name)s”") % {"name": work.name}
+            context = {
+                "update": update,
+                "photo_count": update.photos.count(),
+                "work_url": absolute(work_public_path(work)),
+            }
+
+            def messages() -> Iterator[EmailMultiAlternatives]:
+                for follower in followers.order_by("pk").iterator(chunk_size=500):
+                    message = _follower_message(follower, "work_update", subject, context)
+                    message.extra_headers[outbox.KEY_HEADER] = f"work-update:{update_id}:{follower.pk}"
+                    yield message
+
+            return outbox.send_many(messages())
+
+
+@durable(attempts=8, backoff=60, limit=1800)
+def work_update_fanout(update_id: int) -> int:
+    """The queue's task for :func:`work_update_notify` (retried if the database is briefly away)."""
+    return work_update_notify(update_id=update_id)
 
 
 # ---------------------------------------------------------------- irregularity reports
@@ -328,7 +335,7 @@ def report_submit(
         message = EmailMultiAlternatives(
             one_line(subject), body, None, recipients, headers={"Auto-Submitted": "auto-generated"}
         )
-        _on_commit(lambda: _send([message]))
+        message.send()  # to the outbox, in this transaction
     return report
 
 
@@ -351,7 +358,7 @@ def report_review(*, report: IrregularityReport, actor: User, status: str, answe
         message = EmailMultiAlternatives(
             one_line(subject), body, None, [contact], headers={"Auto-Submitted": "auto-generated"}
         )
-        _on_commit(lambda: _send([message]))
+        message.send()  # to the outbox, in this transaction
     return report
 
 

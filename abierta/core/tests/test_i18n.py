@@ -293,6 +293,7 @@ ENGLISH_CHECK_PAGES = [
     ("citizen", "plans:commitment", {"slug": "plan-prueba", "code": "TEST0001"}),
     ("admin", "site:staff_home", {}),
     ("admin", "plans:moderation", {}),
+    ("admin", "contracting:secop_entities", {}),
 ]
 
 

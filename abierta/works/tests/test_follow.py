@@ -12,10 +12,14 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from abierta.core.models import OutboxMessage
+from abierta.core.tests.fake_smtp import FakeSMTP, run_worker
 from abierta.works import services, views
 from abierta.works.models import Work, WorkFollower, WorkUpdate
 from abierta.works.tests.factories import make_work
@@ -59,28 +63,28 @@ def test_an_unpublished_or_unknown_work_cannot_be_followed(client: Client, work:
     assert not WorkFollower.objects.exists()
 
 
-def test_following_sends_a_confirmation_link_once_committed(
-    client: Client, work: Work, django_capture_on_commit_callbacks: Capture
+def test_following_writes_a_confirmation_link_that_leaves_through_the_outbox(
+    client: Client, work: Work, queued: FakeSMTP
 ) -> None:
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(reverse("works:follow", args=[work.code]), {"email": " Ana@Example.org "})
+    response = client.post(reverse("works:follow", args=[work.code]), {"email": " Ana@Example.org "})
     assert response.status_code == 302
     assert response["Location"] == reverse("works:follow_sent", args=[work.code])
-    assert len(mail.outbox) == 0 and len(callbacks) == 1  # sent only on commit
-    callbacks[0]()
+    # Written with the follower, in the request's transaction; nothing talked to the mail server.
+    assert OutboxMessage.objects.filter(state="pending").count() == 1 and not queued.received
+    run_worker()
     follower = WorkFollower.objects.get()
     assert follower.email == "ana@example.org" and follower.confirmed_at is None
-    message = mail.outbox[0]
-    assert message.to == ["ana@example.org"]
-    assert work.name in message.subject
-    assert f"/obras/seguir/confirmar/{follower.token}/" in message.body
+    (message,) = queued.messages()
+    assert message["To"] == "ana@example.org"
+    assert work.name in str(message["Subject"])
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"/obras/seguir/confirmar/{follower.token}/" in text
     assert re.fullmatch(
-        rf"<https?://[^/]+/obras/seguir/baja/{follower.token}/>", message.extra_headers["List-Unsubscribe"]
+        rf"<https?://[^/]+/obras/seguir/baja/{follower.token}/>", str(message["List-Unsubscribe"]).strip()
     )
-    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert isinstance(message, EmailMultiAlternatives)
-    html, mimetype = message.alternatives[0]
-    assert mimetype == "text/html" and f"/obras/seguir/confirmar/{follower.token}/" in str(html)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert f"/obras/seguir/confirmar/{follower.token}/" in html
     page = client.get(response["Location"])
     assert page.status_code == 200 and work.name in page.content.decode()
 
@@ -251,9 +255,10 @@ def test_a_progress_update_notifies_confirmed_followers_once(
     assert len(mail.outbox) == 1
 
 
-def test_no_email_before_the_update_commits(work: Work, django_capture_on_commit_callbacks: Capture) -> None:
+def test_the_update_and_its_emails_commit_together(work: Work, queued: FakeSMTP) -> None:
     WorkFollower.objects.create(work=work, email="ana@example.org", confirmed_at=timezone.now())
-    with django_capture_on_commit_callbacks() as callbacks:
+
+    def add() -> None:
         services.work_update_add(
             work=work,
             author=None,
@@ -262,8 +267,43 @@ def test_no_email_before_the_update_commits(work: Work, django_capture_on_commit
             financial_progress=Decimal("50"),
             text="Avance.",
         )
-        assert mail.outbox == []
-    assert len(callbacks) == 1
-    assert WorkUpdate.objects.get().notified_at is None
-    callbacks[0]()
-    assert len(mail.outbox) == 1
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add()
+        raise RuntimeError  # the update is not saved: no fan-out, no email
+    assert not WorkUpdate.objects.exists() and not DBTaskResult.objects.exists()
+    add()
+    # The editor's request only wrote the fan-out task; the worker writes and sends the emails.
+    assert WorkUpdate.objects.get().notified_at is None and not OutboxMessage.objects.exists()
+    run_worker()
+    assert WorkUpdate.objects.get().notified_at is not None
+    assert [m["To"] for m in queued.messages()] == ["ana@example.org"]
+
+
+def test_with_the_mail_server_down_an_update_reaches_every_follower_exactly_once(work: Work, queued: FakeSMTP) -> None:
+    """Issue 14's test: SMTP down, an update is posted, SMTP comes back: each follower gets one email."""
+    from abierta.core.models import ScheduledRun
+
+    emails = [f"seguidor{i}@example.org" for i in range(25)]
+    WorkFollower.objects.bulk_create([WorkFollower(work=work, email=e, confirmed_at=timezone.now()) for e in emails])
+    queued.stop()
+    services.work_update_add(
+        work=work,
+        author=None,
+        date=timezone.localdate(),
+        physical_progress=Decimal("60"),
+        financial_progress=Decimal("55"),
+        text="Avance con el servidor de correo caído.",
+    )
+    run_worker()  # the fan-out writes 25 messages; none can leave
+    assert OutboxMessage.objects.filter(state="pending").count() == 25 and not queued.received
+    run_worker()  # a second pass (or a retried fan-out) writes nothing more
+    assert OutboxMessage.objects.count() == 25
+    queued.start()
+    for _ in range(3):  # the sweep runs every minute; three minutes pass
+        OutboxMessage.objects.filter(state="pending").update(due_at=timezone.now())
+        ScheduledRun.objects.update(next_run_at=timezone.now())
+        run_worker()
+    delivered = sorted(m["To"] for m in queued.messages())
+    assert delivered == sorted(emails)  # every follower, each exactly once
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
