@@ -11,6 +11,34 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.uploads import PrivateStorage
+
+
+class ProcessedImage(models.Model):
+    """A photo whose metadata the queue strips before it is shown (``core.uploads.image_publish``).
+
+    The request keeps the uploaded bytes in ``original`` (private storage, never served) and the photo
+    ``pending``; the task writes the re-encoded ``image`` and marks it ``ready``, or ``failed`` if the
+    file cannot be decoded in time. Public pages show only ready photos."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being processed")
+        READY = "ready", _("Shown on the site")
+        FAILED = "failed", _("Could not be processed")
+
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    original = models.FileField(
+        _("original upload"), storage=PrivateStorage(), upload_to="pending-images/%Y/%m/", blank=True
+    )
+    error = models.CharField(_("processing error"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
 
 class Institution(models.Model):
     """A government office, or an outside body that takes part (monitoring body, civil society)."""

@@ -26,7 +26,7 @@ from abierta.works.forms import (
     WorkForm,
     WorkUpdateForm,
 )
-from abierta.works.models import IrregularityReport, Work, WorkContract
+from abierta.works.models import IrregularityPhoto, IrregularityReport, Work, WorkContract
 
 
 def _user(request: HttpRequest) -> User:
@@ -240,7 +240,7 @@ def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
 def report_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     """A report's photo, only for the staff who may read the report (never a public media URL)."""
     report = access.report_for_user(request, pk)
-    photo = report.photos.filter(pk=photo_pk).first()
+    photo = report.photos.filter(pk=photo_pk, state=IrregularityPhoto.State.READY).first()
     if photo is None:
         raise Http404
     content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"

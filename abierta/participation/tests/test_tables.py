@@ -42,6 +42,8 @@ def test_photo_loses_exif(world: World) -> None:
     table = make_table(world.plan)
     upload = SimpleUploadedFile("f.jpg", jpeg_with_exif(), content_type="image/jpeg")
     photo = services.table_photo_add(table=table, image=upload, kind="jpeg", caption="Personas en la mesa")
+    photo.refresh_from_db()  # published by the queue (immediate in tests)
+    assert photo.state == TablePhoto.State.READY and not photo.original
     with Image.open(photo.image.path) as stored:
         assert 0x010F not in stored.getexif()
 
