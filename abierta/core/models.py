@@ -158,6 +158,7 @@ class ImportRun(models.Model):
     public_content = False
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
         FINISHED = "finished", _("Finished")
         FAILED = "failed", _("Stopped: not the expected format")
@@ -177,6 +178,8 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     started_by = models.CharField(_("started by"), max_length=200, blank=True)
+    # A file uploaded on a staff page, kept (never served) until the queue has imported it.
+    upload = models.FileField(_("uploaded file"), storage=PrivateStorage(), upload_to="imports/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -186,6 +189,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.FINISHED, self.Status.FAILED)
 
 
 class ImportRejection(models.Model):
