@@ -266,7 +266,7 @@ def work_update_notify(*, update_id: int) -> int:
             subject = _("New progress on “%(name)s”") % {"name": work.name}
             context = {
                 "update": update,
-                "photo_count": update.photos.count(),
+                "photo_count": update.photos.exclude(state=WorkPhoto.State.FAILED).count(),
                 "work_url": absolute(work_public_path(work)),
             }
 

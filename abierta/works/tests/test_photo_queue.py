@@ -76,6 +76,8 @@ def test_a_work_photo_is_not_decoded_in_the_request_and_shows_once_published(
     assert response.status_code == 302
     photo = WorkPhoto.objects.get()
     assert photo.state == ProcessedImage.State.PENDING and not photo.image
+    staff = client.get(reverse("works:staff_work", args=[work.code])).content.decode()
+    assert "1 foto en proceso" in staff
     # The original waits outside MEDIA_ROOT, where no public address reaches it.
     original = Path(photo.original.path)
     assert original.is_file() and Path(settings.ABIERTA_PRIVATE_ROOT) in original.parents
@@ -152,6 +154,8 @@ def test_a_photo_that_cannot_be_decoded_is_failed_never_served(
     assert not _public_files()
     page = Client().get(work.get_absolute_url()).content.decode()
     assert CAPTION not in page
+    staff = client.get(reverse("works:staff_work", args=[work.code])).content.decode()
+    assert "1 foto no se pudo procesar y no se muestra" in staff
 
 
 def test_a_report_photo_past_the_time_limit_is_failed_and_staff_see_it(
