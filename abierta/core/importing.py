@@ -31,6 +31,7 @@ Every importer gets the same guarantees from :func:`run_import`:
 
 from __future__ import annotations
 
+import datetime
 import gc
 import hashlib
 import io
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -429,8 +431,9 @@ def import_enqueue(*, kind: str, upload: UploadedFile, options: dict[str, Any], 
 def import_queued(run_id: int, importer: Callable[[ImportRun], Importer[Any]], *, mode: str = BATCH) -> ImportRun:
     """Import a queued run's file (the queue's task calls this); the file is deleted once done.
     A run that is no longer queued (already run by another attempt) is left as it is."""
+    # ``started_at`` becomes the moment a worker took it, for :func:`imports_lost`.
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
-        status=ImportRun.Status.RUNNING
+        status=ImportRun.Status.RUNNING, started_at=timezone.now()
     )
     run = ImportRun.objects.get(pk=run_id)
     if not claimed:
@@ -446,6 +449,24 @@ def import_queued(run_id: int, importer: Callable[[ImportRun], Importer[Any]], *
     done.upload.delete(save=False)
     done.save(update_fields=["upload"])
     return done
+
+
+def imports_lost(now: datetime.datetime | None = None) -> int:
+    """Mark failed the web imports left running by a worker that died: running for longer than
+    ``ABIERTA_TASK_LOST_AFTER`` (more than any import task's time limit, after which a live task
+    would have been stopped). Their file is deleted; the page asks for it again."""
+    moment = now or timezone.now()
+    limit = datetime.timedelta(seconds=int(settings.ABIERTA_TASK_LOST_AFTER))
+    lost = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=moment - limit).exclude(upload="")
+    count = 0
+    for run in lost:
+        run.upload.delete(save=False)
+        run.status = ImportRun.Status.FAILED
+        run.message = _("The import stopped before it ended (the worker running it stopped): upload the file again.")
+        run.finished_at = moment
+        run.save(update_fields=["upload", "status", "message", "finished_at"])
+        count += 1
+    return count
 
 
 def write_report(run: ImportRun, out: IO[str]) -> None:
