@@ -53,6 +53,7 @@ def persona_client(world: World) -> Callable[[str], Client]:
 def _media_root(tmp_path: object, settings: object) -> None:
     """Uploaded files go to a temporary folder, never to var/."""
     settings.MEDIA_ROOT = str(tmp_path) + "/media"  # type: ignore[attr-defined]
+    settings.ABIERTA_PRIVATE_ROOT = str(tmp_path) + "/private"  # type: ignore[attr-defined]
     settings.ABIERTA_COMPLAINTS_KEYSTORE = str(tmp_path) + "/complaint-keys"  # type: ignore[attr-defined]
 
 

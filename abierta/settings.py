@@ -268,6 +268,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
+# Files never served at any address: photos waiting for the queue to strip their metadata, uploaded
+# import files waiting for the queue to import them (abierta/core/uploads.py PrivateStorage).
+ABIERTA_PRIVATE_ROOT = Path(env("ABIERTA_PRIVATE_ROOT", str(DATA_DIR / "private")))
 # Uploaded files and their folders are readable by the site's own user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -31,11 +31,13 @@ Every importer gets the same guarantees from :func:`run_import`:
 
 from __future__ import annotations
 
+import datetime
 import gc
 import hashlib
 import io
 import sys
 import time
+import uuid
 import zipfile
 from argparse import ArgumentParser
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, Protocol, TypeVar
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -50,6 +54,7 @@ from django.utils.translation import gettext as _
 
 from abierta.core.cache import bump_version
 from abierta.core.models import ImportRejection, ImportRun
+from abierta.core.queue import TaskTimeout
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -232,20 +237,27 @@ def run_import(
     out: IO[str] | None = None,
     progress: bool | None = None,
     started_by: str = "",
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Import ``source`` with ``importer``; return the finished (or failed) run. ``mode`` is
-    ``"batch"`` (atomic per batch, resumable) or ``"file"`` (all or nothing). See the module docstring."""
+    ``"batch"`` (atomic per batch, resumable) or ``"file"`` (all or nothing). See the module docstring.
+    ``run`` is a run already written (a queued upload of :func:`import_enqueue`): it is used as is,
+    and the rows read so far are written to it as the file is read, for its page to show."""
     if mode not in (BATCH, FILE):
         raise ValueError(mode)
     out = out if out is not None else sys.stderr
     if progress is None:
         progress = out.isatty()
+    size = len(source.data) if isinstance(source, Upload) else source.stat().st_size
+    if run is not None:
+        run.status = ImportRun.Status.RUNNING
+        run.save(update_fields=["status"])
+        return _run_import(importer, source, run, mode, batch_size, _Progress(out, size, progress), live=True)
     if isinstance(source, Upload):
-        sha, name, size = hashlib.sha256(source.data).hexdigest(), source.name, len(source.data)
+        sha, name = hashlib.sha256(source.data).hexdigest(), source.name
     else:
-        sha, name, size = file_sha256(source), source.name, source.stat().st_size
+        sha, name = file_sha256(source), source.name
     options = importer.options()
-    run = None
     if mode == BATCH:
         run = (
             ImportRun.objects.filter(
@@ -258,15 +270,38 @@ def run_import(
         run = ImportRun.objects.create(
             kind=importer.kind, file_name=name, file_sha256=sha, options=options, started_by=started_by
         )
-    bar = _Progress(out, size, progress)
+    return _run_import(importer, source, run, mode, batch_size, _Progress(out, size, progress), live=False)
+
+
+# Rows read between two writes of a live run's ``read`` (its page shows it while the file is read).
+LIVE_EVERY = 500
+
+
+def _run_import(
+    importer: Importer[Any],
+    source: Path | Upload,
+    run: ImportRun,
+    mode: str,
+    batch_size: int,
+    bar: _Progress,
+    *,
+    live: bool,
+) -> ImportRun:
     with io.BytesIO(source.data) if isinstance(source, Upload) else source.open("rb") as raw:
         reader = _CountingReader(raw)
         stream = io.BufferedReader(reader, buffer_size=1 << 16)
+
+        def show(rows: int) -> None:
+            bar.show(reader.count, rows)
+            # "file" mode writes its counters only at the end: a live run tells how far it is.
+            if live and mode == FILE and rows % LIVE_EVERY == 0:
+                ImportRun.objects.filter(pk=run.pk).update(read=rows)
+
         try:
             if mode == FILE:
-                _run_file(importer, run, stream, lambda rows: bar.show(reader.count, rows))
+                _run_file(importer, run, stream, show)
             else:
-                _run_batches(importer, run, stream, batch_size, lambda rows: bar.show(reader.count, rows))
+                _run_batches(importer, run, stream, batch_size, show)
         except FormatError as error:
             # Only the batches already committed stay (none when the header was wrong, or in "file" mode).
             bar.end()
@@ -369,6 +404,69 @@ def _run_file(importer: Importer[Any], run: ImportRun, stream: IO[bytes], show: 
             run.rejected = len({line for line, _reason in ordered})
             run.message = _("Nothing was written: correct the rejected rows and import the file again.")
             run.save(update_fields=["read", "created", "updated", "unchanged", "rejected", "message"])
+
+
+def import_enqueue(*, kind: str, upload: UploadedFile, options: dict[str, Any], started_by: str = "") -> ImportRun:
+    """Keep a file uploaded on a staff page (private storage, never served) and a queued run for it;
+    the caller enqueues the task that imports it (:func:`import_queued`)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = str(upload.name or "archivo")
+    suffix = Path(name).suffix.lower()[:10]
+    run = ImportRun(
+        kind=kind,
+        file_name=name[:300],
+        file_sha256=digest.hexdigest(),
+        options=options,
+        status=ImportRun.Status.QUEUED,
+        started_by=started_by,
+    )
+    run.upload.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    run.save()
+    return run
+
+
+def import_queued(run_id: int, importer: Callable[[ImportRun], Importer[Any]], *, mode: str = BATCH) -> ImportRun:
+    """Import a queued run's file (the queue's task calls this); the file is deleted once done.
+    A run that is no longer queued (already run by another attempt) is left as it is."""
+    # ``started_at`` becomes the moment a worker took it, for :func:`imports_lost`.
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
+        status=ImportRun.Status.RUNNING, started_at=timezone.now()
+    )
+    run = ImportRun.objects.get(pk=run_id)
+    if not claimed:
+        return run
+    try:
+        done = run_import(importer(run), Path(run.upload.path), mode=mode, progress=False, run=run)
+    except TaskTimeout:
+        run.status = ImportRun.Status.FAILED
+        run.message = _("The import took too long and was stopped: split the file into smaller files.")
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "message", "finished_at"])
+        done = run
+    done.upload.delete(save=False)
+    done.save(update_fields=["upload"])
+    return done
+
+
+def imports_lost(now: datetime.datetime | None = None) -> int:
+    """Mark failed the web imports left running by a worker that died: running for longer than
+    ``ABIERTA_TASK_LOST_AFTER`` (more than any import task's time limit, after which a live task
+    would have been stopped). Their file is deleted; the page asks for it again."""
+    moment = now or timezone.now()
+    limit = datetime.timedelta(seconds=int(settings.ABIERTA_TASK_LOST_AFTER))
+    lost = ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=moment - limit).exclude(upload="")
+    count = 0
+    for run in lost:
+        run.upload.delete(save=False)
+        run.status = ImportRun.Status.FAILED
+        run.message = _("The import stopped before it ended (the worker running it stopped): upload the file again.")
+        run.finished_at = moment
+        run.save(update_fields=["upload", "status", "message", "finished_at"])
+        count += 1
+    return count
 
 
 def write_report(run: ImportRun, out: IO[str]) -> None:

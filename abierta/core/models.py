@@ -11,6 +11,34 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.uploads import PrivateStorage
+
+
+class ProcessedImage(models.Model):
+    """A photo whose metadata the queue strips before it is shown (``core.uploads.image_publish``).
+
+    The request keeps the uploaded bytes in ``original`` (private storage, never served) and the photo
+    ``pending``; the task writes the re-encoded ``image`` and marks it ``ready``, or ``failed`` if the
+    file cannot be decoded in time. Public pages show only ready photos."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being processed")
+        READY = "ready", _("Shown on the site")
+        FAILED = "failed", _("Could not be processed")
+
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    original = models.FileField(
+        _("original upload"), storage=PrivateStorage(), upload_to="pending-images/%Y/%m/", blank=True
+    )
+    error = models.CharField(_("processing error"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
 
 class Institution(models.Model):
     """A government office, or an outside body that takes part (monitoring body, civil society)."""
@@ -130,6 +158,7 @@ class ImportRun(models.Model):
     public_content = False
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
         FINISHED = "finished", _("Finished")
         FAILED = "failed", _("Stopped: not the expected format")
@@ -149,6 +178,8 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     started_by = models.CharField(_("started by"), max_length=200, blank=True)
+    # A file uploaded on a staff page, kept (never served) until the queue has imported it.
+    upload = models.FileField(_("uploaded file"), storage=PrivateStorage(), upload_to="imports/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -158,6 +189,10 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.FINISHED, self.Status.FAILED)
 
 
 class ImportRejection(models.Model):

@@ -10,6 +10,7 @@ which take a worker 19 s and 1 GB to decode.
 from __future__ import annotations
 
 import io
+import os
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
@@ -19,11 +20,15 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from abierta.core.queue import TaskTimeout, durable
 
 PDF = "pdf"
 PNG = "png"
@@ -122,29 +127,110 @@ def validate_upload(upload: UploadedFile, allowed: frozenset[str]) -> str:
 GPS_IFD = 0x8825
 
 
+def reencode(fp: IO[bytes], kind: str, *, keep_location: bool = False) -> bytes:
+    """The image's pixels re-encoded without their metadata (EXIF camera, dates and author, XMP, JPEG
+    and PNG comments), orientation applied to the pixels; the location (the EXIF GPS block) is kept
+    only if ``keep_location`` (a reporter who asks for it). This decodes the image: it is the costly
+    step, run by the queue (:func:`image_publish`) for photos that go public."""
+    with open_image(fp) as original:
+        gps = dict(original.getexif().get_ifd(GPS_IFD)) if keep_location else {}
+        image = ImageOps.exif_transpose(original)
+        image.info = {}  # what Pillow would otherwise write back: comments, XMP, ICC notes
+        out = io.BytesIO()
+        fmt = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}[kind]
+        params: dict[str, Any] = {"quality": 90} if kind != PNG else {}
+        if gps:
+            exif = Image.Exif()
+            exif[GPS_IFD] = gps
+            params["exif"] = exif.tobytes()
+        image.save(out, format=fmt, **params)
+    return out.getvalue()
+
+
 def clean_file(upload: UploadedFile, kind: str, *, keep_location: bool = False) -> ContentFile[bytes]:
-    """The file to store, under a random name. Images are re-encoded without their metadata (EXIF
-    camera, dates and author, XMP, JPEG and PNG comments), orientation applied to the pixels; the
-    location (the EXIF GPS block) is kept only if ``keep_location`` (a reporter who asks for it)."""
+    """The file to store, under a random name; images re-encoded by :func:`reencode`, here and now
+    (for files that never reach a public page, such as the complaint channel's encrypted evidence).
+    Photos shown on public pages go through :func:`stash_original` and the queue instead."""
     upload.seek(0)
-    if kind in IMAGES:
-        with open_image(upload) as original:
-            gps = dict(original.getexif().get_ifd(GPS_IFD)) if keep_location else {}
-            image = ImageOps.exif_transpose(original)
-            image.info = {}  # what Pillow would otherwise write back: comments, XMP, ICC notes
-            out = io.BytesIO()
-            fmt = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}[kind]
-            params: dict[str, Any] = {"quality": 90} if kind != PNG else {}
-            if gps:
-                exif = Image.Exif()
-                exif[GPS_IFD] = gps
-                params["exif"] = exif.tobytes()
-            image.save(out, format=fmt, **params)
-        data = out.getvalue()
-    else:
-        data = upload.read()
+    data = reencode(upload, kind, keep_location=keep_location) if kind in IMAGES else upload.read()
     upload.seek(0)
     return ContentFile(data, name=f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}")
+
+
+def stash_original(upload: UploadedFile, kind: str) -> ContentFile[bytes]:
+    """The uploaded bytes as they came, under a random name, for :class:`PrivateStorage`: nothing is
+    decoded in the request (the checks of :func:`validate_upload` read only the header)."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}")
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Files kept under ``ABIERTA_PRIVATE_ROOT``, outside ``MEDIA_ROOT``: no public address serves
+    them (photos waiting for the queue to strip their metadata, uploaded import files)."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url="/nowhere/")
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.ABIERTA_PRIVATE_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("a private file has no public address")
+
+
+def image_publish_now(model: str, pk: int, *, keep_location: bool = False) -> str:
+    """Re-encode a pending photo's original into its public ``image``, then forget the original.
+
+    The photo's model (``"app_label.ModelName"``) is a :class:`~abierta.core.models.ProcessedImage`.
+    An original that cannot be decoded, or takes past the task's time limit, leaves the photo
+    ``failed`` (shown to staff, never served) and its original deleted: the raw bytes, with their
+    metadata, are never published. Returns the photo's new state."""
+    from django.apps import apps
+
+    from abierta.core.models import ProcessedImage
+
+    photo_model = apps.get_model(model)
+    photo = photo_model.objects.filter(pk=pk).first()
+    if photo is None or photo.state != ProcessedImage.State.PENDING or not photo.original:
+        return "gone" if photo is None else str(photo.state)
+    try:
+        with photo.original.open("rb") as fp:
+            kind = sniff(fp.read(16))
+            fp.seek(0)
+            if kind not in IMAGES:
+                raise ValueError("not an accepted image")
+            data = reencode(fp, kind, keep_location=keep_location)
+    except (ValidationError, UnidentifiedImageError, OSError, SyntaxError, ValueError, TaskTimeout) as exc:
+        photo.state = ProcessedImage.State.FAILED
+        photo.error = f"{type(exc).__name__}: {exc}"[:300]
+        photo.original.delete(save=False)
+        photo.save(update_fields=["state", "error", "original"])
+        return str(photo.state)
+    photo.image.save(f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}", ContentFile(data), save=False)
+    photo.original.delete(save=False)
+    photo.state = ProcessedImage.State.READY
+    photo.error = ""
+    photo.save(update_fields=["image", "original", "state", "error"])
+    return str(photo.state)
+
+
+@durable(attempts=3, backoff=60, limit=120)
+def image_publish(model: str, pk: int, keep_location: bool = False) -> str:
+    """The queue's task for :func:`image_publish_now`: two minutes at most per photo."""
+    return image_publish_now(model, pk, keep_location=keep_location)
+
+
+def enqueue_image_publish(photo: Any, *, keep_location: bool = False) -> None:
+    """Queue the re-encoding of a photo just saved as pending (a row of the caller's transaction)."""
+    image_publish.enqueue(model=photo._meta.label, pk=photo.pk, keep_location=keep_location)
 
 
 def upload_path(prefix: str, filename: str) -> str:

@@ -18,5 +18,10 @@ urlpatterns = [
     ),
     path("plan-de-desarrollo/<slug:slug>/metas/<str:code>/", views.goal_detail, name="goal"),
     path("gestion/planes-de-desarrollo/<slug:slug>/importar/", staff_views.plan_import_view, name="plan_import"),
+    path(
+        "gestion/planes-de-desarrollo/<slug:slug>/importar/<int:run_id>/",
+        staff_views.plan_import_run,
+        name="plan_import_run",
+    ),
     path("gestion/metas/<int:pk>/medicion/", staff_views.measurement_new, name="measurement_new"),
 ]

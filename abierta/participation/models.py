@@ -22,6 +22,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.models import ProcessedImage
+
 
 class Process(models.Model):
     """The co-creation of one action plan, with the dates of its phases (America/Bogota)."""
@@ -151,9 +153,11 @@ class TableAttendance(models.Model):
         return f"{self.table_id}:{self.group}={self.count}"
 
 
-class TablePhoto(models.Model):
+class TablePhoto(ProcessedImage):
+    """A photo of a working table, its metadata removed by the queue before it is shown."""
+
     table = models.ForeignKey(WorkingTable, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="participation/photos/%Y/")
+    image = models.ImageField(_("photo"), upload_to="participation/photos/%Y/", blank=True)
     caption = models.CharField(_("description of the photo"), max_length=300)
 
     def __str__(self) -> str:

@@ -3,19 +3,19 @@ upload PAA files exported from SECOP II (the same importer as ``abierta import_p
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from abierta.accounts.decorators import staff_required
-from abierta.core.importing import run_import
+from abierta.core.importing import import_enqueue
 from abierta.core.models import ImportRun
-from abierta.procurement import access
+from abierta.procurement import access, tasks
 from abierta.procurement.forms import FairForm, PaaUploadForm
 from abierta.procurement.importers import PaaImporter
 from abierta.procurement.models import Fair, ProcurementPlan
@@ -62,36 +62,52 @@ def _fair_form(request: HttpRequest, fair: Fair) -> HttpResponse:
 
 @staff_required
 def paa_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a PAA export: the report lists every rejected row; a file of the wrong format writes nothing."""
+    """Upload a PAA export: the file is kept and imported by the queue; the run's page shows its
+    progress, then every rejected row. A file of the wrong format writes nothing."""
     _require_manager(request)
     form = PaaUploadForm(request.POST or None, request.FILES or None)
-    run: ImportRun | None = None
-    plan: ProcurementPlan | None = None
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             data = form.cleaned_data
+            office = data["office"]
             importer = PaaImporter(
-                entity_name=data["entity"],
-                entity_nit=data["nit"] or "",
-                year=data["year"],
-                office=data["office"],
-                source_file=data["file"].name,
+                entity_name=data["entity"], entity_nit=data["nit"] or "", year=data["year"], office=office
             )
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / Path(data["file"].name).name
-                with path.open("wb") as out:
-                    for chunk in data["file"].chunks():
-                        out.write(chunk)
-                run = run_import(importer, path, progress=False, started_by=getattr(request.user, "email", ""))
-            if run.status == ImportRun.Status.FINISHED:
-                status = 200
-                plan = ProcurementPlan.objects.filter(entity_name=importer.entity_name, year=importer.year).first()
+            with transaction.atomic():
+                run = import_enqueue(
+                    kind=importer.kind,
+                    upload=data["file"],
+                    options=importer.options(),
+                    started_by=getattr(request.user, "email", ""),
+                )
+                tasks.paa_file_import.enqueue(
+                    run_id=run.pk,
+                    entity_name=importer.entity_name,
+                    entity_nit=importer.entity_nit,
+                    year=importer.year,
+                    office_id=office.pk if office else None,
+                )
+            return redirect("procurement:paa_upload_run", run_id=run.pk)
+    context: dict[str, Any] = {"form": form, "run": None, "plan": None, "rejections": []}
+    return render(request, "procurement/staff/paa_upload.html", context, status=status)
+
+
+@staff_required
+def paa_upload_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A PAA upload: waiting, running (rows read so far; the page reloads itself), then its report."""
+    _require_manager(request)
+    run = get_object_or_404(ImportRun, pk=run_id, kind=PaaImporter.kind)
+    plan: ProcurementPlan | None = None
+    if run.status == ImportRun.Status.FINISHED:
+        plan = ProcurementPlan.objects.filter(
+            entity_name=run.options.get("entidad", ""), year=run.options.get("year")
+        ).first()
     context = {
-        "form": form,
+        "form": PaaUploadForm(),
         "run": run,
         "plan": plan,
-        "rejections": run.rejections.order_by("line")[:REJECTIONS_SHOWN] if run else [],
+        "rejections": run.rejections.order_by("line")[:REJECTIONS_SHOWN] if run.is_done else [],
     }
-    return render(request, "procurement/staff/paa_upload.html", context, status=status)
+    return render(request, "procurement/staff/paa_upload.html", context)

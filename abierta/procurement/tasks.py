@@ -1,10 +1,14 @@
-"""Procurement plans' schedules."""
+"""Procurement plans' queued work: the nightly matching, and importing a PAA file uploaded on the
+staff page."""
 
 from __future__ import annotations
 
 import datetime
 
+from abierta.core.importing import import_queued
+from abierta.core.models import ImportRun, Institution
 from abierta.core.queue import durable, periodic
+from abierta.procurement.importers import PaaImporter
 from abierta.procurement.models import ProcurementPlan
 from abierta.procurement.services import plans_match_contracts
 
@@ -14,3 +18,16 @@ from abierta.procurement.services import plans_match_contracts
 def paa_match_task() -> int:
     """Match every plan's lines to the contracts imported since (also done after each import)."""
     return len(plans_match_contracts(plans=ProcurementPlan.objects.all()))
+
+
+@durable(attempts=1, limit=1800)
+def paa_file_import(run_id: int, entity_name: str, entity_nit: str, year: int, office_id: int | None = None) -> str:
+    """Import a queued PAA upload (per batch: every rejected row reported, the others imported)."""
+    office = Institution.objects.filter(pk=office_id).first() if office_id else None
+
+    def importer(run: ImportRun) -> PaaImporter:
+        return PaaImporter(
+            entity_name=entity_name, entity_nit=entity_nit, year=year, office=office, source_file=run.file_name
+        )
+
+    return str(import_queued(run_id, importer).status)

@@ -13,4 +13,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("gestion/feria-de-la-transparencia/nueva/", staff_views.fair_new, name="fair_new"),
     path("gestion/feria-de-la-transparencia/<int:pk>/editar/", staff_views.fair_edit, name="fair_edit"),
     path("gestion/plan-anual-de-adquisiciones/importar/", staff_views.paa_upload, name="paa_upload"),
+    path(
+        "gestion/plan-anual-de-adquisiciones/importar/<int:run_id>/",
+        staff_views.paa_upload_run,
+        name="paa_upload_run",
+    ),
 ]

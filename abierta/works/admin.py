@@ -40,6 +40,9 @@ class WorkAdmin(HistoryAdmin):
 class WorkPhotoInline(admin.TabularInline):  # type: ignore[type-arg]
     model = WorkPhoto
     extra = 0
+    # The original waits in private storage until the queue publishes the photo: never linked.
+    fields = ["image", "caption", "state", "error"]
+    readonly_fields = ["state", "error"]
 
 
 @admin.register(WorkUpdate)
@@ -64,7 +67,8 @@ class WorkFollowerAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class IrregularityPhotoInline(admin.TabularInline):  # type: ignore[type-arg]
     model = IrregularityPhoto
     extra = 0
-    readonly_fields = ["image", "kept_location"]
+    fields = ["image", "kept_location", "state", "error"]
+    readonly_fields = ["image", "kept_location", "state", "error"]
 
 
 @admin.register(IrregularityReport)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from abierta.contracting.models import Contract, ContractRole
 from abierta.core.history import scope_of
-from abierta.core.models import Institution
+from abierta.core.models import Institution, ProcessedImage
 
 # Crockford's base32 without I, L, O, U: no letters that read as digits when typed from a billboard.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -205,11 +205,12 @@ class WorkUpdate(models.Model):
         return self.work.history_scope()
 
 
-class WorkPhoto(models.Model):
-    """A photo of a progress update, its metadata (EXIF, location) removed on upload."""
+class WorkPhoto(ProcessedImage):
+    """A photo of a progress update, its metadata (EXIF, location) removed by the queue before it is
+    shown (``core.models.ProcessedImage``)."""
 
     update = models.ForeignKey(WorkUpdate, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="works/photos/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to="works/photos/%Y/%m/", blank=True)
     caption = models.CharField(_("description of the photo"), max_length=300)
 
     class Meta:
@@ -295,11 +296,11 @@ class IrregularityReport(models.Model):
         return f"{self.work} {self.created_at:%Y-%m-%d}"
 
 
-class IrregularityPhoto(models.Model):
+class IrregularityPhoto(ProcessedImage):
     public_content = False
 
     report = models.ForeignKey(IrregularityReport, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="works/reports/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to="works/reports/%Y/%m/", blank=True)
     kept_location = models.BooleanField(_("location kept at the reporter's request"), default=False)
 
     class Meta:

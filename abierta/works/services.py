@@ -215,9 +215,9 @@ def work_update_add(
     text: str,
     photos: Sequence[UpdatePhoto] = (),
 ) -> WorkUpdate:
-    """Publish a progress update: its photos lose their metadata, the work's progress becomes that
-    of its latest update by date, the public history records both, and every confirmed follower is
-    emailed once the transaction commits."""
+    """Publish a progress update: its photos lose their metadata (the queue does it, then shows them),
+    the work's progress becomes that of its latest update by date, the public history records both,
+    and every confirmed follower is emailed once the transaction commits."""
     update = WorkUpdate.objects.create(
         work=work,
         date=date,
@@ -227,10 +227,12 @@ def work_update_add(
         author=author,
     )
     for photo in photos:
-        content = uploads.clean_file(photo.upload, photo.kind)
+        # The original waits in private storage; the queue strips its metadata and publishes it.
+        content = uploads.stash_original(photo.upload, photo.kind)
         item = WorkPhoto(update=update, caption=photo.caption)
-        item.image.save(content.name or "foto.jpg", content, save=False)
+        item.original.save(content.name or "foto.jpg", content, save=False)
         item.save()
+        uploads.enqueue_image_publish(item)
     _record(update, actor=author, before=None)
     latest = WorkUpdate.objects.filter(work=work).order_by("-date", "-pk").first()
     if latest is not None:
@@ -264,7 +266,7 @@ def work_update_notify(*, update_id: int) -> int:
             subject = _("New progress on “%(name)s”") % {"name": work.name}
             context = {
                 "update": update,
-                "photo_count": update.photos.count(),
+                "photo_count": update.photos.exclude(state=WorkPhoto.State.FAILED).count(),
                 "work_url": absolute(work_public_path(work)),
             }
 
@@ -319,10 +321,11 @@ def report_submit(
         work=work, text=text, contact_name=contact_name.strip(), contact=contact.strip()
     )
     for photo in photos:
-        content = uploads.clean_file(photo.upload, photo.kind, keep_location=keep_location)
+        content = uploads.stash_original(photo.upload, photo.kind)
         item = IrregularityPhoto(report=report, kept_location=keep_location)
-        item.image.save(content.name or "foto.jpg", content, save=False)
+        item.original.save(content.name or "foto.jpg", content, save=False)
         item.save()
+        uploads.enqueue_image_publish(item, keep_location=keep_location)
     recipients = _office_recipients(work)
     if recipients:
         inbox_url = absolute(reverse("works:staff_report", args=[report.pk]))
@@ -385,7 +388,7 @@ def report_forward(*, report: IrregularityReport, actor: User, category: str) ->
         return None
     work = report.work
     files: list[Evidence] = []
-    for photo in report.photos.all():
+    for photo in report.photos.filter(state=IrregularityPhoto.State.READY):
         with photo.image.open("rb") as handle:
             data = handle.read()
         kind = sniff(data[:16]) or JPEG

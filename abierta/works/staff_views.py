@@ -9,6 +9,7 @@ import mimetypes
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +27,7 @@ from abierta.works.forms import (
     WorkForm,
     WorkUpdateForm,
 )
-from abierta.works.models import IrregularityReport, Work, WorkContract
+from abierta.works.models import IrregularityPhoto, IrregularityReport, Work, WorkContract, WorkPhoto
 
 
 def _user(request: HttpRequest) -> User:
@@ -73,7 +74,10 @@ def _edit_context(request: HttpRequest, work: Work, **forms: object) -> dict[str
         "form": forms.get("form") or WorkForm(instance=work, user=_user(request)),
         "link_form": forms.get("link_form") or ContractLinkForm(work=work),
         "links": work.work_contracts.select_related("contract"),
-        "updates": work.updates.all()[:10],
+        "updates": work.updates.annotate(
+            pending_photos=Count("photos", filter=Q(photos__state=WorkPhoto.State.PENDING)),
+            failed_photos=Count("photos", filter=Q(photos__state=WorkPhoto.State.FAILED)),
+        )[:10],
         "followers": work.followers.filter(confirmed_at__isnull=False).count(),
         "report_count": work.reports.count(),
     }
@@ -240,7 +244,7 @@ def report_forward(request: HttpRequest, pk: int) -> HttpResponse:
 def report_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponse:
     """A report's photo, only for the staff who may read the report (never a public media URL)."""
     report = access.report_for_user(request, pk)
-    photo = report.photos.filter(pk=photo_pk).first()
+    photo = report.photos.filter(pk=photo_pk, state=IrregularityPhoto.State.READY).first()
     if photo is None:
         raise Http404
     content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"

@@ -42,7 +42,7 @@ from abierta.works import scans, services
 from abierta.works.access import work_for_user
 from abierta.works.billboard import billboard_pdf
 from abierta.works.forms import MAX_REPORT_PHOTOS, FollowForm, ReportForm
-from abierta.works.models import ROLE_ORDER, Work, WorkContract, WorkUpdate
+from abierta.works.models import ROLE_ORDER, Work, WorkContract, WorkPhoto, WorkUpdate
 from abierta.works.qr import qr_png, qr_svg, short_url, work_url
 
 LATEST_UPDATES = 5
@@ -95,7 +95,9 @@ def _published_work(code: str) -> Work:
             ),
             Prefetch(
                 "updates",
-                queryset=WorkUpdate.objects.order_by("-date", "-pk").prefetch_related("photos")[:LATEST_UPDATES],
+                queryset=WorkUpdate.objects.order_by("-date", "-pk").prefetch_related(
+                    Prefetch("photos", queryset=WorkPhoto.objects.filter(state=WorkPhoto.State.READY))
+                )[:LATEST_UPDATES],
                 to_attr="latest_updates",
             ),
         )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -18,8 +20,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from abierta.accounts.models import User
-from abierta.core.models import ChangeRecord
+from abierta.core.importing import import_enqueue
+from abierta.core.models import ChangeRecord, ImportRun
+from abierta.core.tests.fake_smtp import FakeSMTP, run_worker
 from abierta.development.exporter import XLSX_TYPE
+from abierta.development.importers import MeasurementsImporter
 from abierta.development.models import Goal, Measurement, Pillar, Programme, YearTarget
 from abierta.development.tests.builders import DevPlan, make_dev_plan
 from factories import PERSONAS, World, make_user
@@ -28,12 +33,15 @@ LOGIN = "login"
 
 # Columns: anonymous, citizen, editor_own, editor_other, monitor, transparency, committee, admin.
 # ``POST`` sends an empty form (400 with its errors when the persona may import); ``POST_VALID``
-# sends the plan's own measurements, downloaded from the public page (200: nothing changes).
+# sends the plan's own measurements, downloaded from the public page (302 to the run's page, which
+# the queue has imported: nothing changes); ``RUN`` opens that page.
 MATRIX: dict[tuple[str, str], tuple[Any, ...]] = {
     # (method, plan)           anon   citizen ed_own ed_oth monitor transp committee admin
     ("GET", "plan"): (LOGIN, 403, 403, 403, 403, 200, 403, 200),
     ("POST", "plan"): (LOGIN, 403, 403, 403, 403, 400, 403, 400),
-    ("POST_VALID", "plan"): (LOGIN, 403, 403, 403, 403, 200, 403, 200),
+    ("POST_VALID", "plan"): (LOGIN, 403, 403, 403, 403, 302, 403, 302),
+    ("RUN", "plan"): (LOGIN, 403, 403, 403, 403, 200, 403, 200),
+    ("RUN", "missing"): (LOGIN, 403, 403, 403, 403, 404, 403, 404),
     ("GET", "missing"): (LOGIN, 403, 403, 403, 403, 404, 403, 404),
 }
 
@@ -79,7 +87,17 @@ def fingerprint() -> tuple[Any, ...]:
 
 
 def upload(client: Client, kind: str, name: str, content: bytes, slug: str = "pdd-prueba") -> Any:
-    return client.post(import_url(slug), {"kind": kind, "file": SimpleUploadedFile(name, content)})
+    """Upload, then follow to the run's page (the queue is immediate in tests: the report is there)."""
+    return client.post(import_url(slug), {"kind": kind, "file": SimpleUploadedFile(name, content)}, follow=True)
+
+
+def a_run(dev: DevPlan) -> ImportRun:
+    """A finished web import of the plan's own measurements (by the administrator)."""
+    return import_enqueue(
+        kind=MeasurementsImporter.kind,
+        upload=SimpleUploadedFile("m.csv", b"meta_codigo,fecha,valor,fuente\n"),
+        options={"plan": dev.plan.slug},
+    )
 
 
 # The permission matrix -------------------------------------------------------------------------------
@@ -95,11 +113,13 @@ def test_permission(
 ) -> None:
     client = persona_client(persona)
     url = import_url("pdd-prueba" if plan == "plan" else "no-existe")
+    if method == "RUN":
+        url = reverse("development:plan_import_run", args=["pdd-prueba", a_run(dev).pk if plan == "plan" else 9999])
     data: dict[str, Any] = {}
     if method == "POST_VALID":
         data = {"kind": "measurements", "file": SimpleUploadedFile("m.csv", download("measurements", "csv"))}
     before = fingerprint()
-    response = client.get(url) if method == "GET" else client.post(url, data)
+    response = client.get(url) if method in ("GET", "RUN") else client.post(url, data)
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login") + "?next=")
@@ -182,7 +202,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(dev: DevPlan, persona_cl
     )
     before = fingerprint()
     response = upload(persona_client("transparency"), "measurements", "m.csv", content)
-    assert response.status_code == 400
+    assert response.status_code == 200  # the run's page, with its report
     assert fingerprint() == before
     html = response.content.decode()
     assert "nothing was written" in html
@@ -199,28 +219,30 @@ def test_bad_plan_rows_are_rejected(dev: DevPlan, persona_client: Callable[[str]
     text = text.replace("Meta G3", "Meta G3 corregida").replace(",aumentar,", ",subir,", 1)
     before = fingerprint()
     response = upload(persona_client("transparency"), "plan", "plan.csv", text.encode())
-    assert response.status_code == 400
+    assert response.status_code == 200  # the run's page, with its report
     assert fingerprint() == before
     assert response.context["report"].errors
     assert "«subir» in «sentido» must be one of" in response.content.decode()
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "message"),
+    ("name", "content", "message", "status"),
     [
-        ("plan.pdf", b"%PDF-1.4 hello", "is not a CSV or Excel file"),
-        ("plan.txt", b"meta_codigo,fecha\n", "is not a CSV or Excel file"),
-        ("plan.xlsx", b"meta_codigo,fecha,valor,fuente\n", "is not a valid Excel (.xlsx) workbook"),
-        ("plan.csv", b"PK\x03\x04 zip", "is a spreadsheet workbook"),
-        ("plan.csv", b"una,tabla,cualquiera\n1,2,3\n", "Required columns are missing"),
+        # Refused by the form, in the request (400, nothing queued) ...
+        ("plan.pdf", b"%PDF-1.4 hello", "is not a CSV or Excel file", 400),
+        ("plan.txt", b"meta_codigo,fecha\n", "is not a CSV or Excel file", 400),
+        # ... or by the importer, in the queue: the run's page says why.
+        ("plan.xlsx", b"meta_codigo,fecha,valor,fuente\n", "is not a valid Excel (.xlsx) workbook", 200),
+        ("plan.csv", b"PK\x03\x04 zip", "is a spreadsheet workbook", 200),
+        ("plan.csv", b"una,tabla,cualquiera\n1,2,3\n", "Required columns are missing", 200),
     ],
 )
 def test_wrong_file_is_refused_clearly(
-    name: str, content: bytes, message: str, dev: DevPlan, persona_client: Callable[[str], Client]
+    name: str, content: bytes, message: str, status: int, dev: DevPlan, persona_client: Callable[[str], Client]
 ) -> None:
     before = fingerprint()
     response = upload(persona_client("transparency"), "measurements", name, content)
-    assert response.status_code == 400
+    assert response.status_code == status
     assert message in response.content.decode()
     assert fingerprint() == before
 
@@ -290,3 +312,58 @@ def test_plan_page_links_the_downloads(dev: DevPlan) -> None:
         for fmt in ("csv", "xlsx"):
             assert f'href="{reverse(f"development:{name}", args=["pdd-prueba", fmt])}"' in html
     assert "the same format the planning office imports" in html
+
+
+# Off the request -------------------------------------------------------------------------------------
+
+
+def test_the_upload_is_imported_by_the_queue_and_its_page_shows_progress_then_the_report(
+    dev: DevPlan, persona_client: Callable[[str], Client], queued: FakeSMTP
+) -> None:
+    """The request keeps the file and a queued run; the worker imports it; the run's page reloads
+    itself until the report is there."""
+    client = persona_client("transparency")
+    content = b"meta_codigo,fecha,valor,fuente\nG3,2025-01-31,12,Registro\nG99,2025-01-31,12,Registro\n"
+    before = fingerprint()
+    response = client.post(import_url(), {"kind": "measurements", "file": SimpleUploadedFile("m.csv", content)})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert response["Location"] == reverse("development:plan_import_run", args=["pdd-prueba", run.pk])
+    assert run.status == ImportRun.Status.QUEUED and run.file_name == "m.csv" and run.options == {"plan": "pdd-prueba"}
+    stored = Path(run.upload.path)
+    assert stored.read_bytes() == content and Path(settings.ABIERTA_PRIVATE_ROOT) in stored.parents
+    assert fingerprint() == before  # nothing imported in the request
+    page = client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page and "The file is waiting to be imported" in page
+    # While it runs, the rows read so far.
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, read=7)
+    page = client.get(response["Location"]).content.decode()
+    assert "The file is being imported" in page and "7 rows read so far." in page
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.QUEUED, read=0)
+
+    run_worker()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FINISHED and run.read == 2 and run.rejected == 1
+    assert not run.upload and not stored.exists()
+    assert fingerprint() == before  # all or nothing: line 3 is wrong
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "nothing was written" in page and "Line 3: Unknown goal code «G99»" in page
+
+
+def test_a_queued_good_file_is_written(dev: DevPlan, persona_client: Callable[[str], Client], queued: FakeSMTP) -> None:
+    client = persona_client("admin")
+    content = b"meta_codigo,fecha,valor,fuente\nG3,2025-01-31,12,Registro\n"
+    response = client.post(import_url(), {"kind": "measurements", "file": SimpleUploadedFile("m.csv", content)})
+    assert not Measurement.objects.filter(goal=dev.g3, date="2025-01-31").exists()
+    run_worker()
+    measurement = Measurement.objects.get(goal=dev.g3, date="2025-01-31")
+    assert measurement.created_by is not None and measurement.created_by.email == "admin@example.org"
+    page = client.get(response["Location"]).content.decode()
+    assert "The file was imported" in page
+
+
+def test_a_run_of_another_plan_is_not_shown(dev: DevPlan, persona_client: Callable[[str], Client]) -> None:
+    run = ImportRun.objects.create(kind=MeasurementsImporter.kind, file_name="m.csv", options={"plan": "otro"})
+    url = reverse("development:plan_import_run", args=["pdd-prueba", run.pk])
+    assert persona_client("admin").get(url).status_code == 404

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
-from abierta.core.uploads import clean_file
+from abierta.core.uploads import clean_file, enqueue_image_publish, stash_original
 from abierta.participation.models import (
     Candidate,
     Criterion,
@@ -58,11 +58,13 @@ def table_minutes_set(*, table: WorkingTable, minutes: UploadedFile, kind: str) 
 
 @transaction.atomic
 def table_photo_add(*, table: WorkingTable, image: UploadedFile, kind: str, caption: str) -> TablePhoto:
-    """The photo is re-encoded without its metadata (EXIF location, camera)."""
-    content = clean_file(image, kind)
+    """The photo is kept pending; the queue re-encodes it without its metadata (EXIF location,
+    camera) and publishes it (``core.uploads.image_publish``)."""
+    content = stash_original(image, kind)
     photo = TablePhoto(table=table, caption=caption)
-    photo.image.save(content.name or "foto.jpg", content, save=False)
+    photo.original.save(content.name or "foto.jpg", content, save=False)
     photo.save()
+    enqueue_image_publish(photo)
     return photo
 
 

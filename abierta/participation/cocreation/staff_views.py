@@ -28,7 +28,7 @@ from abierta.participation.cocreation.forms import (
     TableForm,
     TranscribeForm,
 )
-from abierta.participation.models import Process, Proposal, WorkingTable
+from abierta.participation.models import Process, Proposal, TablePhoto, WorkingTable
 
 Predicate = Callable[[Any, Process], bool]
 
@@ -101,7 +101,13 @@ def table_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         messages.success(request, _("The working table is saved."))
         return redirect("participation:table", slug=slug, number=number)
     status = 400 if request.method == "POST" else 200
-    context = {"plan": process.plan, "process": process, "table": table, "form": form}
+    context = {
+        "plan": process.plan,
+        "process": process,
+        "table": table,
+        "form": form,
+        "unpublished_photos": table.photos.exclude(state=TablePhoto.State.READY).order_by("pk"),
+    }
     return render(request, "participation/cocreation/staff/table_form.html", context, status=status)
 
 

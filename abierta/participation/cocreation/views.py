@@ -28,6 +28,7 @@ from abierta.participation.models import (
     Process,
     Proposal,
     TableAttendance,
+    TablePhoto,
     Territory,
     WorkingTable,
 )
@@ -113,7 +114,7 @@ def table_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "plan": table.plan,
         "table": table,
         "attendance_rows": attendance,
-        "photos": table.photos.all(),
+        "photos": table.photos.filter(state=TablePhoto.State.READY),
         "proposals": table.proposals.all(),
         "candidates": table.candidates.all(),
     }
@@ -140,7 +141,7 @@ def table_minutes(request: HttpRequest, slug: str, number: int) -> FileResponse:
 
 def table_photo(request: HttpRequest, slug: str, number: int, pk: int) -> FileResponse:
     table = _table(slug, number)
-    photo = get_object_or_404(table.photos, pk=pk)
+    photo = get_object_or_404(table.photos, pk=pk, state=TablePhoto.State.READY)
     extension = photo.image.name.rsplit(".", 1)[-1]
     return _serve(photo.image, f"mesa-{table.number}-foto-{photo.pk}.{extension}")
 

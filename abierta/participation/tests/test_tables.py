@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
+from abierta.core.tests.fake_smtp import FakeSMTP, run_worker
 from abierta.participation.cocreation import services
 from abierta.participation.models import Population, TablePhoto, Territory, WorkingTable
 from abierta.participation.tests.factories import make_process, make_table
@@ -42,6 +45,8 @@ def test_photo_loses_exif(world: World) -> None:
     table = make_table(world.plan)
     upload = SimpleUploadedFile("f.jpg", jpeg_with_exif(), content_type="image/jpeg")
     photo = services.table_photo_add(table=table, image=upload, kind="jpeg", caption="Personas en la mesa")
+    photo.refresh_from_db()  # published by the queue (immediate in tests)
+    assert photo.state == TablePhoto.State.READY and not photo.original
     with Image.open(photo.image.path) as stored:
         assert 0x010F not in stored.getexif()
 
@@ -144,3 +149,37 @@ def test_cocreation_page_links_the_process(world: World) -> None:
     assert 'aria-current="step"' in page
     page = Client().get(reverse("participation:process", args=[world.plan.slug])).content.decode()
     assert 'aria-current="step"' in page
+
+
+def test_a_table_photo_is_published_by_the_queue(
+    world: World, persona_client: Callable[[str], Client], queued: FakeSMTP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """W1: the request decodes nothing; the public table page shows the photo once the worker has
+    stripped it, and the staff form says it is being processed until then."""
+    make_process(world.plan, "tables")
+    make_table(world.plan, 4)
+    client = persona_client("transparency")
+    url = reverse("participation:staff_table", args=[world.plan.slug, 4])
+    photo_file = SimpleUploadedFile("f.jpg", jpeg_with_exif(), content_type="image/jpeg")
+
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an image was decoded in the request")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+    data = {"place": "Biblioteca", "photo": photo_file, "photo_caption": "Jóvenes debatiendo"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    photo = TablePhoto.objects.get()
+    assert photo.state == TablePhoto.State.PENDING
+    public = reverse("participation:table", args=[world.plan.slug, 4])
+    assert "Jóvenes debatiendo" not in Client().get(public).content.decode()
+    photo_url = reverse("participation:table_photo", args=[world.plan.slug, 4, photo.pk])
+    assert Client().get(photo_url).status_code == 404
+    assert "se está procesando" in client.get(url).content.decode()
+    monkeypatch.undo()
+    run_worker()
+    photo.refresh_from_db()
+    assert photo.state == TablePhoto.State.READY
+    assert 'alt="Jóvenes debatiendo"' in Client().get(public).content.decode()
+    assert Client().get(photo_url).status_code == 200
+    assert "se está procesando" not in client.get(url).content.decode()

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from abierta.core.models import ImportRun
+from abierta.core.tests.fake_smtp import FakeSMTP, run_worker
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 from abierta.procurement.tests.helpers import make_paa, paa_row
 from factories import PERSONAS, World
@@ -66,8 +67,25 @@ def test_upload_permissions(
     upload = SimpleUploadedFile("paa.xlsx", path.read_bytes())
     data = {"file": upload, "entity": "Alcaldía de Cartagena", "nit": "890480184", "year": "2024"}
     response = persona_client(persona).post(reverse("procurement:paa_upload"), data)
-    assert response.status_code == expected(persona)
+    # A manager's upload goes to the queue (immediate in tests) and on to the run's page.
+    assert response.status_code == (302 if persona in MANAGERS else expected(persona))
     assert PlanLine.objects.exists() == (persona in MANAGERS)
+    run = ImportRun.objects.first()
+    assert (run is not None) == (persona in MANAGERS)
+    if run is not None:
+        assert response["Location"] == reverse("procurement:paa_upload_run", args=[run.pk])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_run_page_permissions(persona_client: Callable[[str], Client], world: World, persona: str) -> None:
+    """The page of a PAA upload (its progress, then its report): managers only."""
+    run = ImportRun.objects.create(kind="paa", file_name="paa.xlsx", status=ImportRun.Status.QUEUED)
+    client = persona_client(persona)
+    response = client.get(reverse("procurement:paa_upload_run", args=[run.pk]))
+    assert response.status_code == expected(persona)
+    other = ImportRun.objects.create(kind="secop2", file_name="contratos.csv")
+    if persona in MANAGERS:
+        assert client.get(reverse("procurement:paa_upload_run", args=[other.pk])).status_code == 404
 
 
 def test_create_and_edit_a_fair(persona_client: Callable[[str], Client], world: World) -> None:
@@ -132,7 +150,7 @@ def test_upload_shows_the_report(persona_client: Callable[[str], Client], world:
         "year": "2024",
         "office": str(world.own_office.pk),
     }
-    response = client.post(reverse("procurement:paa_upload"), data)
+    response = client.post(reverse("procurement:paa_upload"), data, follow=True)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Marzi" in body and "4" in body
@@ -175,8 +193,8 @@ def test_upload_of_a_wrong_workbook_writes_nothing(
 ) -> None:
     path = make_paa(tmp_path / "otra.xlsx", [paa_row()], sheet="Hoja1")
     data = {"file": SimpleUploadedFile("otra.xlsx", path.read_bytes()), "entity": "X", "year": "2024"}
-    response = persona_client("admin").post(reverse("procurement:paa_upload"), data)
-    assert response.status_code == 400
+    response = persona_client("admin").post(reverse("procurement:paa_upload"), data, follow=True)
+    assert response.status_code == 200  # the run's page, which says why
     assert "no tiene la hoja «Adquisiciones»" in response.content.decode()
     assert not ProcurementPlan.objects.exists() and not PlanLine.objects.exists()
 
@@ -187,3 +205,31 @@ def test_fairs_page_links_to_management_only_for_managers(
 ) -> None:
     body = persona_client(persona).get(reverse("procurement:fairs")).content.decode()
     assert (reverse("procurement:staff_fairs") in body) == (persona in MANAGERS)
+
+
+def test_upload_is_imported_by_the_queue(
+    persona_client: Callable[[str], Client], world: World, tmp_path: Path, queued: FakeSMTP
+) -> None:
+    """The request keeps the file and a queued run; the worker imports it; the page then shows the
+    line-numbered report."""
+    path = make_paa(tmp_path / "paa.xlsx", [paa_row(), paa_row(c2="Marzi")])
+    client = persona_client("transparency")
+    data = {
+        "file": SimpleUploadedFile("paa.xlsx", path.read_bytes()),
+        "entity": "Alcaldía de Cartagena",
+        "nit": "890480184",
+        "year": "2024",
+    }
+    response = client.post(reverse("procurement:paa_upload"), data)
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.QUEUED and not PlanLine.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page and "en espera" in page.lower()
+    run_worker()
+    run.refresh_from_db()
+    assert (run.status, run.read, run.created, run.rejected) == (ImportRun.Status.FINISHED, 2, 1, 1)
+    assert not run.upload
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page and "Marzi" in page
+    assert ProcurementPlan.objects.get().get_absolute_url() in page

@@ -44,7 +44,12 @@ def add_update(work: Work, day: int, *, photos: int = 0, text: str = "Se fundió
         text=text,
     )
     for i in range(photos):
-        WorkPhoto.objects.create(update=update, image=png_file(), caption=f"Vista {i + 1} del avance del día {day}")
+        WorkPhoto.objects.create(
+            update=update,
+            image=png_file(),
+            state=WorkPhoto.State.READY,
+            caption=f"Vista {i + 1} del avance del día {day}",
+        )
     return update
 
 

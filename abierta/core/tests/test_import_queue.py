@@ -1,0 +1,91 @@
+"""Web imports on the queue (core.importing.import_enqueue / import_queued / imports_lost): the file
+waits in private storage, a run is claimed once, a run past its time limit or whose worker died
+ends failed with a message, and its file is deleted."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from abierta.core.importing import BatchResult, import_enqueue, import_queued, imports_lost
+from abierta.core.models import ImportRun, Institution
+from abierta.core.queue import TaskTimeout
+
+pytestmark = pytest.mark.django_db
+
+
+class LineCounter:
+    """Reads one row per line of the file and writes nothing; ``slow`` runs past the time limit."""
+
+    kind = "test-lines"
+    model = Institution
+
+    def __init__(self, slow: bool = False) -> None:
+        self.slow = slow
+        self.runs = 0
+
+    def options(self) -> dict[str, Any]:
+        return {}
+
+    def rows(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        self.runs += 1
+        for number, line in enumerate(stream.read().splitlines(), start=1):
+            if self.slow:
+                raise TaskTimeout("ran past its limit of 900 s")
+            yield number, line
+
+    def convert(self, line: int, raw: Any) -> Any:
+        return raw
+
+    def apply(self, items: list[tuple[int, Any]]) -> BatchResult:
+        return BatchResult(unchanged=len(items))
+
+    def finish(self, run: ImportRun) -> None:
+        pass
+
+
+def _queued(content: bytes = b"a\nb\nc\n") -> ImportRun:
+    return import_enqueue(kind=LineCounter.kind, upload=SimpleUploadedFile("lineas.csv", content), options={})
+
+
+def test_the_file_waits_in_private_storage_and_is_imported_once() -> None:
+    run = _queued()
+    stored = Path(run.upload.path)
+    assert run.status == ImportRun.Status.QUEUED and run.file_name == "lineas.csv"
+    assert Path(settings.ABIERTA_PRIVATE_ROOT) in stored.parents and stored.read_bytes() == b"a\nb\nc\n"
+    importer = LineCounter()
+    done = import_queued(run.pk, lambda run: importer)
+    assert (done.status, done.read, done.unchanged) == (ImportRun.Status.FINISHED, 3, 3)
+    assert not done.upload and not stored.exists()
+    # A second delivery of the same task does nothing.
+    assert import_queued(run.pk, lambda run: importer).status == ImportRun.Status.FINISHED
+    assert importer.runs == 1
+
+
+def test_an_import_past_its_time_limit_is_failed_with_a_message() -> None:
+    run = _queued()
+    done = import_queued(run.pk, lambda run: LineCounter(slow=True))
+    assert done.status == ImportRun.Status.FAILED and "tardó demasiado" in done.message
+    assert not done.upload
+
+
+def test_runs_left_by_a_dead_worker_are_failed(settings: Any) -> None:
+    settings.ABIERTA_TASK_LOST_AFTER = 3600
+    old, recent, command = _queued(), _queued(), ImportRun.objects.create(kind="secop2", file_name="c.csv")
+    stored = Path(old.upload.path)
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    ImportRun.objects.filter(pk__in=[old.pk, command.pk]).update(status=ImportRun.Status.RUNNING, started_at=long_ago)
+    ImportRun.objects.filter(pk=recent.pk).update(status=ImportRun.Status.RUNNING)
+    assert imports_lost() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    command.refresh_from_db()
+    assert old.status == ImportRun.Status.FAILED and "suba el archivo de nuevo" in old.message and not stored.exists()
+    assert recent.status == command.status == ImportRun.Status.RUNNING  # a live one; a command's own run
