@@ -65,8 +65,11 @@ def _work_with_history(world: World) -> Work:
     Image.new("RGB", (64, 48), (90, 120, 160)).save(out, format="PNG")
     from django.core.files.base import ContentFile
 
-    WorkPhoto.objects.create(
-        update=update, image=ContentFile(out.getvalue(), name="tramo.png"), caption="Placa del tramo central"
+    WorkPhoto.objects.create(  # already re-encoded by the queue
+        update=update,
+        image=ContentFile(out.getvalue(), name="tramo.png"),
+        caption="Placa del tramo central",
+        state=WorkPhoto.State.READY,
     )
     make_work(world.own_office, name="Colegio de Pozón", latitude=Decimal("10.394000"), longitude=Decimal("-75.476000"))
     return work
