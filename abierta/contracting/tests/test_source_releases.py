@@ -114,8 +114,8 @@ def test_releases_of_a_real_process_compile_as_ocdsmerge_in_any_order(
 def test_a_value_moved_by_the_repair_does_not_stay_when_a_newer_release_corrects_it(tmp_path: Path) -> None:
     """A status outside the codelist is stored in ``statusDetails``; a newer release with a valid
     status compiles as if merged from the start (the repaired compiled release is not merged onto)."""
-    older = {**copy.deepcopy(NULL_CASE[0]), "awards": [{"id": "1", "status": "MARTHA ZULENY TORRES"}]}
-    newer = {**copy.deepcopy(NULL_CASE[0]), "id": "2", "date": "2014-02-01T00:00:00Z"}
+    older: dict[str, Any] = {**copy.deepcopy(NULL_CASE[0]), "awards": [{"id": "1", "status": "MARTHA ZULENY TORRES"}]}
+    newer: dict[str, Any] = {**copy.deepcopy(NULL_CASE[0]), "id": "2", "date": "2014-02-01T00:00:00Z"}
     newer["awards"] = [{"id": "1", "status": "active"}]
     run(write(tmp_path / "a.json", older))
     assert Contract.objects.get().release["awards"] == [{"id": "1", "statusDetails": "MARTHA ZULENY TORRES"}]
@@ -166,7 +166,7 @@ def test_a_secop_contract_is_the_first_release_of_its_history(tmp_path: Path) ->
     contract = Contract.objects.order_by("pk").first()
     assert contract is not None
     secop = copy.deepcopy(contract.release)
-    older = {"ocid": contract.ocid, "id": "x", "date": "2000-01-01T00:00:00Z", "tag": ["planning"]}
+    older: dict[str, Any] = {"ocid": contract.ocid, "id": "x", "date": "2000-01-01T00:00:00Z", "tag": ["planning"]}
     older["planning"] = {"rationale": "Plan"}
     run(write(tmp_path / "older.json", older))
     contract.refresh_from_db()
@@ -185,11 +185,12 @@ def test_the_record_package_embeds_each_contracts_releases(client: Client, tmp_p
     """In date order, valid, and with a natural person's document withheld in every release (the
     supplier's reference renamed as in the compiled release, even in a release without the party)."""
     ocid = "ocds-k50g02-H1"
-    person = {"id": "CO-CC-1012362575", "name": "Martha Torres", "roles": ["supplier"]}
+    person: dict[str, Any] = {"id": "CO-CC-1012362575", "name": "Martha Torres", "roles": ["supplier"]}
     person["identifier"] = {"scheme": "CO-CC", "id": "1012362575"}
-    first = {"ocid": ocid, "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"], "parties": [person]}
+    first: dict[str, Any] = {"ocid": ocid, "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}
+    first["parties"] = [person]
     first["tender"] = {"id": "T", "title": "Aseo"}
-    second = {"ocid": ocid, "id": "2", "date": "2024-02-01T00:00:00Z", "tag": ["award"]}
+    second: dict[str, Any] = {"ocid": ocid, "id": "2", "date": "2024-02-01T00:00:00Z", "tag": ["award"]}
     second["awards"] = [{"id": "A", "suppliers": [{"id": "CO-CC-1012362575", "name": "Martha Torres"}]}]
     run(write(tmp_path / "p.json", package([second, first])))
     data = get_json(client, reverse("contracting_files:records"))
