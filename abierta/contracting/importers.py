@@ -648,9 +648,12 @@ class _History:
         else:
             # A contract stored without its releases (a SECOP II row, or imported before they were
             # kept): its compiled release is the first release of its history.
+            # (A release read again with the same id and date is that compiled release: not kept twice.)
             seed = contract.release
             release_id, newest = str(seed.get("id") or f"{ocid}-compiled"), str(seed.get("date") or "")
             history = [{**seed, "id": release_id, "date": newest}]
+            new = [item for item in new if _release_key(item.release) != (release_id, newest)]
+            fresh = [item.release for item in new]
             self.new[ocid] = [_Incoming(history[0], _dump(history[0])), *new]
         if not replaced and not contract.release_repaired and all(str(r["date"]) >= newest for r in fresh):
             return compile_releases(fresh, contract.release)

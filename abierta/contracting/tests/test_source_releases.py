@@ -231,3 +231,18 @@ def test_random_releases_one_per_batch_compile_as_ocdsmerge(
     Contract.objects.all().delete()
     run(write(tmp_path / "r.json", package(releases)), batch_size=batch_size)
     assert Contract.objects.get().release == expected(releases)
+
+
+def test_a_contract_stored_before_its_releases_were_kept_takes_them_again(tmp_path: Path) -> None:
+    """Its compiled release becomes the first release of its history; the same compiled release read
+    again (a record with only its ``compiledRelease``) is not kept twice."""
+    record = {"ocid": "ocds-213czf-A", "releases": [{"url": "https://example.org/r.json"}]}
+    record["compiledRelease"] = {**copy.deepcopy(NULL_CASE[0]), "id": "ocds-213czf-A-2014-01-01T00:00:00Z"}
+    run(write(tmp_path / "record.json", record))
+    SourceRelease.objects.all().delete()  # as stored before source releases were kept
+    again = run(write(tmp_path / "again.json", record))
+    assert (again.read, again.unchanged) == (1, 1)
+    assert SourceRelease.objects.count() == 1
+    run(write(tmp_path / "newer.json", NULL_CASE[1]))
+    assert Contract.objects.get().release["tender"] == {"id": "A"}
+    assert SourceRelease.objects.count() == 2
