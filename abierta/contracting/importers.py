@@ -114,7 +114,8 @@ def _is_one_object(head: bytes) -> bool:
         return False
 
 
-def _json_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+def _json_lines(stream: IO[bytes], *, keep_text: bool = False) -> Iterator[tuple[int, Any]]:
+    """The JSON value of each line; with ``keep_text``, as a :class:`_Text` with the line's text too."""
     for number, raw in enumerate(stream, 1):
         line = raw.strip()
         if number == 1:
@@ -122,9 +123,19 @@ def _json_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         if not line:
             continue
         try:
-            yield number, json.loads(line)
+            value = json.loads(line)
         except ValueError:
             yield number, _Bad(_("the line is not valid JSON"))
+            continue
+        yield number, _Text(value, line.decode()) if keep_text else value
+
+
+@dataclass
+class _Text:
+    """A JSON value read from a line, and the line: a release's text as received, stored as it is."""
+
+    value: Any
+    text: str
 
 
 def _missing_columns(missing: list[str]) -> FormatError:
@@ -420,6 +431,7 @@ class ReleaseGroup:
 
     ocid: str
     releases: list[Release]
+    text: str | None = None  # the release's JSON as received, when the entry is one release read from a line
 
 
 class OcdsImporter(_ContractWriter):
@@ -434,7 +446,7 @@ class OcdsImporter(_ContractWriter):
         if first == b"[":
             source = self._items(stream, "item")
         elif first == b"{":
-            source = _json_lines(stream) if _is_json_lines(head) else self._document(head, stream)
+            source = _json_lines(stream, keep_text=True) if _is_json_lines(head) else self._document(head, stream)
         else:
             raise FormatError(_("The file is not JSON: OCDS is published as JSON packages or JSON Lines."))
         yield from source
@@ -488,6 +500,9 @@ class OcdsImporter(_ContractWriter):
 
     def convert(self, line: int, raw: Any) -> ReleaseGroup:
         self.converted += 1
+        text = None
+        if isinstance(raw, _Text):
+            raw, text = raw.value, raw.text
         if isinstance(raw, _Bad):
             raise RowRejected(raw.reason)
         if not isinstance(raw, dict):
@@ -517,21 +532,24 @@ class OcdsImporter(_ContractWriter):
             if len(release_ocid) > 120:
                 raise RowRejected(_("the ocid is longer than 120 characters"))
         assert ocid is not None  # noqa: S101
-        return ReleaseGroup(ocid=ocid, releases=releases)
+        return ReleaseGroup(ocid=ocid, releases=releases, text=text if releases[0] is raw else None)
 
     def apply(self, items: list[tuple[int, ReleaseGroup]]) -> BatchResult:
         groups: dict[str, list[Release]] = {}
         entries: dict[str, int] = {}
+        texts: dict[int, str] = {}  # id(release) -> its text as received, when known
         for _line, group in items:
             groups.setdefault(group.ocid, []).extend(group.releases)
             entries[group.ocid] = entries.get(group.ocid, 0) + 1
+            if group.text is not None:
+                texts[id(group.releases[0])] = group.text
         existing = {
             c.ocid: c
             for c in Contract.objects.filter(ocid__in=list(groups)).only(
                 "id", "ocid", "release", "release_hash", "release_repaired"
             )
         }
-        history = _History(existing)
+        history = _History(existing, texts)
         out: list[ContractItem] = []
         unchanged = 0
         for ocid, releases in groups.items():
@@ -593,8 +611,9 @@ class _History:
     contract is compiled again from all its source releases (docs/decisions/0007-contract-imports.md).
     """
 
-    def __init__(self, existing: dict[str, Contract]) -> None:
+    def __init__(self, existing: dict[str, Contract], texts: dict[int, str]) -> None:
         self.existing = existing
+        self.received = texts
         ocids = {c.pk: ocid for ocid, c in existing.items()}
         # ocid -> {(release id, date): pk} of the stored source releases, in order of arrival.
         self.stored: dict[str, dict[tuple[str, str], int]] = {}
@@ -621,7 +640,8 @@ class _History:
         incoming: dict[tuple[str, str], _Incoming] = {}
         for release in releases:
             # The last copy of a release read is the one kept.
-            incoming[_release_key(release)] = _Incoming(release, _dump(release))
+            text = self.received.get(id(release))
+            incoming[_release_key(release)] = _Incoming(release, _dump(release) if text is None else text)
         stored = self.stored.get(ocid, {})
         contract = self.existing.get(ocid)
         again = [key for key in incoming if key in stored]

@@ -236,7 +236,7 @@ def test_random_releases_one_per_batch_compile_as_ocdsmerge(
 def test_a_contract_stored_before_its_releases_were_kept_takes_them_again(tmp_path: Path) -> None:
     """Its compiled release becomes the first release of its history; the same compiled release read
     again (a record with only its ``compiledRelease``) is not kept twice."""
-    record = {"ocid": "ocds-213czf-A", "releases": [{"url": "https://example.org/r.json"}]}
+    record: dict[str, Any] = {"ocid": "ocds-213czf-A", "releases": [{"url": "https://example.org/r.json"}]}
     record["compiledRelease"] = {**copy.deepcopy(NULL_CASE[0]), "id": "ocds-213czf-A-2014-01-01T00:00:00Z"}
     run(write(tmp_path / "record.json", record))
     SourceRelease.objects.all().delete()  # as stored before source releases were kept
@@ -246,3 +246,13 @@ def test_a_contract_stored_before_its_releases_were_kept_takes_them_again(tmp_pa
     run(write(tmp_path / "newer.json", NULL_CASE[1]))
     assert Contract.objects.get().release["tender"] == {"id": "A"}
     assert SourceRelease.objects.count() == 2
+
+
+def test_a_json_lines_release_is_kept_as_its_line(tmp_path: Path) -> None:
+    lines = [json.dumps(release, indent=None, separators=(", ", ": ")) for release in NULL_CASE]
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    run(path)
+    assert list(SourceRelease.objects.order_by("pk").values_list("data", flat=True)) == lines
+    again = run(path)
+    assert (again.read, again.unchanged) == (2, 2)
