@@ -362,10 +362,10 @@ def source_release(row: ContractRow, data: str) -> dict[str, Any]:
     withhold_personal_documents(release, dict(row.withheld))
     conform(release)
     release["ocid"] = row.ocid
-    release["id"] = str(release.get("id") or "")
     tags = [t for t in release.get("tag") or [] if t in RELEASE_TAGS] if isinstance(release.get("tag"), list) else []
     release["tag"] = tags or stage_tags(release)
     release["date"] = str(release.get("date") or iso(row.release_date) or iso(row.imported_at))
+    release["id"] = str(release.get("id") or f"{row.ocid}-{release['date']}")
     return release
 
 
