@@ -74,7 +74,9 @@ WRITE_DOCS = os.environ.get("BENCH_WRITE_DOCS", "1") != "0"
 KEEP_FILES = os.environ.get("BENCH_KEEP_FILES", "")
 HOST = "127.0.0.1"  # loopback only
 BASE = f"http://{HOST}:{PORT}"
-SCHEMA = ROOT.parent / "shared" / "data" / "ocds" / "schema-1.1.5" / "release-schema.json"
+# The shared test data: ../shared/data beside the repository, or $ABIERTA_SHARED_DIR/data (as factories.py).
+SHARED = Path(os.environ.get("ABIERTA_SHARED_DIR") or ROOT.parent / "shared")
+SCHEMA = SHARED / "data" / "ocds" / "schema-1.1.5" / "release-schema.json"
 SEARCH_PATH = "/contratos/"
 LOG = ["--log-level", "warning"]
 

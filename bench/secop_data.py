@@ -44,7 +44,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OCID_PREFIX = "ocds-k50g02"
 ND = "No Definido"
-SCHEMA = ROOT.parent / "shared" / "data" / "ocds" / "schema-1.1.5" / "release-schema.json"
+# The shared test data: ../shared/data beside the repository, or $ABIERTA_SHARED_DIR/data (as factories.py).
+SCHEMA = Path(os.environ.get("ABIERTA_SHARED_DIR") or ROOT.parent / "shared") / "data" / "ocds" / "schema-1.1.5" / "release-schema.json"
 
 # The columns of dataset jbjy-vk9h (SECOP II - Contratos Electrónicos), API field names, in order.
 COLUMNS = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime
 import gzip
 import io
 import json
@@ -24,15 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abierta.contracting import redflags
-from abierta.contracting.models import CONTRACT_COLUMNS, Contract
+from abierta.contracting.models import CONTRACT_COLUMNS, Contract, SourceRelease
 from abierta.contracting.ocds import (
     Release,
     canonical_json,
     compile_releases,
     contract_columns,
     fix_date_time,
-    merge_under,
-    repair_release,
+    repair_release_moved,
 )
 from abierta.contracting.secop import REQUIRED_COLUMNS, clean, header_key, row_to_release
 from abierta.contracting.signals import contracts_imported
@@ -51,7 +49,7 @@ UTF8_BOM = codecs.BOM_UTF8
 
 # The columns written from a compiled release (everything but ocid, source and the flags).
 COLUMN_FIELDS = [*CONTRACT_COLUMNS, "search_document", "release_hash", "release_date"]
-UPDATE_FIELDS = [*COLUMN_FIELDS, "source", "release", "imported_at"]
+UPDATE_FIELDS = [*COLUMN_FIELDS, "source", "release", "release_repaired", "imported_at"]
 
 
 class _Prepended(io.RawIOBase):
@@ -116,7 +114,8 @@ def _is_one_object(head: bytes) -> bool:
         return False
 
 
-def _json_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+def _json_lines(stream: IO[bytes], *, keep_text: bool = False) -> Iterator[tuple[int, Any]]:
+    """The JSON value of each line; with ``keep_text``, as a :class:`_Text` with the line's text too."""
     for number, raw in enumerate(stream, 1):
         line = raw.strip()
         if number == 1:
@@ -124,9 +123,19 @@ def _json_lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         if not line:
             continue
         try:
-            yield number, json.loads(line)
+            value = json.loads(line)
         except ValueError:
             yield number, _Bad(_("the line is not valid JSON"))
+            continue
+        yield number, _Text(value, line.decode()) if keep_text else value
+
+
+@dataclass
+class _Text:
+    """A JSON value read from a line, and the line: a release's text as received, stored as it is."""
+
+    value: Any
+    text: str
 
 
 def _missing_columns(missing: list[str]) -> FormatError:
@@ -149,34 +158,41 @@ class ContractItem:
     release: Release
     columns: dict[str, Any]
     document: str  # canonical_json(release): hashed, and sent as is to COPY
+    repaired: bool = False  # repair_release_moved() moved a value when it was compiled
 
 
-def contract_item(release: Release) -> ContractItem:
+def contract_item(release: Release, *, repaired: bool = False) -> ContractItem:
     document = canonical_json(release)
     return ContractItem(
-        ocid=release["ocid"], release=release, columns=contract_columns(release, canonical=document), document=document
+        ocid=release["ocid"],
+        release=release,
+        columns=contract_columns(release, canonical=document),
+        document=document,
+        repaired=repaired,
     )
 
 
-def _copy_insert(contracts: list[Contract], documents: list[str]) -> None:
-    """Insert new contracts with PostgreSQL's COPY: several times faster than a bulk INSERT of large JSON
-    documents (psycopg quotes and splits a client-side INSERT of 35,000 parameters in Python)."""
-    fields = [f for f in Contract._meta.concrete_fields if not f.primary_key]
+def _copy_insert(objects: list[Any], documents: list[str] | None = None) -> None:
+    """Insert new rows with PostgreSQL's COPY: several times faster than a bulk INSERT of large JSON
+    documents (psycopg quotes and splits a client-side INSERT of 35,000 parameters in Python).
+    ``documents`` are the contracts' ``release`` already serialised."""
+    model = type(objects[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(Contract._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     json_fields = {f.attname for f in fields if isinstance(f, JSONField)}
     names = [f.attname for f in fields]
     with connection.cursor() as cursor:
         raw: Any = cursor.cursor
         with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for contract, document in zip(contracts, documents, strict=True):
+            for n, row in enumerate(objects):
                 copy.write_row(
                     [
-                        document
-                        if name == "release"
-                        else json.dumps(getattr(contract, name))
+                        documents[n]
+                        if documents is not None and name == "release"
+                        else json.dumps(getattr(row, name))
                         if name in json_fields
-                        else getattr(contract, name)
+                        else getattr(row, name)
                         for name in names
                     ]
                 )
@@ -192,6 +208,8 @@ class _ContractWriter:
     def __init__(self) -> None:
         self.touched: list[int] = []
         self.converted = 0
+        # The ids of the contracts the last batch created, by ocid.
+        self.created_ids: dict[str, int] = {}
 
     def options(self) -> dict[str, Any]:
         return {}
@@ -207,7 +225,14 @@ class _ContractWriter:
             if contract is None:
                 fields = {name: item.columns[name] for name in COLUMN_FIELDS}
                 new.append(
-                    Contract(ocid=item.ocid, source=self.source, release=item.release, imported_at=now, **fields)
+                    Contract(
+                        ocid=item.ocid,
+                        source=self.source,
+                        release=item.release,
+                        release_repaired=item.repaired,
+                        imported_at=now,
+                        **fields,
+                    )
                 )
                 documents.append(item.document)
                 continue
@@ -218,19 +243,25 @@ class _ContractWriter:
                 setattr(contract, name, item.columns[name])
             contract.source = self.source
             contract.release = item.release
+            contract.release_repaired = item.repaired
             contract.imported_at = now
             changed.append(contract)
+        self.created_ids = {}
         if new:
             if connection.vendor == "postgresql":
                 _copy_insert(new, documents)
-                self.touched.extend(
-                    Contract.objects.filter(ocid__in=[c.ocid for c in new]).values_list("pk", flat=True)
+                self.created_ids = dict(
+                    Contract.objects.filter(ocid__in=[c.ocid for c in new]).values_list("ocid", "pk")
                 )
             else:
                 Contract.objects.bulk_create(new)
-                self.touched.extend(c.pk for c in new if c.pk is not None)
+                self.created_ids = {c.ocid: c.pk for c in new if c.pk is not None}
+            self.touched.extend(self.created_ids.values())
             result.created += len(new)
         if changed:
+            if self.source != Contract.Source.OCDS:
+                # A SECOP II row is the contract's whole state: the history of releases starts again from it.
+                SourceRelease.objects.filter(contract__in=changed).delete()
             Contract.objects.bulk_update(changed, UPDATE_FIELDS)
             result.updated += len(changed)
             self.touched.extend(c.pk for c in changed)
@@ -400,6 +431,7 @@ class ReleaseGroup:
 
     ocid: str
     releases: list[Release]
+    text: str | None = None  # the release's JSON as received, when the entry is one release read from a line
 
 
 class OcdsImporter(_ContractWriter):
@@ -414,7 +446,7 @@ class OcdsImporter(_ContractWriter):
         if first == b"[":
             source = self._items(stream, "item")
         elif first == b"{":
-            source = _json_lines(stream) if _is_json_lines(head) else self._document(head, stream)
+            source = _json_lines(stream, keep_text=True) if _is_json_lines(head) else self._document(head, stream)
         else:
             raise FormatError(_("The file is not JSON: OCDS is published as JSON packages or JSON Lines."))
         yield from source
@@ -468,6 +500,9 @@ class OcdsImporter(_ContractWriter):
 
     def convert(self, line: int, raw: Any) -> ReleaseGroup:
         self.converted += 1
+        text = None
+        if isinstance(raw, _Text):
+            raw, text = raw.value, raw.text
         if isinstance(raw, _Bad):
             raise RowRejected(raw.reason)
         if not isinstance(raw, dict):
@@ -497,25 +532,34 @@ class OcdsImporter(_ContractWriter):
             if len(release_ocid) > 120:
                 raise RowRejected(_("the ocid is longer than 120 characters"))
         assert ocid is not None  # noqa: S101
-        return ReleaseGroup(ocid=ocid, releases=releases)
+        return ReleaseGroup(ocid=ocid, releases=releases, text=text if releases[0] is raw else None)
 
     def apply(self, items: list[tuple[int, ReleaseGroup]]) -> BatchResult:
         groups: dict[str, list[Release]] = {}
         entries: dict[str, int] = {}
+        texts: dict[int, str] = {}  # id(release) -> its text as received, when known
         for _line, group in items:
             groups.setdefault(group.ocid, []).extend(group.releases)
             entries[group.ocid] = entries.get(group.ocid, 0) + 1
+            if group.text is not None:
+                texts[id(group.releases[0])] = group.text
         existing = {
             c.ocid: c
-            for c in Contract.objects.filter(ocid__in=list(groups)).only("id", "ocid", "release", "release_hash")
+            for c in Contract.objects.filter(ocid__in=list(groups)).only(
+                "id", "ocid", "release", "release_hash", "release_repaired"
+            )
         }
+        history = _History(existing, texts)
         out: list[ContractItem] = []
+        unchanged = 0
         for ocid, releases in groups.items():
-            stored = existing.get(ocid)
-            compiled = compile_releases(releases) if stored is None else compile_onto(stored.release, releases)
-            repair_release(compiled)
+            compiled = history.compile(ocid, releases)
+            if compiled is None:  # every release was already stored: nothing to do
+                unchanged += entries[ocid]
+                continue
+            repaired = repair_release_moved(compiled)
             compiled["ocid"] = ocid
-            out.append(contract_item(compiled))
+            out.append(contract_item(compiled, repaired=repaired))
         # Every entry read counts once. The first entry of an ocid counts as its contract's outcome
         # (created, updated or unchanged); the others of the same batch merged into it count as updated,
         # or unchanged when the contract did not change.
@@ -530,9 +574,135 @@ class OcdsImporter(_ContractWriter):
             else:
                 extra_changed += count
         result = self._write(out, existing)
+        history.save({**{ocid: c.pk for ocid, c in existing.items()}, **self.created_ids})
         result.updated += extra_changed
-        result.unchanged += extra_unchanged
+        result.unchanged += extra_unchanged + unchanged
         return result
+
+
+@dataclass
+class _Incoming:
+    release: Release
+    text: str  # the release's JSON as stored (serialised before merging, which shares its lists)
+
+
+def _release_key(release: Release) -> tuple[str, str]:
+    identifier = release.get("id")
+    return ("" if identifier is None else str(identifier), str(release["date"]))
+
+
+def _tags(release: Release) -> list[str]:
+    tag = release.get("tag")
+    return [t for t in tag if isinstance(t, str)] if isinstance(tag, list) else []
+
+
+def _dump(release: Release) -> str:
+    return json.dumps(release, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
+class _History:
+    """The source releases of one batch's contracts: which releases are new, how each contract is
+    compiled, and the rows to write.
+
+    A contract whose new releases are all dated at or after every release already stored (by the
+    ``date`` string, as OCDS sorts releases; the same date goes after, in order of arrival) is merged
+    incrementally onto its stored compiled release. Otherwise, or when the stored compiled release had
+    a value moved by ``repair_release_moved``, or a stored release came again with other content, the
+    contract is compiled again from all its source releases (docs/decisions/0007-contract-imports.md).
+    """
+
+    def __init__(self, existing: dict[str, Contract], texts: dict[int, str]) -> None:
+        self.existing = existing
+        self.received = texts
+        ocids = {c.pk: ocid for ocid, c in existing.items()}
+        # ocid -> {(release id, date): pk} of the stored source releases, in order of arrival.
+        self.stored: dict[str, dict[tuple[str, str], int]] = {}
+        if ocids:
+            rows = (
+                SourceRelease.objects.filter(contract_id__in=list(ocids))
+                .order_by("pk")
+                .values_list("contract_id", "release_id", "date", "pk")
+            )
+            for contract_id, release_id, date, pk in rows:
+                self.stored.setdefault(ocids[contract_id], {})[(release_id, date)] = pk
+        self.new: dict[str, list[_Incoming]] = {}
+        self.replaced: list[tuple[int, _Incoming]] = []
+        self._texts: dict[int, str] = {}
+
+    def _stored_texts(self, pks: list[int]) -> dict[int, str]:
+        wanted = [pk for pk in pks if pk not in self._texts]
+        if wanted:
+            self._texts.update(SourceRelease.objects.filter(pk__in=wanted).values_list("pk", "data"))
+        return {pk: self._texts[pk] for pk in pks}
+
+    def compile(self, ocid: str, releases: list[Release]) -> Release | None:
+        """The contract's compiled release with ``releases`` added, or None when none of them is new."""
+        incoming: dict[tuple[str, str], _Incoming] = {}
+        for release in releases:
+            # The last copy of a release read is the one kept.
+            text = self.received.get(id(release))
+            incoming[_release_key(release)] = _Incoming(release, _dump(release) if text is None else text)
+        stored = self.stored.get(ocid, {})
+        contract = self.existing.get(ocid)
+        again = [key for key in incoming if key in stored]
+        texts = self._stored_texts([stored[key] for key in again])
+        replaced = False
+        for key in again:
+            pk = stored[key]
+            known = incoming.pop(key)
+            if texts[pk] != known.text:
+                self.replaced.append((pk, known))
+                self._texts[pk] = known.text
+                replaced = True
+        new = list(incoming.values())
+        if not new and not replaced:
+            return None
+        fresh = [item.release for item in new]
+        if contract is None:
+            self.new[ocid] = new
+            return compile_releases(fresh)
+        history: list[Release] | None = None
+        if stored:
+            self.new[ocid] = new
+            newest = max(date for _id, date in stored)
+        else:
+            # A contract stored without its releases (a SECOP II row, or imported before they were
+            # kept): its compiled release is the first release of its history.
+            # (A release read again with the same id and date is that compiled release: not kept twice.)
+            seed = contract.release
+            release_id, newest = str(seed.get("id") or f"{ocid}-compiled"), str(seed.get("date") or "")
+            history = [{**seed, "id": release_id, "date": newest}]
+            new = [item for item in new if _release_key(item.release) != (release_id, newest)]
+            fresh = [item.release for item in new]
+            self.new[ocid] = [_Incoming(history[0], _dump(history[0])), *new]
+        if not replaced and not contract.release_repaired and all(str(r["date"]) >= newest for r in fresh):
+            return compile_releases(fresh, contract.release)
+        if history is None:
+            texts = self._stored_texts(list(stored.values()))
+            history = [json.loads(texts[pk]) for pk in stored.values()]
+        return compile_releases([*history, *fresh])
+
+    def save(self, contract_ids: dict[str, int]) -> None:
+        """Write the new source releases (and the ones that came again with other content)."""
+        rows = [
+            SourceRelease(
+                contract_id=contract_ids[ocid],
+                release_id=_release_key(item.release)[0],
+                date=_release_key(item.release)[1],
+                tag=_tags(item.release),
+                data=item.text,
+            )
+            for ocid, items in self.new.items()
+            for item in items
+        ]
+        if rows:
+            if connection.vendor == "postgresql":
+                _copy_insert(rows)
+            else:
+                SourceRelease.objects.bulk_create(rows)
+        if self.replaced:
+            changed = [SourceRelease(pk=pk, tag=_tags(item.release), data=item.text) for pk, item in self.replaced]
+            SourceRelease.objects.bulk_update(changed, ["tag", "data"])
 
 
 def _is_record(entry: dict[str, Any]) -> bool:
@@ -541,19 +711,3 @@ def _is_record(entry: dict[str, Any]) -> bool:
         or "versionedRelease" in entry
         or (isinstance(entry.get("releases"), list) and "date" not in entry)
     )
-
-
-def _when(release: Release) -> str:
-    fixed = fix_date_time(release.get("date"))
-    if fixed is None:
-        return ""
-    return datetime.datetime.fromisoformat(fixed).astimezone(datetime.UTC).isoformat()
-
-
-def compile_onto(stored: Release, releases: list[Release]) -> Release:
-    """Merge releases into a stored compiled release: newer ones on top, older (or same-date) ones under."""
-    stored_when = _when(stored)
-    newer = [r for r in releases if _when(r) > stored_when]
-    older = [r for r in releases if _when(r) <= stored_when]
-    compiled = merge_under(stored, older) if older else stored
-    return compile_releases(newer, compiled) if newer else compiled

@@ -109,6 +109,9 @@ class Contract(models.Model):
     release = models.JSONField(_("OCDS compiled release"))
     release_hash = models.CharField(max_length=64)
     release_date = models.DateTimeField(_("release date"), null=True, blank=True)
+    # Whether storing the compiled release repaired it (``ocds.repair_release``): a newer release is
+    # then compiled again from the source releases rather than merged onto the repaired one.
+    release_repaired = models.BooleanField(default=False)
     imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
     class Meta:
@@ -214,3 +217,34 @@ class SyncRun(models.Model):
         if self.finished_at is None:
             return None
         return self.finished_at - self.started_at
+
+
+class SourceRelease(models.Model):
+    """One OCDS release of a contract as its publisher sent it, kept so that the compiled release
+    (``Contract.release``) can be compiled again, exactly, from all of them in date order when a
+    release older than one already merged arrives (``abierta.contracting.importers``), and so that
+    the record package can publish each contract's releases (``abierta.contracting.publish``).
+
+    A release is known by its ``id`` and ``date`` (as written: OCDS merges releases sorted by that
+    string); the order of arrival (``pk``) breaks ties between releases of the same date. ``data``
+    is the release's JSON text, stored as text: it is only read back whole.
+    """
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="source_releases", verbose_name=_("contract")
+    )
+    release_id = models.TextField(_("release id"))
+    date = models.TextField(_("release date"))
+    tag = models.JSONField(_("release tags"), default=list)
+    data = models.TextField(_("release (JSON)"))
+
+    class Meta:
+        ordering = ["contract", "pk"]
+        verbose_name = _("source release")
+        verbose_name_plural = _("source releases")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "release_id", "date"], name="contracting_sourcerelease_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release_id} ({self.date})"

@@ -161,60 +161,6 @@ def compile_releases(releases: Iterable[Release], compiled: Release | None = Non
     return result
 
 
-def merge_under(compiled: Release, older: Iterable[Release]) -> Release:
-    """Merge releases dated before ``compiled`` under it: the compiled release's values win.
-
-    Exact when the older releases set no field to null that a newer one set, and add no object without
-    ``id`` to an array (see docs/decisions/0007-contract-imports.md); an object without ``id`` equal to
-    one already in the array is not added twice, so importing the same releases again changes nothing.
-    """
-    base = compile_releases(older)
-    top = {k: v for k, v in compiled.items() if k not in ("id", "date", "tag")}
-    _merge_object_dedup(base, top, _RULES)
-    for key in ("id", "date", "ocid"):
-        if key in compiled:
-            base[key] = compiled[key]
-    base["tag"] = ["compiled"]
-    return base
-
-
-def _merge_object_dedup(target: dict[str, Any], source: dict[str, Any], rules: dict[str, Any]) -> None:
-    # Like _merge_object, but an object without id already present (equal) in an array is not appended.
-    for key, value in source.items():
-        sub = rules.get(key, _NO_RULES) if rules else _NO_RULES
-        rule = sub.get("") if sub else None
-        if rule == _OMIT:
-            continue
-        if isinstance(value, dict) and rule != _WHOLE and value:
-            node = target.get(key)
-            if not isinstance(node, dict):
-                node = target[key] = {}
-            _merge_object_dedup(node, value, sub)
-        elif (
-            isinstance(value, list)
-            and rule != _WHOLE
-            and value
-            and all(isinstance(item, dict) for item in value)
-            and isinstance(target.get(key), list)
-        ):
-            items: list[Any] = target[key]
-            index = {_id_key(i["id"]): i for i in items if isinstance(i, dict) and "id" in i}
-            for item in value:
-                if "id" in item:
-                    existing = index.get(_id_key(item["id"]))
-                    if existing is None:
-                        items.append(item)
-                        index[_id_key(item["id"])] = item
-                    else:
-                        _merge_object_dedup(existing, item, sub)
-                elif item not in items:
-                    items.append(item)
-        elif value is None:
-            target.pop(key, None)
-        else:
-            target[key] = value
-
-
 # --- Repair: what real publishers send that the schema refuses -----------------------------------
 
 _CLOSED_TREE: dict[str, Any] = {}
@@ -262,18 +208,28 @@ def repair_release(release: Release) -> Release:
     return release
 
 
-def _repair(node: Any, closed: dict[str, Any], dates: dict[str, Any]) -> None:
+def repair_release_moved(release: Release) -> bool:
+    """Repair ``release`` in place (as :func:`repair_release`); say whether a value outside a closed
+    codelist was moved to ``<field>Details``: merging a newer release onto that repaired release
+    would not give what repairing the merge of all of them gives (date-time repairs would)."""
+    return _repair(release, _CLOSED_TREE, _DATE_TREE)
+
+
+def _repair(node: Any, closed: dict[str, Any], dates: dict[str, Any]) -> bool:
+    changed = False
     if isinstance(node, list):
         for item in node:
-            _repair(item, closed, dates)
-        return
+            if _repair(item, closed, dates):
+                changed = True
+        return changed
     if not isinstance(node, dict):
-        return
+        return False
     for field, codes in (closed.get("") or {}).items():
         value = node.get(field)
         if value is not None and value not in codes:
             node.pop(field)
             node.setdefault(f"{field}Details", value)
+            changed = True
     for field in dates.get("") or ():
         if field in node and node[field] is not None:
             fixed = fix_date_time(node[field])
@@ -285,8 +241,9 @@ def _repair(node: Any, closed: dict[str, Any], dates: dict[str, Any]) -> None:
         if isinstance(value, dict | list):
             sub_closed = closed.get(key)
             sub_dates = dates.get(key)
-            if sub_closed or sub_dates:
-                _repair(value, sub_closed or {}, sub_dates or {})
+            if (sub_closed or sub_dates) and _repair(value, sub_closed or {}, sub_dates or {}):
+                changed = True
+    return changed
 
 
 # --- Hash and columns ---------------------------------------------------------------------------

@@ -89,7 +89,7 @@ def _withheld_number(doc_type: Any, number: Any) -> str | None:
     return None if document_is_public(str(doc_type or ""), str(number)) else str(number)
 
 
-def withhold_personal_documents(release: dict[str, Any]) -> bool:
+def withhold_personal_documents(release: dict[str, Any], renamed: dict[str, str] | None = None) -> bool:
     """Remove natural persons' document numbers from an OCDS release, in place; True if any was.
 
     For each party whose identifier is a natural person's document: the identifier's ``id``, the
@@ -97,16 +97,22 @@ def withhold_personal_documents(release: dict[str, Any]) -> bool:
     ``id`` (often built from the number, or a hash of it) becomes ``persona-natural-<n>``, and every
     organization reference to it follows. The name, the scheme and the roles stay. A company keeps
     everything but an additional identifier that is a person's document.
+
+    ``renamed`` (old party id → ``persona-natural-<n>``) is read and filled: given the map filled by a
+    contract's compiled release, each of its releases gets the same new ids, and a party known from
+    the compiled release as a natural person is withheld, and its references renamed, in a release
+    that does not say who it is.
     """
     raw_parties = release.get("parties")
     parties = [p for p in raw_parties if isinstance(p, dict)] if isinstance(raw_parties, list) else []
-    renamed: dict[str, str] = {}
+    known: dict[str, str] = {} if renamed is None else renamed
     changed = False
     for party in parties:
         identifier = _dict(party.get("identifier"))
         doc_type = _dict(party.get("details")).get("documentType") or identifier.get("scheme")
         extra = _dicts(party.get("additionalIdentifiers"))
-        if _withheld_number(doc_type, identifier.get("id")) is None:
+        known_person = "id" in party and str(party["id"]) in known
+        if _withheld_number(doc_type, identifier.get("id")) is None and not known_person:
             # A company: only an additional identifier that is a person's document goes.
             kept = [o for o in extra if not (_is_personal(o.get("scheme")) and o.get("id") not in (None, ""))]
             if len(kept) != len(extra):
@@ -114,7 +120,7 @@ def withhold_personal_documents(release: dict[str, Any]) -> bool:
                 changed = True
             continue
         changed = True
-        del identifier["id"]
+        identifier.pop("id", None)
         # A natural person's other identifiers, home address and contact go too.
         party.pop("additionalIdentifiers", None)
         party.pop("contactPoint", None)
@@ -123,11 +129,13 @@ def withhold_personal_documents(release: dict[str, Any]) -> bool:
             for key in ("streetAddress", "postalCode"):
                 address.pop(key, None)
         if "id" in party:
-            new_id = WITHHELD_PARTY_ID.format(n=len(renamed) + 1)
-            renamed[str(party["id"])] = new_id
+            old_id = str(party["id"])
+            new_id = known.get(old_id) or WITHHELD_PARTY_ID.format(n=len(known) + 1)
+            known[old_id] = new_id
             party["id"] = new_id
-    if renamed:
+    if known:
         for ref in _organization_references(release):
-            if str(ref["id"]) in renamed:
-                ref["id"] = renamed[str(ref["id"])]
+            if str(ref["id"]) in known:
+                ref["id"] = known[str(ref["id"])]
+                changed = True
     return changed

@@ -5,8 +5,9 @@ Contracts are stored as compiled releases (one per ocid). They are published as:
 - a release package (``/ocds/releases.json``): each contract's current state as one release whose
   ``id`` is derived from the content (``<ocid>-<hash>``, so it changes whenever the data changes)
   and whose ``tag`` names the stages present (planning, tender, award, contract, implementation);
-- a record package (``/ocds/records.json``): each record links that release and embeds the
-  compiled release (``tag: ["compiled"]``);
+- a record package (``/ocds/records.json``): each record embeds the releases its publisher sent
+  (``SourceRelease``, in date order), or links the release above for a contract that came without
+  them (a SECOP II row), and embeds the compiled release (``tag: ["compiled"]``);
 - one release package per contract (``/ocds/releases/<ocid>.json``), the target of the links.
 
 Lists are paged by a cursor on the ocid (``abierta.works.oc4ids`` pages works the same way), 1,000
@@ -26,7 +27,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -37,7 +38,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from abierta.contracting.models import Contract
+from abierta.contracting.models import Contract, SourceRelease
+from abierta.contracting.ocds import release_sort_key
 from abierta.contracting.privacy import withhold_personal_documents
 from abierta.datos.registry import LICENCE_URL
 
@@ -95,6 +97,26 @@ CONTRACT_STATUS = frozenset({"pending", "active", "cancelled", "terminated"})
 METHODS = frozenset({"open", "selective", "limited", "direct"})
 CATEGORIES = frozenset({"goods", "works", "services"})
 MILESTONE_STATUS = frozenset({"scheduled", "met", "notMet", "partiallyMet"})
+RELEASE_TAGS = frozenset(
+    {
+        "planning",
+        "planningUpdate",
+        "tender",
+        "tenderAmendment",
+        "tenderUpdate",
+        "tenderCancellation",
+        "award",
+        "awardUpdate",
+        "awardCancellation",
+        "contract",
+        "contractUpdate",
+        "contractAmendment",
+        "implementation",
+        "implementationUpdate",
+        "contractTermination",
+        "compiled",
+    }
+)
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -266,6 +288,8 @@ class ContractRow:
     release_hash: str
     release_date: datetime.datetime | None
     imported_at: datetime.datetime
+    # The party ids the withholding renamed (old → new), for the contract's source releases.
+    withheld: dict[str, str] = field(default_factory=dict)
 
 
 def public_row(
@@ -278,9 +302,10 @@ def public_row(
     """The row as it may be published: natural persons' document numbers withheld
     (``privacy.withhold_personal_documents``). The release id of a row that lost one is hashed from
     what is published, so that it cannot be matched against guessed numbers."""
-    if withhold_personal_documents(release):
+    withheld: dict[str, str] = {}
+    if withhold_personal_documents(release, withheld):
         release_hash = ""
-    return ContractRow(ocid, release, release_hash, release_date, imported_at)
+    return ContractRow(ocid, release, release_hash, release_date, imported_at, withheld)
 
 
 def contract_row(contract: Contract) -> ContractRow:
@@ -330,9 +355,29 @@ def linked_release(row: ContractRow, release: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def record(row: ContractRow) -> dict[str, Any]:
+def source_release(row: ContractRow, data: str) -> dict[str, Any]:
+    """One release the publisher sent, as it may be published: the same withholding as the compiled
+    release (the same new party ids), the same repairs, and what the schema requires of a release."""
+    release: dict[str, Any] = json.loads(data)
+    withhold_personal_documents(release, dict(row.withheld))
+    conform(release)
+    release["ocid"] = row.ocid
+    tags = [t for t in release.get("tag") or [] if t in RELEASE_TAGS] if isinstance(release.get("tag"), list) else []
+    release["tag"] = tags or stage_tags(release)
+    release["date"] = str(release.get("date") or iso(row.release_date) or iso(row.imported_at))
+    release["id"] = str(release.get("id") or f"{row.ocid}-{release['date']}")
+    return release
+
+
+def record(row: ContractRow, history: list[str] | None = None) -> dict[str, Any]:
+    """A contract's record: its source releases (``history``, their JSON in order of arrival) embedded
+    in date order, or, without them, the published release linked; and the compiled release."""
     compiled = compiled_release(row)
-    return {"ocid": row.ocid, "releases": [linked_release(row, compiled)], "compiledRelease": compiled}
+    if history:
+        releases = sorted((source_release(row, data) for data in history), key=release_sort_key)
+    else:
+        releases = [linked_release(row, compiled)]
+    return {"ocid": row.ocid, "releases": releases, "compiledRelease": compiled}
 
 
 # Packages --------------------------------------------------------------------------------------
@@ -440,12 +485,23 @@ def contract_page(cursor: Cursor, size: int = PAGE_SIZE) -> Page:
 
 
 def _contract_rows(keys: list[str]) -> Iterator[ContractRow]:
+    for row, _history in _contract_rows_with_history(keys, history=False):
+        yield row
+
+
+def _contract_rows_with_history(keys: list[str], *, history: bool = True) -> Iterator[tuple[ContractRow, list[str]]]:
+    """The page's rows, 100 at a time, each with its source releases' JSON when ``history``."""
     fields = ("ocid", "release", "release_hash", "release_date", "imported_at")
     for start in range(0, len(keys), CHUNK_SIZE):
         chunk = keys[start : start + CHUNK_SIZE]
         rows = Contract.objects.filter(ocid__in=chunk).order_by("ocid").values_list(*fields)
+        sources: dict[str, list[str]] = {}
+        if history:
+            stored = SourceRelease.objects.filter(contract__ocid__in=chunk).order_by("pk")
+            for ocid, data in stored.values_list("contract__ocid", "data"):
+                sources.setdefault(ocid, []).append(data)
         for ocid, release, release_hash, release_date, imported_at in rows:
-            yield public_row(ocid, release, release_hash, release_date, imported_at)
+            yield public_row(ocid, release, release_hash, release_date, imported_at), sources.get(ocid, [])
 
 
 def stream_package(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
@@ -473,7 +529,9 @@ def record_package_chunks(page: Page) -> Iterator[bytes]:
     links = page.links(base)
     if links:
         head["links"] = links
-    return stream_package(head, "records", (record(row) for row in _contract_rows(page.keys)))
+    return stream_package(
+        head, "records", (record(row, history) for row, history in _contract_rows_with_history(page.keys))
+    )
 
 
 def contract_release_package(contract: Contract) -> dict[str, Any]:

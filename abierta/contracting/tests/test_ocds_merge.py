@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ocdsmerge.rules import get_merge_rules
 
 from abierta.contracting import ocds_rules
-from abierta.contracting.ocds import compile_releases, merge_under, repair_release
+from abierta.contracting.ocds import compile_releases, repair_release
 from abierta.contracting.tests.ocds_sample import oracle, sample_records, sample_releases, split_release
 from abierta.contracting.tests.schemas import assert_valid_release, release_schema
 
@@ -147,15 +147,6 @@ def test_merge_rules_on_small_cases() -> None:
         "parties": [{"id": "p1", "roles": ["buyer", "procuringEntity"], "name": "Alcaldía"}],
         "awards": [{"id": "a", "title": "y"}],
     }
-
-
-def test_merging_older_releases_under_a_compiled_release() -> None:
-    releases = split_release(json.loads(RELEASES[-1].read_text()))
-    everything = ours(releases)
-    newest = ours([releases[0]])  # r3 alone: the compiled release stored first
-    assert merge_under(newest, copy.deepcopy(releases[1:])) == everything
-    # Merging the same releases again changes nothing.
-    assert merge_under(copy.deepcopy(everything), copy.deepcopy(releases)) == everything
 
 
 # --- Property test: random releases of one ocid ----------------------------------------------------
