@@ -45,7 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 OCID_PREFIX = "ocds-k50g02"
 ND = "No Definido"
 # The shared test data: ../shared/data beside the repository, or $ABIERTA_SHARED_DIR/data (as factories.py).
-SCHEMA = Path(os.environ.get("ABIERTA_SHARED_DIR") or ROOT.parent / "shared") / "data" / "ocds" / "schema-1.1.5" / "release-schema.json"
+SCHEMA = (
+    Path(os.environ.get("ABIERTA_SHARED_DIR") or ROOT.parent / "shared")
+    / "data"
+    / "ocds"
+    / "schema-1.1.5"
+    / "release-schema.json"
+)
 
 # The columns of dataset jbjy-vk9h (SECOP II - Contratos Electrónicos), API field names, in order.
 COLUMNS = [
