@@ -161,8 +161,22 @@ class ContractItem:
     repaired: bool = False  # repair_release_moved() moved a value when it was compiled
 
 
+def without_nul(value: Any) -> Any:
+    """``value`` with every NUL character dropped from its strings (keys included)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    return value
+
+
 def contract_item(release: Release, *, repaired: bool = False) -> ContractItem:
     document = canonical_json(release)
+    if "\\u0000" in document:  # PostgreSQL stores no NUL character, in text or in JSON: they are dropped
+        release = without_nul(release)
+        document = canonical_json(release)
     return ContractItem(
         ocid=release["ocid"],
         release=release,
@@ -196,6 +210,35 @@ def _copy_insert(objects: list[Any], documents: list[str] | None = None) -> None
                         for name in names
                     ]
                 )
+
+
+def _copy_update(objects: list[Any], fields: list[str]) -> None:
+    """Update rows with PostgreSQL's COPY into a temporary table and one ``UPDATE … FROM``: Django's
+    ``bulk_update`` builds one ``CASE WHEN`` per field over the whole batch, which took most of an
+    import that changes many contracts (docs/benchmarks.md)."""
+    model = type(objects[0])
+    concrete = {f.attname: f for f in model._meta.concrete_fields}
+    names = [concrete[name].attname for name in fields]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk = quote(model._meta.pk.column)
+    columns = [quote(concrete[name].column) for name in names]
+    json_fields = {name for name in names if isinstance(concrete[name], JSONField)}
+    temp = quote(f"_update_{model._meta.db_table}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        # Names come from the model, never from the data.
+        cursor.execute(f"CREATE TEMP TABLE {temp} AS SELECT {pk}, {', '.join(columns)} FROM {table} WITH NO DATA")  # noqa: S608
+        raw: Any = cursor.cursor
+        with raw.copy(f"COPY {temp} ({pk}, {', '.join(columns)}) FROM STDIN") as copy:
+            for row in objects:
+                copy.write_row(
+                    [row.pk]
+                    + [json.dumps(getattr(row, name)) if name in json_fields else getattr(row, name) for name in names]
+                )
+        assignments = ", ".join(f"{column} = t.{column}" for column in columns)
+        cursor.execute(f"UPDATE {table} AS c SET {assignments} FROM {temp} AS t WHERE c.{pk} = t.{pk}")  # noqa: S608
+        cursor.execute(f"DROP TABLE {temp}")
 
 
 class _ContractWriter:
@@ -262,7 +305,10 @@ class _ContractWriter:
             if self.source != Contract.Source.OCDS:
                 # A SECOP II row is the contract's whole state: the history of releases starts again from it.
                 SourceRelease.objects.filter(contract__in=changed).delete()
-            Contract.objects.bulk_update(changed, UPDATE_FIELDS)
+            if connection.vendor == "postgresql":
+                _copy_update(changed, UPDATE_FIELDS)
+            else:
+                Contract.objects.bulk_update(changed, UPDATE_FIELDS)
             result.updated += len(changed)
             self.touched.extend(c.pk for c in changed)
         return result
