@@ -81,20 +81,14 @@ def locked_out(
     return response
 
 
-_POW_MESSAGES = {
-    pow.Verdict.INVALID: lambda check: _("This form expired. What you typed is kept below: please send it again."),
-    pow.Verdict.REUSED: lambda check: _("This form was already sent. Check what you typed below and send it again."),
-    pow.Verdict.BAD_POW: lambda check: _(
-        "Your browser could not finish the anti-abuse check. What you typed is kept below: please send it again."
-    ),
-    pow.Verdict.WAIT: lambda check: (
+def _pow_refusal(check: pow.Check) -> str:
+    return pow.refusal(
+        check,
         _(
             "To protect this service from automated sending, please wait %(seconds)d more seconds and send the "
             "form again. What you typed is kept below."
-        )
-        % {"seconds": check.wait_seconds}
-    ),
-}
+        ),
+    )
 
 
 def _pow_check(request: HttpRequest, purpose: str) -> tuple[str, pow.Check]:
@@ -153,7 +147,7 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             check = pow.Check(pow.Verdict.REUSED, check.purpose, check.nonce)
     if not check.ok:
-        form.add_error(None, _POW_MESSAGES[check.verdict](check))
+        form.add_error(None, _pow_refusal(check))
         status = 400
     context = {"form": form, **_pow_context(_pow_next(POW_REGISTER, challenge, check))}
     return render(request, "accounts/register.html", context, status=status)
@@ -202,7 +196,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         else:
             check = pow.Check(pow.Verdict.REUSED, check.purpose, check.nonce)
     if not check.ok:
-        form.add_error(None, _POW_MESSAGES[check.verdict](check))
+        form.add_error(None, _pow_refusal(check))
         status = 400
     context = {"form": form, **_pow_context(_pow_next(POW_RESET, challenge, check))}
     return render(request, "accounts/password_reset.html", context, status=status)

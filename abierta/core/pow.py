@@ -24,6 +24,7 @@ from enum import Enum
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import gettext as _
 
 VERSION = "v1"
 MAX_AGE = 2 * 3600
@@ -148,3 +149,18 @@ def consume(accepted: Check, *, align: int = 3600) -> bool:
     expires = -(-(moment + MAX_AGE + 300) // align) * align
     timeout = max(1, int(expires - moment))
     return bool(caches["ratelimit"].add(_used_key(accepted.purpose, accepted.nonce), 1, timeout))
+
+
+def refusal(check: Check, waiting: str) -> str:
+    """What a public form refused by its challenge says, keeping what was typed: the same words on
+    every form, but for the wait, whose sentence (with ``%(seconds)d``) names what the form protects.
+    The complaint follow-up form has its own words: it does not keep the receipt typed."""
+    if check.verdict is Verdict.WAIT:
+        return waiting % {"seconds": check.wait_seconds}
+    if check.verdict is Verdict.REUSED:
+        return _("This form was already sent. What you typed is kept below: check it and send it again.")
+    if check.verdict is Verdict.BAD_POW:
+        return _(
+            "Your browser could not finish the anti-abuse check. What you typed is kept below: please send it again."
+        )
+    return _("This form expired or could not be verified. What you typed is kept below: please send it again.")

@@ -28,7 +28,7 @@ def test_registration_without_proof_of_work_is_refused_and_keeps_what_was_typed(
     assert not User.objects.exists()
     assert mail.outbox == []
     html = response.content.decode()
-    assert es("This form expired. What you typed is kept below: please send it again.") in html
+    assert es("This form expired or could not be verified. What you typed is kept below: please send it again.") in html
     assert 'value="nueva@example.org"' in html
     # A new challenge comes with the page.
     assert response.context["challenge"].startswith("v1.")

@@ -80,24 +80,14 @@ def _minutes(seconds: int) -> int:
     return max(1, (seconds + 59) // 60)
 
 
-_POW_MESSAGES = {
-    pow.Verdict.INVALID: lambda check: _(
-        "This form expired or could not be verified. What you typed is kept below: please send it again."
-    ),
-    pow.Verdict.REUSED: lambda check: _(
-        "This form was already sent. What you typed is kept below: check it and send it again."
-    ),
-    pow.Verdict.BAD_POW: lambda check: _(
-        "Your browser could not finish the anti-abuse check. What you typed is kept below: please send it again."
-    ),
-    pow.Verdict.WAIT: lambda check: (
+def _pow_refusal(check: pow.Check) -> str:
+    return pow.refusal(
+        check,
         _(
             "To protect the consultation from automated sending, please wait %(seconds)d more seconds and send "
             "the form again. What you typed is kept below."
-        )
-        % {"seconds": check.wait_seconds}
-    ),
-}
+        ),
+    )
 
 
 def _refusal_message(refused: svc.CodeRefused) -> tuple[str | None, str, int]:
@@ -205,7 +195,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         check = pow.Check(pow.Verdict.REUSED, check.purpose, check.nonce)
     if not check.ok or not form.is_valid():
         if not check.ok:
-            form.add_error(None, _POW_MESSAGES[check.verdict](check))
+            form.add_error(None, _pow_refusal(check))
         next_challenge = challenge if check.still_usable else pow.issue(POW_PURPOSE)
         return _vote_page(request, consultation, form, next_challenge, status=400)
     data = form.cleaned_data

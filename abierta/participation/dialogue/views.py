@@ -113,24 +113,14 @@ def session_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "participation/dialogue/session_detail.html", context)
 
 
-_POW_MESSAGES = {
-    pow.Verdict.INVALID: lambda check: _(
-        "This form expired or could not be verified. What you typed is kept below: please send it again."
-    ),
-    pow.Verdict.REUSED: lambda check: _(
-        "This form was already sent. What you typed is kept below: check it and send it again."
-    ),
-    pow.Verdict.BAD_POW: lambda check: _(
-        "Your browser could not finish the anti-abuse check. What you typed is kept below: please send it again."
-    ),
-    pow.Verdict.WAIT: lambda check: (
+def _pow_refusal(check: pow.Check) -> str:
+    return pow.refusal(
+        check,
         _(
             "To protect the questions from automated sending, please wait %(seconds)d more seconds and send "
             "the form again. What you typed is kept below."
-        )
-        % {"seconds": check.wait_seconds}
-    ),
-}
+        ),
+    )
 
 
 def _ask_page(
@@ -169,7 +159,7 @@ def question_ask(request: HttpRequest, slug: str) -> HttpResponse:
         check = pow.Check(pow.Verdict.REUSED, check.purpose, check.nonce)
     if not check.ok or not form.is_valid():
         if not check.ok:
-            form.add_error(None, _POW_MESSAGES[check.verdict](check))
+            form.add_error(None, _pow_refusal(check))
         next_challenge = challenge if check.still_usable else pow.issue(POW_PURPOSE)
         return _ask_page(request, session, form, next_challenge, status=400)
     author = request.user if isinstance(request.user, User) else None
