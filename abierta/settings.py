@@ -161,6 +161,9 @@ TASKS = {
 }
 # A task still "running" after this many seconds lost its worker: it is marked failed.
 ABIERTA_TASK_LOST_AFTER = int(env("ABIERTA_TASK_LOST_AFTER", "3600"))
+# Contract imports on PostgreSQL write each batch on a second connection while the next is read
+# (core/importing.py); off, they read and write in one thread.
+ABIERTA_IMPORT_OVERLAP = env_bool("ABIERTA_IMPORT_OVERLAP", default=True)
 
 CACHES: dict[str, dict[str, Any]] = {
     "default": (

@@ -430,11 +430,21 @@ class SecopContractsImporter(_ContractWriter):
         return contract_item(row_to_release(raw))
 
     def apply(self, items: list[tuple[int, ContractItem]]) -> BatchResult:
+        return self.write(self.prepare(items))
+
+    def keys(self, items: list[tuple[int, ContractItem]]) -> set[str]:
+        return {item.ocid for _line, item in items}
+
+    def prepare(self, items: list[tuple[int, ContractItem]]) -> tuple[list[ContractItem], dict[str, Contract]]:
         contracts = [item for _line, item in items]
         existing = {
             c.ocid: c
             for c in Contract.objects.filter(ocid__in=[i.ocid for i in contracts]).only("id", "ocid", "release_hash")
         }
+        return contracts, existing
+
+    def write(self, prepared: tuple[list[ContractItem], dict[str, Contract]]) -> BatchResult:
+        contracts, existing = prepared
         return self._write(contracts, existing)
 
 
@@ -581,6 +591,13 @@ class OcdsImporter(_ContractWriter):
         return ReleaseGroup(ocid=ocid, releases=releases, text=text if releases[0] is raw else None)
 
     def apply(self, items: list[tuple[int, ReleaseGroup]]) -> BatchResult:
+        return self.write(self.prepare(items))
+
+    def keys(self, items: list[tuple[int, ReleaseGroup]]) -> set[str]:
+        return {group.ocid for _line, group in items}
+
+    def prepare(self, items: list[tuple[int, ReleaseGroup]]) -> _Prepared:
+        """Compile the batch's contracts from what is stored (reads only)."""
         groups: dict[str, list[Release]] = {}
         entries: dict[str, int] = {}
         texts: dict[int, str] = {}  # id(release) -> its text as received, when known
@@ -619,11 +636,25 @@ class OcdsImporter(_ContractWriter):
                 extra_unchanged += count
             else:
                 extra_changed += count
-        result = self._write(out, existing)
-        history.save({**{ocid: c.pk for ocid, c in existing.items()}, **self.created_ids})
-        result.updated += extra_changed
-        result.unchanged += extra_unchanged + unchanged
+        return _Prepared(out, existing, history, updated=extra_changed, unchanged=extra_unchanged + unchanged)
+
+    def write(self, prepared: _Prepared) -> BatchResult:
+        result = self._write(prepared.items, prepared.existing)
+        prepared.history.save({**{ocid: c.pk for ocid, c in prepared.existing.items()}, **self.created_ids})
+        result.updated += prepared.updated
+        result.unchanged += prepared.unchanged
         return result
+
+
+@dataclass
+class _Prepared:
+    """A batch of releases compiled by ``OcdsImporter.prepare``, for ``OcdsImporter.write``."""
+
+    items: list[ContractItem]
+    existing: dict[str, Contract]
+    history: _History
+    updated: int
+    unchanged: int
 
 
 @dataclass

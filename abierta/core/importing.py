@@ -25,6 +25,13 @@ Every importer gets the same guarantees from :func:`run_import`:
   a workbook that would unzip to more than ``XLSX_MAX_UNZIPPED_BYTES`` or that is compressed far
   more than real spreadsheets are; importers count every row they read, blank ones too, against
   their maximum (:func:`rows_capped`), since a sheet can declare a million empty rows in a few bytes.
+- **Reading overlaps writing, on PostgreSQL.** An importer that splits ``apply`` in two (a
+  :class:`Staged` importer: ``prepare`` reads what it needs and computes the rows, ``write`` stores
+  them) has each batch written by a second connection, in a thread, while the next batch is read,
+  converted and prepared; batches are still committed one at a time, in the order of the file, each
+  with its counters and ``committed_line``, and a batch that names a key (an ocid) of a batch not yet
+  committed waits for it. The first error of the writer stops the import where the last committed
+  batch ended, as in one thread. (docs/decisions/0007-contract-imports.md)
 - **Visible.** A progress bar on a terminal (by bytes of the file read) and a final report: read,
   created, updated, unchanged, rejected, with every rejected row's line and reason.
 """
@@ -35,7 +42,9 @@ import datetime
 import gc
 import hashlib
 import io
+import queue
 import sys
+import threading
 import time
 import uuid
 import zipfile
@@ -48,7 +57,7 @@ from typing import IO, Any, Generic, Protocol, TypeVar
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -168,6 +177,104 @@ class Importer(Protocol[T]):
         ...
 
 
+class Staged(Importer[T], Protocol[T]):
+    """An importer whose ``apply`` is ``write(prepare(items))``, so that on PostgreSQL a batch is
+    written on a second connection while the next one is read and prepared (see the module docstring).
+
+    ``prepare`` may read the database but writes nothing; what it reads about a key of ``keys`` may be
+    changed only by a batch not yet committed, and :func:`run_import` waits for that batch first.
+    ``write`` runs in the batch's transaction, in another thread, in the order of the file."""
+
+    def keys(self, items: list[tuple[int, T]]) -> set[str]:
+        """What the batch's rows are about (e.g. their ocids): two batches with a key in common are
+        prepared one after the other is committed."""
+        ...
+
+    def prepare(self, items: list[tuple[int, T]]) -> Any:
+        """Read what the batch needs and compute what ``write`` stores."""
+        ...
+
+    def write(self, prepared: Any) -> BatchResult:
+        """Store what ``prepare`` computed (inside the batch's transaction)."""
+        ...
+
+
+def _staged(importer: Importer[Any]) -> Staged[Any] | None:
+    """``importer`` when its batches may be written by a second connection: it is a :class:`Staged`
+    importer, the database is PostgreSQL (SQLite has one writer and the embedded one is small), the
+    import is not inside a transaction (a test's, which a second connection would not see), and
+    ``ABIERTA_IMPORT_OVERLAP`` is on."""
+    if not getattr(settings, "ABIERTA_IMPORT_OVERLAP", True):
+        return None
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return None
+    if not all(callable(getattr(importer, name, None)) for name in ("keys", "prepare", "write")):
+        return None
+    return importer  # type: ignore[return-value]
+
+
+@dataclass
+class _Batch:
+    keys: set[str]
+    write: Callable[[], BatchResult]
+    rejected: list[tuple[int, str]]
+    read: int
+    last_line: int
+
+
+class _Writer:
+    """Commits batches one at a time, in order, on its own database connection, in a thread.
+    At most one batch waits while one is written, so memory stays at a few batches. After the first
+    error it writes nothing more; :meth:`put` and :meth:`close` raise that error in the caller."""
+
+    def __init__(self, commit: Callable[[_Batch], None]) -> None:
+        self._commit = commit
+        self._queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=1)
+        self._lock = threading.Lock()
+        self._uncommitted: list[_Batch] = []
+        self._committed = threading.Condition(self._lock)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._loop, name="import-writer", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        try:
+            while (batch := self._queue.get()) is not None:
+                if self._error is None:
+                    try:
+                        self._commit(batch)
+                    except BaseException as error:  # handed to the reading thread
+                        self._error = error
+                with self._committed:
+                    self._uncommitted.remove(batch)
+                    self._committed.notify_all()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def wait_for(self, keys: set[str]) -> None:
+        """Return once no batch naming one of ``keys`` is waiting or being written."""
+        with self._committed:
+            while any(not keys.isdisjoint(batch.keys) for batch in self._uncommitted):
+                self._committed.wait()
+        self._raise()
+
+    def put(self, batch: _Batch) -> None:
+        self._raise()
+        with self._lock:
+            self._uncommitted.append(batch)
+        self._queue.put(batch)
+
+    def close(self) -> None:
+        """Wait until every batch handed over is committed (or the first error), then stop."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+
 class _CountingReader(io.RawIOBase):
     """Wraps a binary file and counts the bytes read, for the progress bar."""
 
@@ -226,6 +333,8 @@ class _Pending(Generic[T]):
     rejected: list[tuple[int, str]] = field(default_factory=list)
     read: int = 0
     last_line: int = 0
+    # Rows of the batches handed to the writer thread (read, perhaps not yet committed).
+    handed: int = 0
 
 
 def run_import(
@@ -325,40 +434,70 @@ def _run_batches(
 ) -> None:
     resume_after = run.committed_line
     pending: _Pending[Any] = _Pending()
+    staged = _staged(importer)
 
-    def flush() -> None:
-        if not pending.items and not pending.rejected and pending.read == 0:
-            return
+    def commit(batch: _Batch) -> None:
         with transaction.atomic():
-            result = importer.apply(pending.items) if pending.items else BatchResult()
-            rejected = sorted(pending.rejected + result.rejected)
+            result = batch.write()
+            rejected = sorted(batch.rejected + result.rejected)
             ImportRejection.objects.bulk_create(
                 [ImportRejection(run=run, line=line, reason=reason) for line, reason in rejected]
             )
-            run.read += pending.read
+            run.read += batch.read
             run.created += result.created
             run.updated += result.updated
             run.unchanged += result.unchanged
             run.rejected += len({line for line, _reason in rejected})
-            run.committed_line = pending.last_line
+            run.committed_line = batch.last_line
             run.save(update_fields=["read", "created", "updated", "unchanged", "rejected", "committed_line"])
             if result.created or result.updated:
                 bump_version(sender=importer.model)
+
+    writer = _Writer(commit) if staged is not None else None
+    pending.handed = run.read
+
+    def flush() -> None:
+        if not pending.items and not pending.rejected and pending.read == 0:
+            return
+        items = pending.items
+        if staged is not None and writer is not None:
+            keys = staged.keys(items) if items else set()
+            writer.wait_for(keys)
+            prepared = staged.prepare(items) if items else None
+
+            def write() -> BatchResult:
+                return staged.write(prepared) if prepared is not None else BatchResult()
+
+            writer.put(_Batch(keys, write, pending.rejected, pending.read, pending.last_line))
+            # What this thread shows as read: the batches handed over count from now.
+            pending.handed += pending.read
+        else:
+
+            def write() -> BatchResult:
+                return importer.apply(items) if items else BatchResult()
+
+            commit(_Batch(set(), write, pending.rejected, pending.read, pending.last_line))
         pending.items, pending.rejected, pending.read = [], [], 0
 
-    for line, raw_row in importer.rows(stream):
-        if line <= resume_after:
-            continue
-        pending.read += 1
-        pending.last_line = line
-        try:
-            pending.items.append((line, importer.convert(line, raw_row)))
-        except RowRejected as rejection:
-            pending.rejected.extend((line, reason) for reason in rejection.reasons)
-        if len(pending.items) + len(pending.rejected) >= batch_size:
-            flush()
-        show(run.read + pending.read)
-    flush()
+    try:
+        for line, raw_row in importer.rows(stream):
+            if line <= resume_after:
+                continue
+            pending.read += 1
+            pending.last_line = line
+            try:
+                pending.items.append((line, importer.convert(line, raw_row)))
+            except RowRejected as rejection:
+                pending.rejected.extend((line, reason) for reason in rejection.reasons)
+            if len(pending.items) + len(pending.rejected) >= batch_size:
+                flush()
+            show(run.read + pending.read if writer is None else pending.handed + pending.read)
+        flush()
+    finally:
+        # The batches already handed over are committed (or the writer's first error is raised), as
+        # one thread would have committed them before reading on.
+        if writer is not None:
+            writer.close()
 
 
 class _Rejected(Exception):

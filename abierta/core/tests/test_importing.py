@@ -189,3 +189,30 @@ def test_file_mode_is_never_resumed() -> None:
     run = run_import(LinesImporter(), data, mode="file", out=io.StringIO(), progress=False)
     assert run.pk != killed.pk
     assert (run.read, run.created) == (2, 2)
+
+
+def test_the_writer_thread_commits_in_order_and_hands_its_first_error_back() -> None:
+    """The writer of overlapped imports (``_Writer``): batches committed one at a time in the order
+    given; after the first error nothing more is committed and the error is raised in the caller."""
+    from abierta.core.importing import _Batch, _Writer
+
+    committed: list[int] = []
+
+    def commit(batch: _Batch) -> None:
+        if batch.last_line == 3:
+            raise ValueError("batch 3 failed")
+        committed.append(batch.last_line)
+
+    writer = _Writer(commit)
+    for line in (1, 2):
+        writer.put(_Batch({f"k{line}"}, BatchResult, [], 1, line))
+    writer.wait_for({"k1", "k2"})
+    assert committed == [1, 2]
+    writer.put(_Batch({"k3"}, BatchResult, [], 1, 3))
+    with pytest.raises(ValueError, match="batch 3"):
+        writer.wait_for({"k3"})
+    with pytest.raises(ValueError, match="batch 3"):
+        writer.put(_Batch({"k4"}, BatchResult, [], 1, 4))
+    with pytest.raises(ValueError, match="batch 3"):
+        writer.close()
+    assert committed == [1, 2]
