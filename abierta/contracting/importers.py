@@ -247,6 +247,8 @@ class _ContractWriter:
     kind = ""
     model = Contract
     source = ""
+    # Every contract import runs alone (core.importing.exclusive).
+    exclusive = "contracts"
 
     def __init__(self) -> None:
         self.touched: list[int] = []

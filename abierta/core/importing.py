@@ -32,12 +32,17 @@ Every importer gets the same guarantees from :func:`run_import`:
   with its counters and ``committed_line``, and a batch that names a key (an ocid) of a batch not yet
   committed waits for it. The first error of the writer stops the import where the last committed
   batch ended, as in one thread. (docs/decisions/0007-contract-imports.md)
+- **One at a time per table, on PostgreSQL.** Importers that write the same rows (a SECOP II file,
+  an OCDS file and the open data synchronisation all write contracts) name the same ``exclusive``
+  lock: a second import waits for the first to end, so that neither prepares a batch from rows the
+  other is about to change (two imports creating one new ocid would otherwise fail a batch).
 - **Visible.** A progress bar on a terminal (by bytes of the file read) and a final report: read,
   created, updated, unchanged, rejected, with every rejected row's line and reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import hashlib
@@ -361,7 +366,8 @@ def run_import(
     if run is not None:
         run.status = ImportRun.Status.RUNNING
         run.save(update_fields=["status"])
-        return _run_import(importer, source, run, mode, batch_size, _Progress(out, size, progress), live=True)
+        with exclusive(importer):
+            return _run_import(importer, source, run, mode, batch_size, _Progress(out, size, progress), live=True)
     if isinstance(source, Upload):
         sha, name = hashlib.sha256(source.data).hexdigest(), source.name
     else:
@@ -379,7 +385,27 @@ def run_import(
         run = ImportRun.objects.create(
             kind=importer.kind, file_name=name, file_sha256=sha, options=options, started_by=started_by
         )
-    return _run_import(importer, source, run, mode, batch_size, _Progress(out, size, progress), live=False)
+    with exclusive(importer):
+        return _run_import(importer, source, run, mode, batch_size, _Progress(out, size, progress), live=False)
+
+
+@contextlib.contextmanager
+def exclusive(importer: Any) -> Iterator[None]:
+    """Hold the importer's ``exclusive`` lock (a PostgreSQL advisory lock named by a string) while it
+    runs: imports with the same name run one after the other, on any machine. Nothing on SQLite,
+    where one writer at a time is the database's own rule."""
+    name = getattr(importer, "exclusive", "")
+    if not name or connection.vendor != "postgresql":
+        yield
+        return
+    key = int.from_bytes(hashlib.sha256(f"abierta-import:{name}".encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 # Rows read between two writes of a live run's ``read`` (its page shows it while the file is read).

@@ -177,3 +177,44 @@ def test_secop_ii_files_are_overlapped_too(settings: Any) -> None:
     assert counts(import_file(path, SecopContractsImporter(), batch_size=1)) == serial
     assert state() == expected
     assert serial[2] >= 2
+
+
+def test_two_contract_imports_at_once_run_one_after_the_other(tmp_path: Path, settings: Any) -> None:
+    """Two imports creating the same new contracts at the same time (the synchronisation and a file):
+    the second waits for the first (``exclusive``), so neither fails. Without the lock, import B
+    would prepare its batch while A's is not committed, and its COPY would hit the unique ocid."""
+    settings.ABIERTA_IMPORT_OVERLAP = False
+    path = releases_file(tmp_path, ocids=6)
+    b_prepared = threading.Event()
+    outcomes: dict[str, Any] = {}
+
+    class A(OcdsImporter):
+        def write(self, prepared: Any) -> BatchResult:
+            # Give B every chance to prepare the same batch before A commits it.
+            b_prepared.wait(timeout=2)
+            return super().write(prepared)
+
+    class B(OcdsImporter):
+        def prepare(self, items: Any) -> Any:
+            b_prepared.set()
+            return super().prepare(items)
+
+    def run(name: str, importer: OcdsImporter) -> None:
+        try:
+            outcomes[name] = counts(import_file(path, importer, batch_size=1000))
+        except Exception as error:  # reported by the test
+            outcomes[name] = error
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run, args=("a", A()))
+    first.start()
+    while not ImportRun.objects.exists():  # A holds the lock
+        threading.Event().wait(0.01)
+    second = threading.Thread(target=run, args=("b", B()))
+    second.start()
+    first.join()
+    second.join()
+    assert not any(isinstance(outcome, Exception) for outcome in outcomes.values()), outcomes
+    assert outcomes["a"][:3] == ("finished", 13, 6)
+    assert outcomes["b"][:5] == ("finished", 13, 0, 0, 13)
