@@ -399,13 +399,15 @@ def exclusive(importer: Any) -> Iterator[None]:
         yield
         return
     key = int.from_bytes(hashlib.sha256(f"abierta-import:{name}".encode()).digest()[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    # Held by a connection of its own, closed at the end whatever happened to the import's
+    # transactions (closing it releases the lock; a failed transaction could not run the unlock).
+    holder = connections.create_connection(connection.alias)
     try:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        holder.close()
 
 
 # Rows read between two writes of a live run's ``read`` (its page shows it while the file is read).
