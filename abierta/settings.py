@@ -487,3 +487,5 @@ ABIERTA_EDGE_CACHE_PATHS = [r"^/(en/)?o/[0-9A-Z]{8}$"]
 # How long an app process may answer those paths with the content version it last read: a change
 # saved on another app server shows there after at most this (0: read it on every request).
 ABIERTA_EDGE_VERSION_SECONDS = float(env("ABIERTA_EDGE_VERSION_SECONDS", "1"))
+# A cached page is emptied by changes to the sections (apps) it read; off, by any change at all.
+ABIERTA_PAGE_CACHE_SECTIONS = env_bool("ABIERTA_PAGE_CACHE_SECTIONS", default=True)

@@ -73,6 +73,8 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
+    # Signing in saves only this: no public page shows it (core/cache.py).
+    page_cache_ignores: ClassVar[frozenset[str]] = frozenset({"last_login"})
     objects: ClassVar[UserManager] = UserManager()
 
     class Meta:

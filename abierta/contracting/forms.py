@@ -53,7 +53,7 @@ class MoneyField(forms.DecimalField):
 
 def _facet(column: str) -> list[tuple[str, Any]]:
     """The values of a column as menu choices, read once per content version."""
-    key = f"works:facet:{column}:{edge_version()}"
+    key = f"works:facet:{column}:{edge_version('contracting')}"
     values: list[str] | None = cache.get(key)
     if values is None:
         values = distinct_values(column)

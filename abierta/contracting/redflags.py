@@ -40,7 +40,7 @@ from django.utils.translation import gettext_noop
 
 from abierta.contracting.models import Contract
 from abierta.contracting.text import normalize
-from abierta.core.cache import bump_version, current_version
+from abierta.core.cache import bump_version, edge_version
 
 if TYPE_CHECKING:  # django-stubs is a development dependency: never imported at run time
     from django_stubs_ext import StrOrPromise
@@ -507,7 +507,7 @@ def _max_name() -> Max:
 
 
 def _indicators_key(suffix: str) -> str:
-    return f"works:redflag-indicators:{current_version()}:{timezone.localdate().isoformat()}:{suffix}"
+    return f"works:redflag-indicators:{edge_version('contracting')}:{timezone.localdate().isoformat()}:{suffix}"
 
 
 def cached_indicators() -> dict[str, EntityIndicators]:

@@ -359,7 +359,7 @@ def entities() -> list[Entity]:
 
     A city has tens of them, not thousands: one GROUP BY, kept in the cache until content changes.
     """
-    key = f"works:entities:{edge_version()}"
+    key = f"works:entities:{edge_version('contracting')}"
     found: list[Entity] | None = cache.get(key)
     if found is None:
         rows = (

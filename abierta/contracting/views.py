@@ -298,7 +298,7 @@ def contract_detail(request: HttpRequest, ocid: str) -> HttpResponse:
 
 
 def _flag_counts() -> dict[str, int]:
-    key = f"works:flag-counts:{edge_version()}"
+    key = f"works:flag-counts:{edge_version('contracting')}"
     counts: dict[str, int] | None = cache.get(key)
     if counts is None:
         counts = {code: Contract.objects.filter(search.flag_condition(code)).count() for code in redflags.FLAG_CODES}

@@ -1,19 +1,29 @@
 """Cache of public pages for anonymous visitors.
 
 Rendering a plan page costs 15–25 ms of CPU; most visitors are anonymous and see the same bytes.
-A page is cached under (content version, language, full path). Any save or delete of a model of
-any of the project's own apps (``abierta.*``) bumps the version (one row, shared by all app
-servers through the database), so a change is visible at once. Signed-in people, POSTs and
-responses that set cookies are never cached. ``ABIERTA_PAGE_CACHE_SECONDS=0`` turns the cache off.
+Signed-in people, POSTs and responses that set cookies are never cached.
+``ABIERTA_PAGE_CACHE_SECONDS=0`` turns the cache off.
+
+**What a write empties.** Content is split in sections, one per app of the project (``plans``,
+``works``, ``contracting``…), each with its version (a row of ``ContentVersion``, shared by all app
+servers through the database). Any save or delete of a model of an app bumps that app's version.
+A cached page is stored under the versions of the sections it read: while it renders, the tables
+of its SQL queries are noted (``connection.execute_wrapper``), and so are the sections of any
+derived data it takes from the cache (:func:`edge_version`). So a support to a proposal empties
+the co-creation pages, not the page behind a work's QR code, and a change still shows at once on
+every page that shows it. ``ABIERTA_PAGE_CACHE_SECTIONS=0`` makes every page depend on every
+section (one version for the whole site, as before), for comparison (``bench/page_cache.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -21,6 +31,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.db import connections
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.translation import get_language
@@ -32,8 +43,13 @@ from abierta.core.models import ContentVersion
 # recorder) never change a public page. An app whose models never show on a cached page (the
 # complaint channel: reporter pages are never cached) says ``public_content = False`` in its AppConfig;
 # a single model says it as a class attribute (the consultation's voters and ballots, written at
-# hundreds a second: each bump would lock the one version row until the vote's commit).
+# hundreds a second: each bump would lock the version row until the vote's commit). A model whose
+# saves of some fields only never show (a user's ``last_login``) lists them in
+# ``page_cache_ignores``.
 CONTENT_APP_PREFIX = "abierta."
+
+# A page that depends on every section (the setting off, or a read of the whole site's version).
+ALL = "*"
 
 
 @functools.cache
@@ -45,45 +61,130 @@ def content_app_labels() -> frozenset[str]:
     )
 
 
+def section_of(model: Any) -> str | None:
+    """The section a model's changes bump (its app's label), or None when it is not content."""
+    meta = getattr(model, "_meta", None)
+    if meta is None or meta.app_label not in content_app_labels() or model is ContentVersion:
+        return None
+    if getattr(model, "public_content", True) is False:
+        return None
+    return str(meta.app_label)
+
+
+@functools.cache
+def _table_sections() -> dict[str, str]:
+    """The section of each content table (many-to-many tables included), by table name."""
+    tables: dict[str, str] = {}
+    for model in apps.get_models(include_auto_created=True):
+        owner = model._meta.auto_created or model
+        section = section_of(owner) if isinstance(owner, type) else None
+        if section is not None:
+            tables[model._meta.db_table] = section
+    return tables
+
+
+_TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE)
+
+# The sections noted by the pages being rendered (several when one cache sits inside another).
+_reading: contextvars.ContextVar[tuple[set[str], ...]] = contextvars.ContextVar("abierta_page_reading", default=())
+
+
+def _note(sections: Iterable[str]) -> None:
+    reading = _reading.get()
+    if reading:
+        found = set(sections)
+        for noted in reading:
+            noted |= found
+
+
+def _note_sql(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    tables = _table_sections()
+    _note([tables[name] for name in _TABLE.findall(sql) if name in tables])
+    return execute(sql, params, many, context)
+
+
+@contextlib.contextmanager
+def reading_sections() -> Iterator[set[str]]:
+    """The sections of content read inside the block: the tables of its queries, on every database
+    connection of this thread, and the sections named by :func:`edge_version`."""
+    noted: set[str] = set()
+    token = _reading.set((*_reading.get(), noted))
+    try:
+        with contextlib.ExitStack() as stack:
+            for conn in connections.all():
+                stack.enter_context(conn.execute_wrapper(_note_sql))
+            yield noted
+    finally:
+        _reading.reset(token)
+
+
+def versions() -> dict[str, int]:
+    """Every section's version, from the database (one query)."""
+    return {str(section): int(counter) for section, counter in ContentVersion.objects.values_list("section", "counter")}
+
+
 def current_version() -> int:
-    row = ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first()
-    return row or 0
+    """The whole site's version: it grows with any change of any section."""
+    return sum(versions().values())
 
 
-# The edge cache's copy of the version, read from the database at most once every
-# ABIERTA_EDGE_VERSION_SECONDS per process: [version, monotonic time it was read].
-_edge_version: list[float] = [0, float("-inf")]
+# The edge cache's copy of the versions, read from the database at most once every
+# ABIERTA_EDGE_VERSION_SECONDS per process: [versions, monotonic time they were read].
+_edge_versions: list[Any] = [{}, float("-inf")]
 
 
-def edge_version() -> int:
-    """The content version, read from the database at most once every ``ABIERTA_EDGE_VERSION_SECONDS``
+def edge_versions() -> dict[str, int]:
+    """:func:`versions`, read from the database at most once every ``ABIERTA_EDGE_VERSION_SECONDS``
     per process: a change made by another app server shows after at most that; one made by this
-    process, at once. For the edge cache and for data derived from content that a page reads several
-    times (the contract search's menus and indicators)."""
+    process, at once."""
     ttl = settings.ABIERTA_EDGE_VERSION_SECONDS
     now = time.monotonic()
-    if ttl <= 0 or now - _edge_version[1] >= ttl:
-        _edge_version[0], _edge_version[1] = current_version(), now
-    return int(_edge_version[0])
+    if ttl <= 0 or now - _edge_versions[1] >= ttl:
+        _edge_versions[0], _edge_versions[1] = versions(), now
+    return dict(_edge_versions[0])
+
+
+def edge_version(*sections: str) -> int:
+    """A version of the content of ``sections`` (all when none is named), from :func:`edge_versions`,
+    for data derived from that content and kept in the cache (the contract search's menus and
+    indicators): a page that uses it depends on those sections."""
+    known = edge_versions()
+    if not sections:
+        _note([ALL])
+        return sum(known.values())
+    _note(sections)
+    return sum(known.get(section, 0) for section in sections)
 
 
 def forget_edge_version() -> None:
-    _edge_version[1] = float("-inf")
+    _edge_versions[1] = float("-inf")
 
 
 def bump_version(**kwargs: Any) -> None:
     sender = kwargs.get("sender")
-    meta = getattr(sender, "_meta", None)
-    if meta is None or meta.app_label not in content_app_labels() or sender is ContentVersion:
-        return
-    if getattr(sender, "public_content", True) is False:
+    section = section_of(sender)
+    if section is None:
         return
     if kwargs.get("raw"):  # loading fixtures
         return
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= set(getattr(sender, "page_cache_ignores", ())):
+        return
     forget_edge_version()
-    updated = ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1)
+    updated = ContentVersion.objects.filter(section=section).update(counter=F("counter") + 1)
     if not updated:
-        ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+        ContentVersion.objects.get_or_create(section=section, defaults={"counter": 1})
+
+
+def _signature(depends: tuple[str, ...], known: dict[str, int]) -> str:
+    """The part of a page's key that changes when a section it depends on changes."""
+    if ALL in depends or not settings.ABIERTA_PAGE_CACHE_SECTIONS:
+        return f"*{sum(known.values())}"
+    return ".".join(f"{section}{known.get(section, 0)}" for section in depends)
+
+
+def _depends(noted: set[str]) -> tuple[str, ...]:
+    return (ALL,) if ALL in noted else tuple(sorted(noted))
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -101,24 +202,37 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        version = getattr(request, "abierta_content_version", None)
-        if version is None:
-            version = current_version()
-        key = f"page:{version}:{get_language()}:{path}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
+        known = getattr(request, "abierta_content_versions", None)
+        if known is None:
+            known = versions()
+        base = f"page:{get_language()}:{path}"
+        depends = cache.get(f"{base}:depends")
+        if depends is not None:
+            hit = cache.get(f"{base}:{_signature(depends, known)}")
+            if hit is not None:
+                _note(depends)  # for a cache around this one (the edge cache)
+                content, content_type = hit
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+                return response
+        with reading_sections() as noted:
+            response = view(request, *args, **kwargs)
         if (
             response.status_code == 200
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not getattr(response, "streaming", False)
         ):
-            cache.set(key, (response.content, response["Content-Type"]), settings.ABIERTA_PAGE_CACHE_SECONDS)
+            # Stored under the versions read before rendering: a change saved meanwhile is a miss next.
+            depends = _depends(noted)
+            seconds = settings.ABIERTA_PAGE_CACHE_SECONDS
+            cache.set_many(
+                {
+                    f"{base}:depends": depends,
+                    f"{base}:{_signature(depends, known)}": (response.content, response["Content-Type"]),
+                },
+                seconds,
+            )
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -169,10 +283,11 @@ class EdgeCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self._eligible(request):
             return self.get_response(request)
-        version = edge_version()
-        request.abierta_content_version = version  # type: ignore[attr-defined]  # read by public_page
-        key = f"edge:{version}:{hashlib.sha256(request.path_info.encode()).hexdigest()[:32]}"
-        hit = cache.get(key)
+        known = edge_versions()
+        request.abierta_content_versions = known  # type: ignore[attr-defined]  # read by public_page
+        base = f"edge:{hashlib.sha256(request.path_info.encode()).hexdigest()[:32]}"
+        depends = cache.get(f"{base}:depends")
+        hit = cache.get(f"{base}:{_signature(depends, known)}") if depends is not None else None
         if hit is not None:
             status, headers, content = hit
             etag = dict(headers).get("ETag")
@@ -187,7 +302,8 @@ class EdgeCacheMiddleware:
                 response[name] = value
             response["X-Page-Cache"] = "edge-hit"
             return response
-        response = self.get_response(request)
+        with reading_sections() as noted:
+            response = self.get_response(request)
         if (
             response.status_code == 200
             and not response.cookies
@@ -196,5 +312,9 @@ class EdgeCacheMiddleware:
             and request.method == "GET"
         ):
             headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
-            cache.set(key, (200, headers, response.content), settings.ABIERTA_PAGE_CACHE_SECONDS)
+            depends = _depends(noted)
+            cache.set_many(
+                {f"{base}:depends": depends, f"{base}:{_signature(depends, known)}": (200, headers, response.content)},
+                settings.ABIERTA_PAGE_CACHE_SECONDS,
+            )
         return response

@@ -136,9 +136,11 @@ def _shown(value: Any) -> Any:
 
 
 class ContentVersion(models.Model):
-    """A counter bumped by every change to published content; cached public pages include it in
-    their key, so a change makes every cached page stale at once, on every app server."""
+    """A counter per section of published content (an app's label), bumped by every change to it;
+    cached public pages include the counters of the sections they read in their key, so a change
+    makes the pages that show it stale at once, on every app server (``core/cache.py``)."""
 
+    section = models.CharField(max_length=50, unique=True, default="*")
     counter = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
