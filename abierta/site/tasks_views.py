@@ -3,16 +3,22 @@
 Failed tasks are the queue's rows left "failed" after their last attempt (or whose worker died);
 failed emails are outbox rows whose delivery attempts ran out. Neither shows a message's recipients
 or content: the outbox holds voting codes and complaint receipts.
+
+A failed web import (a task declared with ``core.importing.web_import_task``) runs again only while
+its file is kept: its run is put back in the queue first. Once the file is gone (the run was marked
+lost, which deletes it) the page says so and links to the page that takes the file.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +29,7 @@ from django_tasks_db.models import DBTaskResult
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.roles import is_admin
 from abierta.core import outbox
+from abierta.core.importing import FailedImport, failed_import, import_requeue
 from abierta.core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -37,6 +44,15 @@ def _admin(request: HttpRequest) -> None:
 def _last_line(traceback: str) -> str:
     lines = [line for line in traceback.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else ""
+
+
+def _failed_import(result: DBTaskResult[Any, Any]) -> FailedImport | None:
+    """The web import of a failed task (None for any other task, or one no longer in the code)."""
+    try:
+        task = result.task
+    except (ImportError, AttributeError):
+        return None
+    return failed_import(task, dict(result.args_kwargs.get("kwargs", {})))
 
 
 @staff_required
@@ -55,6 +71,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "path": result.task_path,
             "finished_at": result.finished_at,
             "error": _last_line(result.traceback) or result.exception_class_path,
+            "web_import": _failed_import(result),
         }
         for result in task_page
     ]
@@ -83,8 +100,16 @@ def task_retry(request: HttpRequest, task_id: uuid.UUID) -> HttpResponseRedirect
         return redirect("site:staff_tasks")
     kwargs = dict(result.args_kwargs.get("kwargs", {}))
     kwargs.pop("_attempt", None)  # a new series of attempts
-    task.enqueue(*result.args_kwargs.get("args", []), **kwargs)
-    result.delete()
+    web_import = failed_import(task, kwargs)
+    with transaction.atomic():
+        if web_import is not None and not (web_import.run and import_requeue(web_import.run.pk)):
+            messages.error(
+                request,
+                _("The file of this import is no longer kept, so it cannot be imported again: upload it again."),
+            )
+            return redirect("site:staff_tasks")
+        task.enqueue(*result.args_kwargs.get("args", []), **kwargs)
+        result.delete()
     logger.info("task %s (%s) enqueued again by user %s", task_id, result.task_path, request.user.pk)
     messages.success(request, _("The task was queued again."))
     return redirect("site:staff_tasks")
