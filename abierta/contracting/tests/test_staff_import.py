@@ -204,6 +204,11 @@ def test_the_form_says_the_size_limit(persona_client: Callable[[str], Client], w
     assert 'accept=".csv,.json,.jsonl,.ndjson,.gz"' in page
 
 
+def test_the_page_in_english(persona_client: Callable[[str], Client], world: World) -> None:
+    page = persona_client("admin").get("/en" + PAGE).content.decode()
+    assert "Import a SECOP II or OCDS file" in page and "60.0" in page and "What the file holds" in page
+
+
 def test_rejected_lines_are_paged_with_their_count(persona_client: Callable[[str], Client], world: World) -> None:
     run = ImportRun.objects.create(kind=SECOP, file_name="c.csv", status=ImportRun.Status.FINISHED, read=150)
     ImportRun.objects.filter(pk=run.pk).update(rejected=150)

@@ -179,7 +179,7 @@ def test_each_web_import_names_the_page_that_takes_its_file(world: World) -> Non
     plan = DevelopmentPlan.objects.create(
         slug="pdd", title="Plan de Desarrollo", jurisdiction="Cartagena", period_start=2024, period_end=2027
     )
-    cases = [
+    cases: list[tuple[Any, dict[str, Any], str]] = [
         (contracts_file_import, {"run_id": 1}, reverse("contracting:contracts_import")),
         (
             paa_file_import,
