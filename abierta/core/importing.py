@@ -50,6 +50,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks.base import Task
 
@@ -508,10 +509,15 @@ class FailedImport:
         )
 
 
-def failed_import(the_task: Task[..., Any], kwargs: dict[str, Any]) -> FailedImport | None:
-    """What became of the run of a failed task declared with :func:`web_import_task` (None for
-    another task)."""
-    upload_page = _WEB_IMPORTS.get(the_task.module_path)
+def failed_import(task_path: str, kwargs: dict[str, Any]) -> FailedImport | None:
+    """What became of the run of a failed task (by its path) declared with :func:`web_import_task`;
+    None for another task, or one no longer in the code."""
+    if task_path not in _WEB_IMPORTS:
+        try:
+            import_string(task_path)  # its module declares it when imported
+        except ImportError:
+            return None
+    upload_page = _WEB_IMPORTS.get(task_path)
     if upload_page is None:
         return None
     run_id = kwargs.get("run_id")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -29,7 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.roles import is_admin
 from abierta.core import outbox
-from abierta.core.importing import FailedImport, failed_import, import_requeue
+from abierta.core.importing import failed_import, import_requeue
 from abierta.core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -44,15 +43,6 @@ def _admin(request: HttpRequest) -> None:
 def _last_line(traceback: str) -> str:
     lines = [line for line in traceback.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else ""
-
-
-def _failed_import(result: DBTaskResult[Any, Any]) -> FailedImport | None:
-    """The web import of a failed task (None for any other task, or one no longer in the code)."""
-    try:
-        task = result.task
-    except (ImportError, AttributeError):
-        return None
-    return failed_import(task, dict(result.args_kwargs.get("kwargs", {})))
 
 
 @staff_required
@@ -71,7 +61,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "path": result.task_path,
             "finished_at": result.finished_at,
             "error": _last_line(result.traceback) or result.exception_class_path,
-            "web_import": _failed_import(result),
+            "web_import": failed_import(result.task_path, dict(result.args_kwargs.get("kwargs", {}))),
         }
         for result in task_page
     ]
@@ -100,7 +90,7 @@ def task_retry(request: HttpRequest, task_id: uuid.UUID) -> HttpResponseRedirect
         return redirect("site:staff_tasks")
     kwargs = dict(result.args_kwargs.get("kwargs", {}))
     kwargs.pop("_attempt", None)  # a new series of attempts
-    web_import = failed_import(task, kwargs)
+    web_import = failed_import(result.task_path, kwargs)
     with transaction.atomic():
         if web_import is not None and not (web_import.run and import_requeue(web_import.run.pk)):
             messages.error(

@@ -194,6 +194,7 @@ def test_each_web_import_names_the_page_that_takes_its_file(world: World) -> Non
         (plan_file_import, {"run_id": 1, "plan_id": plan.pk + 1, "kind": "plan"}, ""),
     ]
     for task, kwargs, url in cases:
-        found = failed_import(task, kwargs)
+        found = failed_import(task.module_path, kwargs)
         assert found is not None and found.upload_url == url and found.run is None and not found.file_kept
-    assert failed_import(flaky, {}) is None  # not an import: retried as before
+    assert failed_import(flaky.module_path, {}) is None  # not an import: retried as before
+    assert failed_import("abierta.contracting.tasks.gone", {}) is None  # no longer in the code
