@@ -529,14 +529,16 @@ def import_requeue(run_id: int) -> bool:
     """Put back in the queue a run whose task failed while its file is still kept (the caller
     enqueues the task again, in the same transaction). A run imported per batch then resumes after
     its last committed line. False when the run is finished, gone, or its file is no longer kept."""
-    run = ImportRun.objects.filter(pk=run_id).exclude(status=ImportRun.Status.FINISHED).exclude(upload="").first()
-    if run is None or not run.upload.storage.exists(run.upload.name):
-        return False
-    run.status = ImportRun.Status.QUEUED
-    run.message = ""
-    run.finished_at = None
-    run.save(update_fields=["status", "message", "finished_at"])
-    return True
+    with transaction.atomic():
+        pending = ImportRun.objects.select_for_update().exclude(status=ImportRun.Status.FINISHED).exclude(upload="")
+        run = pending.filter(pk=run_id).first()
+        if run is None or not run.upload.storage.exists(run.upload.name):
+            return False
+        run.status = ImportRun.Status.QUEUED
+        run.message = ""
+        run.finished_at = None
+        run.save(update_fields=["status", "message", "finished_at"])
+        return True
 
 
 def write_report(run: ImportRun, out: IO[str]) -> None:
