@@ -1,5 +1,5 @@
-"""The contract search form (every parameter of /contratos/ and /contratos.csv, validated) and the
-form of an entity to synchronise from SECOP II."""
+"""The contract search form (every parameter of /contratos/ and /contratos.csv, validated), the
+form of an entity to synchronise from SECOP II, and the form of a contracts file to import."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from abierta.contracting import redflags
+from abierta.contracting.importers import OcdsImporter, SecopContractsImporter
 from abierta.contracting.models import SecopEntity
 from abierta.contracting.search import DEFAULT_SORT, RELEVANCE, SORTS, ContractFilters, distinct_values
 from abierta.contracting.secop_sync import clean_nit
@@ -163,3 +166,83 @@ class SecopEntityForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_name(self) -> str:
         return " ".join((self.cleaned_data.get("name") or "").split())
+
+
+SECOP_FILE, OCDS_FILE = SecopContractsImporter.kind, OcdsImporter.kind
+# The names a file of each kind may have (a gzip-compressed one ends in .gz).
+IMPORT_EXTENSIONS = {
+    SECOP_FILE: (".csv", ".json", ".jsonl", ".ndjson", ".gz"),
+    OCDS_FILE: (".json", ".jsonl", ".ndjson", ".gz"),
+}
+
+
+def import_size_limit() -> int:
+    """The largest contracts file accepted: the request's own cap (a larger request gets a 413)."""
+    return int(settings.ABIERTA_MAX_REQUEST_BYTES)
+
+
+class ContractsImportForm(forms.Form):
+    """A contracts file to import and what it holds. What the file holds is checked by the importer."""
+
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            (
+                SECOP_FILE,
+                _(
+                    "SECOP II contracts: the export of the “SECOP II - Contratos Electrónicos” data set of "
+                    "datos.gov.co, as CSV or JSON"
+                ),
+            ),
+            (
+                OCDS_FILE,
+                _(
+                    "Contracting processes in the Open Contracting Data Standard (OCDS): a release package, "
+                    "a record package or one release per line (JSON Lines)"
+                ),
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_EXTENSIONS[SECOP_FILE])}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "A .csv, .json or .jsonl file, in UTF-8, of %(limit)s at most. It may be compressed with gzip "
+            "(.gz): a compressed export holds about ten times more contracts."
+        ) % {"limit": filesizeformat(import_size_limit())}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload, kind = data.get("file"), data.get("kind")
+        if upload is None or kind is None:
+            return data
+        name = (upload.name or "").lower()
+        if not name.endswith(IMPORT_EXTENSIONS[kind]):
+            if kind == OCDS_FILE:
+                message = _(
+                    "«%(name)s» is not a JSON file: OCDS is published as JSON (.json or .jsonl), "
+                    "gzip-compressed too (.gz)."
+                )
+            else:
+                message = _(
+                    "«%(name)s» is not a CSV or JSON file: upload the export of SECOP II as it was "
+                    "downloaded (.csv or .json), gzip-compressed too (.gz)."
+                )
+            self.add_error("file", forms.ValidationError(message, params={"name": upload.name}, code="wrong_type"))
+        elif not upload.size:
+            self.add_error("file", forms.ValidationError(_("The file is empty."), code="empty"))
+        elif upload.size > import_size_limit():
+            self.add_error(
+                "file",
+                forms.ValidationError(
+                    _("The file weighs %(size)s; the largest accepted is %(limit)s."),
+                    params={"size": filesizeformat(upload.size), "limit": filesizeformat(import_size_limit())},
+                    code="too_large",
+                ),
+            )
+        return data

@@ -1,11 +1,13 @@
 """Staff pages of the SECOP II synchronisation: transparency officers and administrators configure the
-entities whose contracts come from the open data portal, see each entity's runs and start one."""
+entities whose contracts come from the open data portal, see each entity's runs and start one; and
+they upload a SECOP II or OCDS file, which the queue imports (the same importers as the commands)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.contracting import access
-from abierta.contracting.forms import SecopEntityForm
+from abierta.contracting.forms import ContractsImportForm, SecopEntityForm, import_size_limit
 from abierta.contracting.models import SecopEntity, SyncRun
-from abierta.contracting.tasks import secop_sync_task
-from abierta.core.models import ImportRejection
+from abierta.contracting.tasks import contracts_file_import, secop_sync_task
+from abierta.core.importing import import_enqueue
+from abierta.core.models import ImportRejection, ImportRun
 
 RUNS_PER_PAGE = 20
 REJECTIONS_PER_PAGE = 100
@@ -95,3 +98,47 @@ def secop_run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "contracting/staff/secop_run.html", {"run": run, "run_list": [run], "entity": run.entity, "page": page}
     )
+
+
+def _import_page(
+    request: HttpRequest, form: ContractsImportForm, run: ImportRun | None = None, status: int = 200
+) -> HttpResponse:
+    context: dict[str, object] = {"form": form, "run": run, "limit": import_size_limit()}
+    if run is None:
+        runs = access.import_runs_for_manager(request.user)
+        context["runs"] = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("ejecuciones"))
+    elif run.is_done:
+        rejections = run.rejections.order_by("line", "pk")
+        context["page"] = Paginator(rejections, REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "contracting/staff/contracts_import.html", context, status=status)
+
+
+@staff_required
+def contracts_import(request: HttpRequest) -> HttpResponse:
+    """Upload a SECOP II or OCDS file: it is kept and imported by the queue, per batch; the run's page
+    shows its progress, then its report with every rejected row. A file of the wrong format writes
+    nothing. Below the form, the latest runs of contracts files."""
+    if not access.may_import_contracts(request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _import_page(request, ContractsImportForm())
+    form = ContractsImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, form, status=400)
+    with transaction.atomic():
+        run = import_enqueue(
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            options={},
+            started_by=getattr(request.user, "email", ""),
+        )
+        contracts_file_import.enqueue(run_id=run.pk)
+    return redirect("contracting:contracts_import_run", run_id=run.pk)
+
+
+@staff_required
+@require_GET
+def contracts_import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A contracts file: waiting, running (rows read so far; the page reloads itself), then its report."""
+    run = access.import_run_for_manager(request.user, run_id)
+    return _import_page(request, ContractsImportForm(), run)

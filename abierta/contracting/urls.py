@@ -1,5 +1,5 @@
 """Contracts: search (/contratos/), its CSV export, the red flags page and a contract's page; the
-staff pages of the SECOP II synchronisation."""
+staff pages of the SECOP II synchronisation and of the import of a contracts file."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -18,4 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("gestion/contratos/secop/<int:pk>/activa/", staff_views.secop_entity_toggle, name="secop_entity_toggle"),
     path("gestion/contratos/secop/<int:pk>/sincronizar/", staff_views.secop_entity_sync, name="secop_entity_sync"),
     path("gestion/contratos/secop/ejecuciones/<int:pk>/", staff_views.secop_run, name="secop_run"),
+    path("gestion/contratos/importar/", staff_views.contracts_import, name="contracts_import"),
+    path("gestion/contratos/importar/<int:run_id>/", staff_views.contracts_import_run, name="contracts_import_run"),
 ]

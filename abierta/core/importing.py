@@ -64,7 +64,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks.base import Task
 
 from abierta.core.cache import bump_version
 from abierta.core.models import ImportRejection, ImportRun
@@ -634,6 +636,76 @@ def imports_lost(now: datetime.datetime | None = None) -> int:
         run.save(update_fields=["upload", "status", "message", "finished_at"])
         count += 1
     return count
+
+
+# The tasks that import a queued run's file (the keyword ``run_id``), by task path, with the page
+# that takes such a file (from the task's keywords): what the queue's staff page offers when one failed.
+_WEB_IMPORTS: dict[str, Callable[[dict[str, Any]], str]] = {}
+
+TaskT = TypeVar("TaskT", bound=Task[..., Any])
+
+
+def web_import_task(upload_page: Callable[[dict[str, Any]], str]) -> Callable[[TaskT], TaskT]:
+    """Declare a task that imports a queued run's file (:func:`import_queued`, called with its
+    keyword ``run_id``); ``upload_page(kwargs)`` is the URL of the page that takes the file ("" when
+    there is none any more). The queue's staff page runs such a task again only while the file is kept."""
+
+    def register(the_task: TaskT) -> TaskT:
+        _WEB_IMPORTS[the_task.module_path] = upload_page
+        return the_task
+
+    return register
+
+
+@dataclass(frozen=True)
+class FailedImport:
+    """A web import whose task failed: its run (None when deleted) and the page that takes its file."""
+
+    run: ImportRun | None
+    upload_url: str
+
+    @property
+    def file_kept(self) -> bool:
+        """Whether the run can be imported again: not finished, and its file still in storage."""
+        run = self.run
+        return (
+            run is not None
+            and run.status != ImportRun.Status.FINISHED
+            and bool(run.upload)
+            and run.upload.storage.exists(run.upload.name)
+        )
+
+
+def failed_import(task_path: str, kwargs: dict[str, Any]) -> FailedImport | None:
+    """What became of the run of a failed task (by its path) declared with :func:`web_import_task`;
+    None for another task, or one no longer in the code."""
+    if task_path not in _WEB_IMPORTS:
+        try:
+            import_string(task_path)  # its module declares it when imported
+        except ImportError:
+            return None
+    upload_page = _WEB_IMPORTS.get(task_path)
+    if upload_page is None:
+        return None
+    run_id = kwargs.get("run_id")
+    run = ImportRun.objects.filter(pk=run_id).first() if isinstance(run_id, int) else None
+    return FailedImport(run=run, upload_url=upload_page(kwargs))
+
+
+def import_requeue(run_id: int) -> bool:
+    """Put back in the queue a run whose task failed while its file is still kept (the caller
+    enqueues the task again, in the same transaction). A run imported per batch then resumes after
+    its last committed line. False when the run is finished, gone, or its file is no longer kept."""
+    with transaction.atomic():
+        pending = ImportRun.objects.select_for_update().exclude(status=ImportRun.Status.FINISHED).exclude(upload="")
+        run = pending.filter(pk=run_id).first()
+        if run is None or not run.upload.storage.exists(run.upload.name):
+            return False
+        run.status = ImportRun.Status.QUEUED
+        run.message = ""
+        run.finished_at = None
+        run.save(update_fields=["status", "message", "finished_at"])
+        return True
 
 
 def write_report(run: ImportRun, out: IO[str]) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.urls import reverse
+
 from abierta.accounts.models import User
-from abierta.core.importing import FILE, import_queued
+from abierta.core.importing import FILE, import_queued, web_import_task
 from abierta.core.models import ImportRun
 from abierta.core.queue import durable
 from abierta.development.forms import PLAN
@@ -11,6 +15,16 @@ from abierta.development.importers import MeasurementsImporter, PlanImporter
 from abierta.development.models import DevelopmentPlan
 
 
+def _upload_page(kwargs: dict[str, Any]) -> str:
+    """The plan's import page ("" when the plan was deleted)."""
+    plan_id = kwargs.get("plan_id")
+    if not isinstance(plan_id, int):
+        return ""
+    slug = DevelopmentPlan.objects.filter(pk=plan_id).values_list("slug", flat=True).first()
+    return reverse("development:plan_import", args=[slug]) if slug else ""
+
+
+@web_import_task(_upload_page)
 @durable(attempts=1, limit=900)
 def plan_file_import(run_id: int, plan_id: int, kind: str, actor_id: int | None = None) -> str:
     """Import the plan (its goals) or its measurements from a queued run's file, all or nothing."""

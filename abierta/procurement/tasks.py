@@ -4,8 +4,11 @@ staff page."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from abierta.core.importing import import_queued
+from django.urls import reverse
+
+from abierta.core.importing import import_queued, web_import_task
 from abierta.core.models import ImportRun, Institution
 from abierta.core.queue import durable, periodic
 from abierta.procurement.importers import PaaImporter
@@ -20,6 +23,11 @@ def paa_match_task() -> int:
     return len(plans_match_contracts(plans=ProcurementPlan.objects.all()))
 
 
+def _upload_page(kwargs: dict[str, Any]) -> str:
+    return reverse("procurement:paa_upload")
+
+
+@web_import_task(_upload_page)
 @durable(attempts=1, limit=1800)
 def paa_file_import(run_id: int, entity_name: str, entity_nit: str, year: int, office_id: int | None = None) -> str:
     """Import a queued PAA upload (per batch: every rejected row reported, the others imported)."""

@@ -3,6 +3,10 @@
 Failed tasks are the queue's rows left "failed" after their last attempt (or whose worker died);
 failed emails are outbox rows whose delivery attempts ran out. Neither shows a message's recipients
 or content: the outbox holds voting codes and complaint receipts.
+
+A failed web import (a task declared with ``core.importing.web_import_task``) runs again only while
+its file is kept: its run is put back in the queue first. Once the file is gone (the run was marked
+lost, which deletes it) the page says so and links to the page that takes the file.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.roles import is_admin
 from abierta.core import outbox
+from abierta.core.importing import failed_import, import_requeue
 from abierta.core.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -55,6 +61,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
             "path": result.task_path,
             "finished_at": result.finished_at,
             "error": _last_line(result.traceback) or result.exception_class_path,
+            "web_import": failed_import(result.task_path, dict(result.args_kwargs.get("kwargs", {}))),
         }
         for result in task_page
     ]
@@ -83,8 +90,16 @@ def task_retry(request: HttpRequest, task_id: uuid.UUID) -> HttpResponseRedirect
         return redirect("site:staff_tasks")
     kwargs = dict(result.args_kwargs.get("kwargs", {}))
     kwargs.pop("_attempt", None)  # a new series of attempts
-    task.enqueue(*result.args_kwargs.get("args", []), **kwargs)
-    result.delete()
+    web_import = failed_import(result.task_path, kwargs)
+    with transaction.atomic():
+        if web_import is not None and not (web_import.run and import_requeue(web_import.run.pk)):
+            messages.error(
+                request,
+                _("The file of this import is no longer kept, so it cannot be imported again: upload it again."),
+            )
+            return redirect("site:staff_tasks")
+        task.enqueue(*result.args_kwargs.get("args", []), **kwargs)
+        result.delete()
     logger.info("task %s (%s) enqueued again by user %s", task_id, result.task_path, request.user.pk)
     messages.success(request, _("The task was queued again."))
     return redirect("site:staff_tasks")

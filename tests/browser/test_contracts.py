@@ -1,5 +1,6 @@
 """Contracts in a real browser, with axe-core (WCAG 2.1 AA): search, open a contract, the red flags
-page; and a search typed wrong keeps what was typed and says why."""
+page; a search typed wrong keeps what was typed and says why; a transparency officer imports a
+SECOP II file from the staff area and reads its report, on a phone's width too."""
 
 from __future__ import annotations
 
@@ -80,3 +81,75 @@ def test_search_open_a_contract_and_read_its_flags(
 
     assert page.goto(base + "/en/contratos/").status == 200
     axe(page)
+
+
+def _no_wider_than_360(page: Any) -> None:
+    """At 360 CSS pixels the page scrolls only vertically (wide tables scroll inside their box)."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} is {width}px wide at 360px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_transparency_officer_imports_a_secop_file(
+    live_server: Any,
+    transactional_db: None,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
+) -> None:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from abierta.accounts.models import User
+    from abierta.contracting.models import Contract
+    from abierta.contracting.tests.factories import CSV
+    from abierta.core.models import Institution
+    from factories import PASSWORD, make_user
+
+    office = Institution.objects.create(name="Grupo Asesor de Transparencia", slug="transparencia")
+    officer = make_user("transparencia@example.org", User.Role.TRANSPARENCY, office)
+    device = TOTPDevice.objects.create(user=officer, name="Teléfono", confirmed=True)
+    base = live_server.url
+    page = new_context().new_page()
+    page.goto(f"{base}/cuenta/ingresar/?next=/gestion/")
+    page.fill("#id_username", officer.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(base + "/cuenta/ingresar/codigo/")
+    page.fill("#id_token", str(totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)).zfill(6))
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(base + "/gestion/")
+
+    # From the staff home to the page, which says what it takes.
+    page.locator('main a[href="/gestion/contratos/importar/"]').first.click()
+    page.wait_for_url(base + "/gestion/contratos/importar/")
+    assert "60,0" in page.locator("#id_file_helptext").inner_text()
+    axe(page)
+    _no_wider_than_360(page)
+
+    # Without choosing what the file holds: the message is next to the question.
+    page.set_input_files("#id_file", str(CSV))
+    page.locator("main form button[type=submit]").last.click()
+    page.locator(".error-summary[role=alert]").wait_for()
+    assert "obligatorio" in page.locator("#id_kind .field__errors").inner_text()
+    assert not Contract.objects.exists()
+    axe(page)
+
+    # The SECOP II export with two wrong rows: the report names their lines; the others are kept.
+    page.check("#id_kind_0")
+    page.set_input_files("#id_file", str(CSV))
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/gestion/contratos/importar/*/")
+    report = page.locator("main [role=status]").first
+    text = report.inner_text()
+    assert "Línea 10: valor_del_contrato no es un número" in text and "Línea 11:" in text
+    assert Contract.objects.count() == 8
+    axe(page)
+    _no_wider_than_360(page)
+
+    # The list of imports, with this one.
+    page.goto(base + "/gestion/contratos/importar/")
+    assert page.locator("main table tbody tr").count() == 1
+    assert "contratos" in page.locator("main table tbody tr").first.inner_text()
+    axe(page)
+    _no_wider_than_360(page)

@@ -1,5 +1,6 @@
 """The queue's staff page in a browser: a platform administrator finds what failed from the staff
-home, on a phone too, and sends a failed email again (issue 14)."""
+home, on a phone too, and sends a failed email again; a web import whose file is gone offers the
+upload page, not a useless retry (issue 14)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def test_admin_finds_failed_work_and_sends_an_email_again(
     from django_tasks_db.models import DBTaskResult
 
     from abierta.accounts.models import User
-    from abierta.core.models import OutboxMessage
+    from abierta.core.models import ImportRun, OutboxMessage
     from factories import PASSWORD, make_user
 
     admin = make_user("admin@example.org", User.Role.ADMIN)
@@ -36,6 +37,23 @@ def test_admin_finds_failed_work_and_sends_an_email_again(
         finished_at=timezone.now(),
         exception_class_path="builtins.ConnectionError",
         traceback="Traceback (most recent call last):\nConnectionError: la base de datos no respondió",
+    )
+    lost = ImportRun.objects.create(
+        kind="secop2_contratos",
+        file_name="contratos-2024.csv",
+        status=ImportRun.Status.FAILED,
+        message="La importación se detuvo antes de terminar: suba el archivo de nuevo.",
+    )
+    DBTaskResult.objects.create(
+        task_path="abierta.contracting.tasks.contracts_file_import",
+        args_kwargs={"args": [], "kwargs": {"run_id": lost.pk}},
+        backend_name="default",
+        queue_name="default",
+        run_after=timezone.now(),
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path="abierta.core.queue.WorkerLost",
+        traceback="The worker stopped before the task ended (running for more than 1:00:00).",
     )
     mail = OutboxMessage.objects.create(
         key="work-update:1:1",
@@ -57,12 +75,16 @@ def test_admin_finds_failed_work_and_sends_an_email_again(
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url(base + "/gestion/")
     link = page.get_by_role("link", name="Tareas en segundo plano y correos")
-    assert "(2 fallaron)" in page.locator("main").inner_text()
+    assert "(3 fallaron)" in page.locator("main").inner_text()
     link.click()
     page.wait_for_url(base + "/gestion/tareas/")
     main = page.locator("main").inner_text()
     assert "contracts_flags_task" in main and "la base de datos no respondió" in main
     assert "Connection refused" in main and "work-update" in main
+    # The lost import: its file is gone, so the row links to the upload page instead of a retry.
+    assert "El archivo contratos-2024.csv ya no se conserva" in main
+    assert page.locator('main a[href="/gestion/contratos/importar/"]').count() == 1
+    assert page.locator("main form[action*='/reintentar/']").count() == 1  # the flags task only
     wide = page.evaluate(
         """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)
             .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 12)"""

@@ -1,6 +1,7 @@
 """Web imports on the queue (core.importing.import_enqueue / import_queued / imports_lost): the file
 waits in private storage, a run is claimed once, a run past its time limit or whose worker died
-ends failed with a message, and its file is deleted."""
+ends failed with a message, and its file is deleted; a run goes back to the queue only while its
+file is kept."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from abierta.core.importing import BatchResult, import_enqueue, import_queued, imports_lost
+from abierta.core.importing import (
+    BatchResult,
+    failed_import,
+    import_enqueue,
+    import_queued,
+    import_requeue,
+    imports_lost,
+)
 from abierta.core.models import ImportRun, Institution
 from abierta.core.queue import TaskTimeout
 
@@ -89,3 +97,31 @@ def test_runs_left_by_a_dead_worker_are_failed(settings: Any) -> None:
     command.refresh_from_db()
     assert old.status == ImportRun.Status.FAILED and "suba el archivo de nuevo" in old.message and not stored.exists()
     assert recent.status == command.status == ImportRun.Status.RUNNING  # a live one; a command's own run
+
+
+def test_a_run_goes_back_to_the_queue_only_while_its_file_is_kept(settings: Any) -> None:
+    """``import_requeue``: a run left running by a task that raised keeps its file and is queued
+    again, then imported; a finished run, or one whose file was deleted as lost, is not."""
+    settings.ABIERTA_TASK_LOST_AFTER = 3600
+    stuck = _queued()
+    ImportRun.objects.filter(pk=stuck.pk).update(status=ImportRun.Status.RUNNING)
+    assert import_requeue(stuck.pk)
+    stuck.refresh_from_db()
+    assert stuck.status == ImportRun.Status.QUEUED
+    done = import_queued(stuck.pk, lambda run: LineCounter())
+    assert (done.status, done.read) == (ImportRun.Status.FINISHED, 3)
+    assert not import_requeue(done.pk)  # finished, and its file deleted
+
+    lost = _queued()
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    ImportRun.objects.filter(pk=lost.pk).update(status=ImportRun.Status.RUNNING, started_at=long_ago)
+    assert imports_lost() == 1
+    assert not import_requeue(lost.pk)
+    lost.refresh_from_db()
+    assert lost.status == ImportRun.Status.FAILED
+    assert not import_requeue(lost.pk + 1000)  # no such run
+
+
+def test_a_task_not_declared_as_a_web_import_is_not_one() -> None:
+    assert failed_import("abierta.core.tasks.imports_lost_task", {"run_id": 1}) is None
+    assert failed_import("abierta.nothing.here", {}) is None
