@@ -15,7 +15,7 @@ import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,8 +149,9 @@ def reencode(fp: IO[bytes], kind: str, *, keep_location: bool = False) -> bytes:
 
 def clean_file(upload: UploadedFile, kind: str, *, keep_location: bool = False) -> ContentFile[bytes]:
     """The file to store, under a random name; images re-encoded by :func:`reencode`, here and now
-    (for files that never reach a public page, such as the complaint channel's encrypted evidence).
-    Photos shown on public pages go through :func:`stash_original` and the queue instead."""
+    (for files that never reach a public page, such as the complaint channel's encrypted evidence);
+    a PDF is kept byte for byte. Images shown on public pages (photos of works and tables, the
+    evidence of a milestone's progress) go through :func:`stash_original` and the queue instead."""
     upload.seek(0)
     data = reencode(upload, kind, keep_location=keep_location) if kind in IMAGES else upload.read()
     upload.seek(0)
@@ -186,10 +187,22 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("a private file has no public address")
 
 
+class ProcessedFields(NamedTuple):
+    """The names of the four fields a model re-encoded by the queue keeps (:func:`image_publish_now`):
+    the public file, the private original, the state (``ProcessedImage.State``) and the error."""
+
+    image: str = "image"
+    original: str = "original"
+    state: str = "state"
+    error: str = "error"
+
+
 def image_publish_now(model: str, pk: int, *, keep_location: bool = False) -> str:
     """Re-encode a pending photo's original into its public ``image``, then forget the original.
 
-    The photo's model (``"app_label.ModelName"``) is a :class:`~abierta.core.models.ProcessedImage`.
+    The photo's model (``"app_label.ModelName"``) is a :class:`~abierta.core.models.ProcessedImage`,
+    or any model that names its four fields in ``processed_fields`` (:class:`ProcessedFields`, such
+    as a milestone's progress update and its evidence image).
     An original that cannot be decoded, or takes past the task's time limit, leaves the photo
     ``failed`` (shown to staff, never served) and its original deleted: the raw bytes, with their
     metadata, are never published. Returns the photo's new state."""
@@ -198,28 +211,32 @@ def image_publish_now(model: str, pk: int, *, keep_location: bool = False) -> st
     from abierta.core.models import ProcessedImage
 
     photo_model = apps.get_model(model)
+    names: ProcessedFields = getattr(photo_model, "processed_fields", ProcessedFields())
     photo = photo_model.objects.filter(pk=pk).first()
-    if photo is None or photo.state != ProcessedImage.State.PENDING or not photo.original:
-        return "gone" if photo is None else str(photo.state)
+    if photo is None:
+        return "gone"
+    original = getattr(photo, names.original)
+    if getattr(photo, names.state) != ProcessedImage.State.PENDING or not original:
+        return str(getattr(photo, names.state))
     try:
-        with photo.original.open("rb") as fp:
+        with original.open("rb") as fp:
             kind = sniff(fp.read(16))
             fp.seek(0)
             if kind not in IMAGES:
                 raise ValueError("not an accepted image")
             data = reencode(fp, kind, keep_location=keep_location)
     except (ValidationError, UnidentifiedImageError, OSError, SyntaxError, ValueError, TaskTimeout) as exc:
-        photo.state = ProcessedImage.State.FAILED
-        photo.error = f"{type(exc).__name__}: {exc}"[:300]
-        photo.original.delete(save=False)
-        photo.save(update_fields=["state", "error", "original"])
-        return str(photo.state)
-    photo.image.save(f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}", ContentFile(data), save=False)
-    photo.original.delete(save=False)
-    photo.state = ProcessedImage.State.READY
-    photo.error = ""
-    photo.save(update_fields=["image", "original", "state", "error"])
-    return str(photo.state)
+        setattr(photo, names.state, ProcessedImage.State.FAILED)
+        setattr(photo, names.error, f"{type(exc).__name__}: {exc}"[:300])
+        original.delete(save=False)
+        photo.save(update_fields=[names.state, names.error, names.original])
+        return str(getattr(photo, names.state))
+    getattr(photo, names.image).save(f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}", ContentFile(data), save=False)
+    original.delete(save=False)
+    setattr(photo, names.state, ProcessedImage.State.READY)
+    setattr(photo, names.error, "")
+    photo.save(update_fields=[names.image, names.original, names.state, names.error])
+    return str(getattr(photo, names.state))
 
 
 @durable(attempts=3, backoff=60, limit=120)
