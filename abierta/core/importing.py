@@ -429,7 +429,9 @@ def import_enqueue(*, kind: str, upload: UploadedFile, options: dict[str, Any], 
 
 
 def import_queued(run_id: int, importer: Callable[[ImportRun], Importer[Any]], *, mode: str = BATCH) -> ImportRun:
-    """Import a queued run's file (the queue's task calls this); the file is deleted once done.
+    """Import a queued run's file (the queue's task calls this); the file is deleted once done,
+    whatever the outcome: imported, refused, past the time limit, or stopped by an unexpected error
+    (the run is then failed and the error raised again, for the task's traceback).
     A run that is no longer queued (already run by another attempt) is left as it is."""
     # ``started_at`` becomes the moment a worker took it, for :func:`imports_lost`.
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
@@ -446,6 +448,14 @@ def import_queued(run_id: int, importer: Callable[[ImportRun], Importer[Any]], *
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])
         done = run
+    except Exception:
+        # The file goes first: it may hold personal data, and the database may be what failed.
+        run.upload.delete(save=False)
+        run.status = ImportRun.Status.FAILED
+        run.message = _("The import stopped on an unexpected error and wrote nothing more: upload the file again.")
+        run.finished_at = timezone.now()
+        run.save(update_fields=["upload", "status", "message", "finished_at"])
+        raise
     done.upload.delete(save=False)
     done.save(update_fields=["upload"])
     return done

@@ -27,8 +27,9 @@ class LineCounter:
     kind = "test-lines"
     model = Institution
 
-    def __init__(self, slow: bool = False) -> None:
+    def __init__(self, slow: bool = False, broken: bool = False) -> None:
         self.slow = slow
+        self.broken = broken
         self.runs = 0
 
     def options(self) -> dict[str, Any]:
@@ -39,6 +40,8 @@ class LineCounter:
         for number, line in enumerate(stream.read().splitlines(), start=1):
             if self.slow:
                 raise TaskTimeout("ran past its limit of 900 s")
+            if self.broken:
+                raise RuntimeError("a bug")
             yield number, line
 
     def convert(self, line: int, raw: Any) -> Any:
@@ -74,6 +77,16 @@ def test_an_import_past_its_time_limit_is_failed_with_a_message() -> None:
     done = import_queued(run.pk, lambda run: LineCounter(slow=True))
     assert done.status == ImportRun.Status.FAILED and "tardó demasiado" in done.message
     assert not done.upload
+
+
+def test_an_unexpected_error_fails_the_run_deletes_its_file_and_is_raised_again() -> None:
+    run = _queued()
+    stored = Path(run.upload.path)
+    with pytest.raises(RuntimeError):
+        import_queued(run.pk, lambda run: LineCounter(broken=True))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and "error inesperado" in run.message and run.finished_at
+    assert not run.upload and not stored.exists()
 
 
 def test_runs_left_by_a_dead_worker_are_failed(settings: Any) -> None:
