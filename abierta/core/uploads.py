@@ -9,12 +9,15 @@ which take a worker 19 s and 1 GB to decode.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
+import stat
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from django.conf import settings
@@ -195,6 +198,78 @@ class ProcessedFields(NamedTuple):
     original: str = "original"
     state: str = "state"
     error: str = "error"
+
+
+def private_file_fields() -> list[tuple[Any, str]]:
+    """Every (model, field name) whose files are kept in :class:`PrivateStorage`: the originals of
+    photos and evidence images waiting for the queue, the uploads of queued imports. Read from the
+    app registry, so a new private file field is covered without being named here."""
+    from django.apps import apps
+    from django.db import models
+
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField) and isinstance(field.storage, PrivateStorage)
+    ]
+
+
+# Private files checked against the database per query (one query per private file field).
+ORPHAN_BATCH = 500
+
+
+def private_orphans_delete(
+    *,
+    now: datetime.datetime | None = None,
+    min_age: datetime.timedelta = datetime.timedelta(days=1),
+    batch_size: int = ORPHAN_BATCH,
+) -> int:
+    """Delete the files under ``ABIERTA_PRIVATE_ROOT`` older than ``min_age`` that no row references
+    (a row deleted, a request that crashed after storing its upload); return how many. A younger
+    file may belong to a request still running, and is left alone. The walk goes one directory at
+    a time, and the names are checked against the database in batches of ``batch_size``: neither
+    every file name nor every stored name is held in memory at once. Symbolic links and anything
+    that is not a regular file are left alone."""
+    root = Path(settings.ABIERTA_PRIVATE_ROOT)
+    if not root.is_dir():
+        return 0
+    cutoff = (now or timezone.now()).timestamp() - min_age.total_seconds()
+    fields = private_file_fields()
+    batch: list[tuple[str, Path]] = []
+    deleted = 0
+
+    def flush() -> int:
+        names = [name for name, _path in batch]
+        referenced: set[str] = set()
+        for model, field in fields:
+            referenced.update(model._default_manager.filter(**{f"{field}__in": names}).values_list(field, flat=True))
+        count = 0
+        for name, path in batch:
+            if name not in referenced:
+                try:
+                    path.unlink()
+                except FileNotFoundError:  # deleted meanwhile by the queue itself
+                    continue
+                count += 1
+        batch.clear()
+        return count
+
+    for folder, _dirs, files in os.walk(root):
+        for file_name in files:
+            path = Path(folder) / file_name
+            try:
+                info = path.lstat()
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime > cutoff:
+                continue
+            batch.append((path.relative_to(root).as_posix(), path))
+            if len(batch) >= batch_size:
+                deleted += flush()
+    if batch:
+        deleted += flush()
+    return deleted
 
 
 def image_publish_now(model: str, pk: int, *, keep_location: bool = False) -> str:

@@ -214,3 +214,18 @@ def test_who_sees_the_state_of_an_evidence_image(persona: str, world: World, per
         body = response.content.decode()
         assert "Pendiente" in body and "Fallida" in body
         assert (PROCESSING in body) == (FAILED in body) == (persona in EDITORS), (persona, url)
+
+
+def test_a_waiting_evidence_original_is_not_an_orphan(
+    persona_client: ClientFor, world: World, queued: FakeSMTP
+) -> None:
+    """The daily sweep of private files keeps an original its update still references, even old
+    (a worker stopped for days), and deletes it once no update does."""
+    assert _post(persona_client("editor_own"), world, _png()).status_code == 302
+    update = ProgressUpdate.objects.get()
+    original = Path(update.evidence_original.path)
+    old = original.stat().st_mtime - 3 * 24 * 3600
+    os.utime(original, (old, old))
+    assert uploads.private_orphans_delete() == 0 and original.exists()
+    ProgressUpdate.objects.filter(pk=update.pk).update(evidence_original="")
+    assert uploads.private_orphans_delete() == 1 and not original.exists()
