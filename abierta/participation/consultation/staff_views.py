@@ -150,7 +150,7 @@ def identity(request: HttpRequest, slug: str) -> HttpResponse:
     elif request.method == "POST":
         status = 400
     latest = (
-        ImportRun.objects.filter(kind=KIND, options={"consultation": consultation.pk}).order_by("-started_at").first()
+        ImportRun.objects.filter(kind=KIND, options={"consultation": consultation.pk}).order_by("-pk").first()
     )
     return _identity_page(
         request, consultation, run=latest, level_form=level_form, upload_form=upload_form, status=status

@@ -24,7 +24,9 @@
           window.location.reload();
           return;
         }
-        section.innerHTML = fresh.innerHTML;
+        if (fresh.innerHTML !== section.innerHTML) {
+          section.innerHTML = fresh.innerHTML; // announced politely (role=status) only when it changed
+        }
         window.setTimeout(check, EVERY);
       })
       .catch(function () {
