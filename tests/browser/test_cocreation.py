@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
+from abierta.core.models import ImportRun
 from abierta.core.tests.fake_smtp import run_worker
 from abierta.participation.models import (
     Ballot,
@@ -214,6 +215,12 @@ def test_a_whole_cocreation_process(
     assert office.locator("script[src*='import-wait']").count() == 1
     axe(office)
     _no_horizontal_scroll(office, run_url)
+    # While the worker reads the file, the script updates the rows read in place.
+    waiting = ImportRun.objects.get(kind="voter-roll")
+    ImportRun.objects.filter(pk=waiting.pk).update(status=ImportRun.Status.RUNNING, read=1)
+    office.get_by_text("1 fila leída hasta ahora.").wait_for(timeout=10_000)
+    assert office.url == run_url
+    ImportRun.objects.filter(pk=waiting.pk).update(status=ImportRun.Status.QUEUED, read=0)
     run_worker()
     office.locator("main .error-summary").wait_for(timeout=10_000)  # the script found the report
     assert "Línea 3" in office.locator("main .error-summary").inner_text()
