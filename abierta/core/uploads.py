@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import stat
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
@@ -219,6 +218,17 @@ def private_file_fields() -> list[tuple[Any, str]]:
 ORPHAN_BATCH = 500
 
 
+def _files_under(folder: str) -> Iterator[os.DirEntry[str]]:
+    """The regular files under ``folder``, read one directory entry at a time (``os.scandir``), even
+    in a directory of millions; symbolic links are not followed, nor returned."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                yield entry
+
+
 def private_orphans_delete(
     *,
     now: datetime.datetime | None = None,
@@ -227,10 +237,10 @@ def private_orphans_delete(
 ) -> int:
     """Delete the files under ``ABIERTA_PRIVATE_ROOT`` older than ``min_age`` that no row references
     (a row deleted, a request that crashed after storing its upload); return how many. A younger
-    file may belong to a request still running, and is left alone. The walk goes one directory at
-    a time, and the names are checked against the database in batches of ``batch_size``: neither
-    every file name nor every stored name is held in memory at once. Symbolic links and anything
-    that is not a regular file are left alone."""
+    file may belong to a request still running, and is left alone. The walk reads one directory
+    entry at a time, and the names are checked against the database in batches of ``batch_size``:
+    neither every file name nor every stored name is held in memory at once. Symbolic links and
+    anything that is not a regular file are left alone."""
     root = Path(settings.ABIERTA_PRIVATE_ROOT)
     if not root.is_dir():
         return 0
@@ -255,18 +265,17 @@ def private_orphans_delete(
         batch.clear()
         return count
 
-    for folder, _dirs, files in os.walk(root):
-        for file_name in files:
-            path = Path(folder) / file_name
-            try:
-                info = path.lstat()
-            except FileNotFoundError:
-                continue
-            if not stat.S_ISREG(info.st_mode) or info.st_mtime > cutoff:
-                continue
-            batch.append((path.relative_to(root).as_posix(), path))
-            if len(batch) >= batch_size:
-                deleted += flush()
+    for entry in _files_under(str(root)):
+        try:
+            modified = entry.stat(follow_symlinks=False).st_mtime
+        except FileNotFoundError:
+            continue
+        if modified > cutoff:
+            continue
+        path = Path(entry.path)
+        batch.append((path.relative_to(root).as_posix(), path))
+        if len(batch) >= batch_size:
+            deleted += flush()
     if batch:
         deleted += flush()
     return deleted
