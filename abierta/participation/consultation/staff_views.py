@@ -149,9 +149,7 @@ def identity(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("participation:consultation_identity_run", slug=slug, run_id=run.pk)
     elif request.method == "POST":
         status = 400
-    latest = (
-        ImportRun.objects.filter(kind=KIND, options={"consultation": consultation.pk}).order_by("-pk").first()
-    )
+    latest = ImportRun.objects.filter(kind=KIND, options={"consultation": consultation.pk}).order_by("-pk").first()
     return _identity_page(
         request, consultation, run=latest, level_form=level_form, upload_form=upload_form, status=status
     )
