@@ -161,6 +161,8 @@ TASKS = {
 }
 # A task still "running" after this many seconds lost its worker: it is marked failed.
 ABIERTA_TASK_LOST_AFTER = int(env("ABIERTA_TASK_LOST_AFTER", "3600"))
+# A web import's file kept after an unexpected error (to run it again) is deleted after these days.
+ABIERTA_IMPORT_KEEP_FAILED_DAYS = int(env("ABIERTA_IMPORT_KEEP_FAILED_DAYS", "7"))
 # Contract imports on PostgreSQL write each batch on a second connection while the next is read
 # (core/importing.py); off, they read and write in one thread.
 ABIERTA_IMPORT_OVERLAP = env_bool("ABIERTA_IMPORT_OVERLAP", default=True)

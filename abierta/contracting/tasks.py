@@ -58,4 +58,4 @@ def contracts_file_import(run_id: int) -> str:
     def importer(run: ImportRun) -> SecopContractsImporter | OcdsImporter:
         return WEB_IMPORTERS[run.kind]()
 
-    return str(import_queued(run_id, importer).status)
+    return str(import_queued(run_id, importer, keep_on_error=True).status)

@@ -597,8 +597,15 @@ def import_enqueue(*, kind: str, upload: UploadedFile, options: dict[str, Any], 
     return run
 
 
-def import_queued(run_id: int, importer: Callable[[ImportRun], Importer[Any]], *, mode: str = BATCH) -> ImportRun:
-    """Import a queued run's file (the queue's task calls this); the file is deleted once done.
+def import_queued(
+    run_id: int, importer: Callable[[ImportRun], Importer[Any]], *, mode: str = BATCH, keep_on_error: bool = False
+) -> ImportRun:
+    """Import a queued run's file (the queue's task calls this); the file is deleted once done:
+    imported, refused, or past the time limit. On an unexpected error the run is failed and the
+    error raised again, for the task's traceback; the file is deleted too (it may hold personal
+    data, like a voter roll), unless ``keep_on_error``: a file imported per batch is then kept, so that
+    "Run again" on the queue's staff page resumes after its last committed line (:func:`import_requeue`;
+    :func:`imports_lost` deletes it after ``ABIERTA_IMPORT_KEEP_FAILED_DAYS``).
     A run that is no longer queued (already run by another attempt) is left as it is."""
     # ``started_at`` becomes the moment a worker took it, for :func:`imports_lost`.
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
@@ -615,6 +622,23 @@ def import_queued(run_id: int, importer: Callable[[ImportRun], Importer[Any]], *
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "message", "finished_at"])
         done = run
+    except Exception:
+        keep = keep_on_error and mode == BATCH
+        if not keep:
+            # The file goes first: it may hold personal data, and the database may be what failed.
+            run.upload.delete(save=False)
+        run.status = ImportRun.Status.FAILED
+        run.message = (
+            _(
+                "The import stopped on an unexpected error; the rows already imported were kept. A platform "
+                "administrator can run it again from the task queue page, or upload the file again."
+            )
+            if keep
+            else _("The import stopped on an unexpected error and wrote nothing more: upload the file again.")
+        )
+        run.finished_at = timezone.now()
+        run.save(update_fields=["upload", "status", "message", "finished_at"])
+        raise
     done.upload.delete(save=False)
     done.save(update_fields=["upload"])
     return done
@@ -634,6 +658,14 @@ def imports_lost(now: datetime.datetime | None = None) -> int:
         run.message = _("The import stopped before it ended (the worker running it stopped): upload the file again.")
         run.finished_at = moment
         run.save(update_fields=["upload", "status", "message", "finished_at"])
+        count += 1
+    # Files kept after an unexpected error (``import_queued(keep_on_error=True)``) for "Run again".
+    kept = datetime.timedelta(days=int(settings.ABIERTA_IMPORT_KEEP_FAILED_DAYS))
+    for run in ImportRun.objects.filter(status=ImportRun.Status.FAILED, finished_at__lt=moment - kept).exclude(
+        upload=""
+    ):
+        run.upload.delete(save=False)
+        run.save(update_fields=["upload"])
         count += 1
     return count
 

@@ -9,13 +9,15 @@ which take a worker 19 s and 1 GB to decode.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,8 +151,9 @@ def reencode(fp: IO[bytes], kind: str, *, keep_location: bool = False) -> bytes:
 
 def clean_file(upload: UploadedFile, kind: str, *, keep_location: bool = False) -> ContentFile[bytes]:
     """The file to store, under a random name; images re-encoded by :func:`reencode`, here and now
-    (for files that never reach a public page, such as the complaint channel's encrypted evidence).
-    Photos shown on public pages go through :func:`stash_original` and the queue instead."""
+    (for files that never reach a public page, such as the complaint channel's encrypted evidence);
+    a PDF is kept byte for byte. Images shown on public pages (photos of works and tables, the
+    evidence of a milestone's progress) go through :func:`stash_original` and the queue instead."""
     upload.seek(0)
     data = reencode(upload, kind, keep_location=keep_location) if kind in IMAGES else upload.read()
     upload.seek(0)
@@ -186,10 +189,104 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("a private file has no public address")
 
 
+class ProcessedFields(NamedTuple):
+    """The names of the four fields a model re-encoded by the queue keeps (:func:`image_publish_now`):
+    the public file, the private original, the state (``ProcessedImage.State``) and the error."""
+
+    image: str = "image"
+    original: str = "original"
+    state: str = "state"
+    error: str = "error"
+
+
+def private_file_fields() -> list[tuple[Any, str]]:
+    """Every (model, field name) whose files are kept in :class:`PrivateStorage`: the originals of
+    photos and evidence images waiting for the queue, the uploads of queued imports. Read from the
+    app registry, so a new private file field is covered without being named here."""
+    from django.apps import apps
+    from django.db import models
+
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField) and isinstance(field.storage, PrivateStorage)
+    ]
+
+
+# Private files checked against the database per query (one query per private file field).
+ORPHAN_BATCH = 500
+
+
+def _files_under(folder: str) -> Iterator[os.DirEntry[str]]:
+    """The regular files under ``folder``, read one directory entry at a time (``os.scandir``), even
+    in a directory of millions; symbolic links are not followed, nor returned."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                yield entry
+
+
+def private_orphans_delete(
+    *,
+    now: datetime.datetime | None = None,
+    min_age: datetime.timedelta = datetime.timedelta(days=1),
+    batch_size: int = ORPHAN_BATCH,
+) -> int:
+    """Delete the files under ``ABIERTA_PRIVATE_ROOT`` older than ``min_age`` that no row references
+    (a row deleted, a request that crashed after storing its upload); return how many. A younger
+    file may belong to a request still running, and is left alone. The walk reads one directory
+    entry at a time, and the names are checked against the database in batches of ``batch_size``:
+    neither every file name nor every stored name is held in memory at once. Symbolic links and
+    anything that is not a regular file are left alone."""
+    root = Path(settings.ABIERTA_PRIVATE_ROOT)
+    if not root.is_dir():
+        return 0
+    cutoff = (now or timezone.now()).timestamp() - min_age.total_seconds()
+    fields = private_file_fields()
+    batch: list[tuple[str, Path]] = []
+    deleted = 0
+
+    def flush() -> int:
+        names = [name for name, _path in batch]
+        referenced: set[str] = set()
+        for model, field in fields:
+            referenced.update(model._default_manager.filter(**{f"{field}__in": names}).values_list(field, flat=True))
+        count = 0
+        for name, path in batch:
+            if name not in referenced:
+                try:
+                    path.unlink()
+                except FileNotFoundError:  # deleted meanwhile by the queue itself
+                    continue
+                count += 1
+        batch.clear()
+        return count
+
+    for entry in _files_under(str(root)):
+        try:
+            modified = entry.stat(follow_symlinks=False).st_mtime
+        except FileNotFoundError:
+            continue
+        if modified > cutoff:
+            continue
+        path = Path(entry.path)
+        batch.append((path.relative_to(root).as_posix(), path))
+        if len(batch) >= batch_size:
+            deleted += flush()
+    if batch:
+        deleted += flush()
+    return deleted
+
+
 def image_publish_now(model: str, pk: int, *, keep_location: bool = False) -> str:
     """Re-encode a pending photo's original into its public ``image``, then forget the original.
 
-    The photo's model (``"app_label.ModelName"``) is a :class:`~abierta.core.models.ProcessedImage`.
+    The photo's model (``"app_label.ModelName"``) is a :class:`~abierta.core.models.ProcessedImage`,
+    or any model that names its four fields in ``processed_fields`` (:class:`ProcessedFields`, such
+    as a milestone's progress update and its evidence image).
     An original that cannot be decoded, or takes past the task's time limit, leaves the photo
     ``failed`` (shown to staff, never served) and its original deleted: the raw bytes, with their
     metadata, are never published. Returns the photo's new state."""
@@ -198,28 +295,32 @@ def image_publish_now(model: str, pk: int, *, keep_location: bool = False) -> st
     from abierta.core.models import ProcessedImage
 
     photo_model = apps.get_model(model)
+    names: ProcessedFields = getattr(photo_model, "processed_fields", ProcessedFields())
     photo = photo_model.objects.filter(pk=pk).first()
-    if photo is None or photo.state != ProcessedImage.State.PENDING or not photo.original:
-        return "gone" if photo is None else str(photo.state)
+    if photo is None:
+        return "gone"
+    original = getattr(photo, names.original)
+    if getattr(photo, names.state) != ProcessedImage.State.PENDING or not original:
+        return str(getattr(photo, names.state))
     try:
-        with photo.original.open("rb") as fp:
+        with original.open("rb") as fp:
             kind = sniff(fp.read(16))
             fp.seek(0)
             if kind not in IMAGES:
                 raise ValueError("not an accepted image")
             data = reencode(fp, kind, keep_location=keep_location)
     except (ValidationError, UnidentifiedImageError, OSError, SyntaxError, ValueError, TaskTimeout) as exc:
-        photo.state = ProcessedImage.State.FAILED
-        photo.error = f"{type(exc).__name__}: {exc}"[:300]
-        photo.original.delete(save=False)
-        photo.save(update_fields=["state", "error", "original"])
-        return str(photo.state)
-    photo.image.save(f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}", ContentFile(data), save=False)
-    photo.original.delete(save=False)
-    photo.state = ProcessedImage.State.READY
-    photo.error = ""
-    photo.save(update_fields=["image", "original", "state", "error"])
-    return str(photo.state)
+        setattr(photo, names.state, ProcessedImage.State.FAILED)
+        setattr(photo, names.error, f"{type(exc).__name__}: {exc}"[:300])
+        original.delete(save=False)
+        photo.save(update_fields=[names.state, names.error, names.original])
+        return str(getattr(photo, names.state))
+    getattr(photo, names.image).save(f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}", ContentFile(data), save=False)
+    original.delete(save=False)
+    setattr(photo, names.state, ProcessedImage.State.READY)
+    setattr(photo, names.error, "")
+    photo.save(update_fields=[names.image, names.original, names.state, names.error])
+    return str(getattr(photo, names.state))
 
 
 @durable(attempts=3, backoff=60, limit=120)

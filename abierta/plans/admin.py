@@ -45,7 +45,10 @@ class MilestoneAdmin(HistoryAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(HistoryAdmin):
-    list_display = ["date", "milestone", "institution", "author"]
+    list_display = ["date", "milestone", "institution", "author", "evidence_state"]
+    # The private original of an evidence image is the queue's, never shown nor replaced here.
+    exclude = ["evidence_original"]
+    readonly_fields = ["evidence_state", "evidence_error"]
 
 
 admin.site.register(MonitoringReport, HistoryAdmin)

@@ -162,9 +162,18 @@ class ProgressUpdateOut(Schema):
     institution: InstitutionOut | None = Field(..., description="The office that reported it; null: unknown.")
     is_example: bool
 
+    # An evidence image still being processed (or that failed) has no file yet: none is listed.
     @staticmethod
     def resolve_evidence_file_url(obj: ProgressUpdate) -> str | None:
         return reverse("plans:evidence_file", kwargs={"pk": obj.pk}) if obj.evidence_file else None
+
+    @staticmethod
+    def resolve_evidence_name(obj: ProgressUpdate) -> str:
+        return obj.evidence_name if obj.evidence_file else ""
+
+    @staticmethod
+    def resolve_evidence_kind(obj: ProgressUpdate) -> str:
+        return obj.evidence_kind if obj.evidence_file else ""
 
 
 def _updates() -> QuerySet[ProgressUpdate]:

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from abierta.core.history import scope_of
-from abierta.core.models import Institution
+from abierta.core.models import Institution, ProcessedImage
+from abierta.core.uploads import PrivateStorage, ProcessedFields
 
 
 class ActionPlan(models.Model):
@@ -226,6 +227,18 @@ class ProgressUpdate(models.Model):
     evidence_kind = models.CharField(max_length=10, blank=True)
     evidence_name = models.CharField(_("original file name"), max_length=200, blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    # An evidence image waits in private storage until the queue strips its metadata and writes
+    # ``evidence_file`` (``core.uploads.image_publish``); a PDF, a link or no evidence is "ready".
+    evidence_state = models.CharField(
+        _("state of the evidence file"),
+        max_length=8,
+        choices=ProcessedImage.State.choices,
+        default=ProcessedImage.State.READY,
+    )
+    evidence_original = models.FileField(
+        _("original upload"), storage=PrivateStorage(), upload_to="pending-images/%Y/%m/", blank=True
+    )
+    evidence_error = models.CharField(_("processing error"), max_length=300, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="progress_updates"
     )
@@ -234,6 +247,9 @@ class ProgressUpdate(models.Model):
     is_example = models.BooleanField(_("example data"), default=False)
 
     history_fields = ("date", "text", "evidence_file", "evidence_url")
+    processed_fields = ProcessedFields(
+        image="evidence_file", original="evidence_original", state="evidence_state", error="evidence_error"
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -245,6 +261,14 @@ class ProgressUpdate(models.Model):
 
     def history_scope(self) -> str:
         return scope_of(self.milestone.commitment)
+
+    @property
+    def evidence_pending(self) -> bool:
+        return self.evidence_state == ProcessedImage.State.PENDING
+
+    @property
+    def evidence_failed(self) -> bool:
+        return self.evidence_state == ProcessedImage.State.FAILED
 
 
 class MonitoringReport(models.Model):

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from abierta.accounts.models import User
 from abierta.core import history, ratelimit
-from abierta.core.uploads import clean_file
+from abierta.core.models import ProcessedImage
+from abierta.core.uploads import IMAGES, clean_file, enqueue_image_publish, stash_original
 from abierta.plans.models import (
     ActionPlan,
     Comment,
@@ -39,6 +40,8 @@ def progress_update_post(
     evidence_url: str = "",
     new_status: str = "",
 ) -> ProgressUpdate:
+    """Publish a dated report of progress, its evidence and the milestone's new status. An evidence
+    image is shown once the queue has stripped its metadata; a PDF or a link at once."""
     update = ProgressUpdate(
         milestone=milestone,
         date=date,
@@ -50,8 +53,15 @@ def progress_update_post(
     if evidence is not None:
         update.evidence_name = str(evidence.name)[:200]
         update.evidence_kind = evidence_kind
-        stored = clean_file(evidence, evidence_kind)
-        update.evidence_file.save(stored.name or "evidence", stored, save=False)
+        if evidence_kind in IMAGES:
+            # Nothing is decoded here: the original waits in private storage, the queue strips its
+            # metadata and publishes it (``core.uploads.image_publish``).
+            stashed = stash_original(evidence, evidence_kind)
+            update.evidence_original.save(stashed.name or "evidence", stashed, save=False)
+            update.evidence_state = ProcessedImage.State.PENDING
+        else:  # a PDF is kept as it came
+            stored = clean_file(evidence, evidence_kind)
+            update.evidence_file.save(stored.name or "evidence", stored, save=False)
     update.save()
     history.record(update, actor=actor, before=None)
     if new_status and new_status != milestone.status:
@@ -59,6 +69,9 @@ def progress_update_post(
         milestone.status = new_status
         milestone.save(update_fields=["status"])
         history.record(milestone, actor=actor, before=before)
+    if update.evidence_pending:
+        # A row of this transaction (the database queue): the task exists if and only if the update does.
+        enqueue_image_publish(update)
     return update
 
 

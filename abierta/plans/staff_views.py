@@ -63,7 +63,7 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgressUpdateForm(request.POST or None, request.FILES or None, initial={"status": milestone.status})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.progress_update_post(
+        update = services.progress_update_post(
             milestone=milestone,
             actor=_user(request),
             date=data["date"],
@@ -73,7 +73,16 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
             evidence_url=data.get("evidence_url", ""),
             new_status=data["status"],
         )
-        messages.success(request, _("The progress update is published."))
+        if update.evidence_pending:
+            messages.success(
+                request,
+                _(
+                    "The progress update is published. Its evidence image appears in a moment, once its "
+                    "location and camera data are removed."
+                ),
+            )
+        else:
+            messages.success(request, _("The progress update is published."))
         return redirect(milestone.commitment.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/staff/progress_form.html", {"milestone": milestone, "form": form}, status=status)

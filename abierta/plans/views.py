@@ -108,7 +108,13 @@ def milestone_updates(request: HttpRequest, slug: str, code: str, pk: int) -> Ht
     milestone = get_object_or_404(commitment.milestones.select_related("responsible"), pk=pk)
     updates = milestone.updates.select_related("institution")
     page = Paginator(updates, 50).get_page(request.GET.get("page"))
-    context = {"plan": plan, "commitment": commitment, "milestone": milestone, "page": page}
+    context = {
+        "plan": plan,
+        "commitment": commitment,
+        "milestone": milestone,
+        "page": page,
+        "can_edit": access.may_edit_commitment(request.user, commitment),
+    }
     return render(request, "plans/milestone_updates.html", context)
 
 

@@ -38,4 +38,4 @@ def paa_file_import(run_id: int, entity_name: str, entity_nit: str, year: int, o
             entity_name=entity_name, entity_nit=entity_nit, year=year, office=office, source_file=run.file_name
         )
 
-    return str(import_queued(run_id, importer).status)
+    return str(import_queued(run_id, importer, keep_on_error=True).status)

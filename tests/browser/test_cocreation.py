@@ -24,6 +24,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import User
+from abierta.core.models import ImportRun
+from abierta.core.tests.fake_smtp import run_worker
 from abierta.participation.models import (
     Ballot,
     BallotFile,
@@ -200,18 +202,46 @@ def test_a_whole_cocreation_process(
     _submit(office, "main form:has(button[value=level])")
     office.wait_for_url(f"{base}/gestion/consulta/{slug}/identidad/")
     assert Consultation.objects.get(process=process).assurance == 2
+    # The file is imported by the queue (production's database backend here, run by one pass of
+    # the worker): the run's page says it waits, then js/import-wait.js brings the report.
+    immediate = settings.TASKS
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     bad_roll = b"documento;fecha_expedicion\n1.047.123.456;24/05/2009\n73100200;31/02/2001\n"
     office.set_input_files("#id_file", files=[{"name": "padron.csv", "mimeType": "text/csv", "buffer": bad_roll}])
     _submit(office, "main form:has(button[value=roll])")
+    office.wait_for_url(re.compile(rf"{base}/gestion/consulta/{slug}/identidad/padron/\d+/"))
+    run_url = office.url
+    assert "El archivo está en espera de ser importado" in office.locator("main [role=status]").inner_text()
+    assert office.locator("script[src*='import-wait']").count() == 1
+    axe(office)
+    _no_horizontal_scroll(office, run_url)
+    # While the worker reads the file, the script updates the rows read in place.
+    waiting = ImportRun.objects.get(kind="voter-roll")
+    ImportRun.objects.filter(pk=waiting.pk).update(status=ImportRun.Status.RUNNING, read=1)
+    office.get_by_text("1 fila leída hasta ahora.").wait_for(timeout=10_000)
+    assert office.url == run_url
+    ImportRun.objects.filter(pk=waiting.pk).update(status=ImportRun.Status.QUEUED, read=0)
+    run_worker()
+    office.locator("main .error-summary").wait_for(timeout=10_000)  # the script found the report
     assert "Línea 3" in office.locator("main .error-summary").inner_text()
     assert not RollEntry.objects.exists()
+    assert not [p for p in Path(settings.ABIERTA_PRIVATE_ROOT).rglob("*") if p.is_file()]  # the file is gone
     axe(office)
+    _no_horizontal_scroll(office, run_url)
     good_roll = b"documento;fecha_expedicion\n1.047.123.456;24/05/2009\n73100200;01/02/2001\n"
     office.set_input_files("#id_file", files=[{"name": "padron.csv", "mimeType": "text/csv", "buffer": good_roll}])
     _submit(office, "main form:has(button[value=roll])")
+    office.wait_for_url(re.compile(rf"{base}/gestion/consulta/{slug}/identidad/padron/\d+/"))
+    assert office.url != run_url and not RollEntry.objects.exists()
+    run_worker()
+    office.locator("main .notice--success").wait_for(timeout=10_000)
+    assert "2 personas en el padrón" in office.locator("main .notice--success").inner_text()
     assert RollEntry.objects.count() == 2
+    assert not [p for p in Path(settings.ABIERTA_PRIVATE_ROOT).rglob("*") if p.is_file()]
     axe(office)
+    _no_horizontal_scroll(office, office.url)
     _no_horizontal_scroll(office, f"{base}/gestion/consulta/{slug}/identidad/")
+    settings.TASKS = immediate
 
     # 4. Consultation: a web vote with an emailed code, an in-person vote, and a refused second vote.
     _phase(process, "consultation")

@@ -35,8 +35,9 @@ class LineCounter:
     kind = "test-lines"
     model = Institution
 
-    def __init__(self, slow: bool = False) -> None:
+    def __init__(self, slow: bool = False, broken: bool = False) -> None:
         self.slow = slow
+        self.broken = broken
         self.runs = 0
 
     def options(self) -> dict[str, Any]:
@@ -47,6 +48,8 @@ class LineCounter:
         for number, line in enumerate(stream.read().splitlines(), start=1):
             if self.slow:
                 raise TaskTimeout("ran past its limit of 900 s")
+            if self.broken:
+                raise RuntimeError("a bug")
             yield number, line
 
     def convert(self, line: int, raw: Any) -> Any:
@@ -82,6 +85,16 @@ def test_an_import_past_its_time_limit_is_failed_with_a_message() -> None:
     done = import_queued(run.pk, lambda run: LineCounter(slow=True))
     assert done.status == ImportRun.Status.FAILED and "tardó demasiado" in done.message
     assert not done.upload
+
+
+def test_an_unexpected_error_fails_the_run_deletes_its_file_and_is_raised_again() -> None:
+    run = _queued()
+    stored = Path(run.upload.path)
+    with pytest.raises(RuntimeError):
+        import_queued(run.pk, lambda run: LineCounter(broken=True))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and "error inesperado" in run.message and run.finished_at
+    assert not run.upload and not stored.exists()
 
 
 def test_runs_left_by_a_dead_worker_are_failed(settings: Any) -> None:
@@ -125,3 +138,22 @@ def test_a_run_goes_back_to_the_queue_only_while_its_file_is_kept(settings: Any)
 def test_a_task_not_declared_as_a_web_import_is_not_one() -> None:
     assert failed_import("abierta.core.tasks.imports_lost_task", {"run_id": 1}) is None
     assert failed_import("abierta.nothing.here", {}) is None
+
+
+def test_a_batch_import_that_may_keep_its_file_keeps_it_for_a_week_after_an_error(settings: Any) -> None:
+    """``keep_on_error`` (contracts, PAA): the file stays for "Run again", then goes after
+    ``ABIERTA_IMPORT_KEEP_FAILED_DAYS``."""
+    settings.ABIERTA_IMPORT_KEEP_FAILED_DAYS = 7
+    run = _queued()
+    stored = Path(run.upload.path)
+    with pytest.raises(RuntimeError):
+        import_queued(run.pk, lambda run: LineCounter(broken=True), keep_on_error=True)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED and "ejecutarla de nuevo" in run.message
+    assert run.upload and stored.exists()
+    assert imports_lost() == 0 and stored.exists()
+    ImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now() - datetime.timedelta(days=8))
+    assert imports_lost() == 1
+    run.refresh_from_db()
+    assert not run.upload and not stored.exists()
+    assert run.status == ImportRun.Status.FAILED

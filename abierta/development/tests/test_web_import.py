@@ -334,7 +334,7 @@ def test_the_upload_is_imported_by_the_queue_and_its_page_shows_progress_then_th
     assert stored.read_bytes() == content and Path(settings.ABIERTA_PRIVATE_ROOT) in stored.parents
     assert fingerprint() == before  # nothing imported in the request
     page = client.get(response["Location"]).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page and "The file is waiting to be imported" in page
+    assert "js/import-wait.js" in page and "data-import-wait" in page and "The file is waiting to be imported" in page
     # While it runs, the rows read so far.
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, read=7)
     page = client.get(response["Location"]).content.decode()
@@ -347,7 +347,7 @@ def test_the_upload_is_imported_by_the_queue_and_its_page_shows_progress_then_th
     assert not run.upload and not stored.exists()
     assert fingerprint() == before  # all or nothing: line 3 is wrong
     page = client.get(response["Location"]).content.decode()
-    assert 'http-equiv="refresh"' not in page
+    assert "data-import-wait" not in page
     assert "nothing was written" in page and "Line 3: Unknown goal code «G99»" in page
 
 

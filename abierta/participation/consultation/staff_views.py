@@ -8,13 +8,12 @@ consultation opens (``access.may_change_assurance``).
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,9 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
-from abierta.core.importing import FILE, run_import
+from abierta.core.importing import import_enqueue
 from abierta.core.models import ImportRun
-from abierta.participation import access
+from abierta.participation import access, tasks
 from abierta.participation.consultation import services as svc
 from abierta.participation.consultation.forms import (
     AssuranceForm,
@@ -35,7 +34,7 @@ from abierta.participation.consultation.forms import (
     RollUploadForm,
     TallySheetForm,
 )
-from abierta.participation.consultation.importers import KIND, RollImporter
+from abierta.participation.consultation.importers import KIND
 from abierta.participation.consultation.views import _context, _get
 from abierta.participation.models import Consultation, PollingTable, RollEntry
 
@@ -81,24 +80,52 @@ def _back(slug: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("participation:consultation_polling_tables", kwargs={"slug": slug}))
 
 
+def _identity_consultation(request: HttpRequest, slug: str) -> Consultation:
+    consultation = get_object_or_404(Consultation.objects.select_related("process__plan"), process__plan__slug=slug)
+    if not access.may_manage_voter_identity(request.user, consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def _identity_page(
+    request: HttpRequest,
+    consultation: Consultation,
+    *,
+    run: ImportRun | None,
+    level_form: AssuranceForm | None = None,
+    upload_form: RollUploadForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "consultation": consultation,
+        "plan": consultation.process.plan,
+        "level_form": level_form or AssuranceForm(instance=consultation),
+        "upload_form": upload_form or RollUploadForm(),
+        "may_change": access.may_change_assurance(request.user, consultation),
+        "roll_size": RollEntry.objects.filter(consultation=consultation).count(),
+        "run": run,
+        "rejections": run.rejections.order_by("line", "pk")[:REJECTIONS_SHOWN] if run and run.is_done else [],
+        "max_rows": settings.ABIERTA_VOTE_ROLL_WEB_MAX_ROWS,
+    }
+    return render(request, "participation/consultation/identity.html", context, status=status)
+
+
 @staff_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def identity(request: HttpRequest, slug: str) -> HttpResponse:
-    """The level voters are identified at, and the upload of the voter roll with its report."""
-    consultation = get_object_or_404(Consultation.objects.select_related("process__plan"), process__plan__slug=slug)
-    if not access.may_manage_voter_identity(request.user, consultation):
-        raise PermissionDenied
-    may_change = access.may_change_assurance(request.user, consultation)
+    """The level voters are identified at, and the upload of the voter roll: the file is kept
+    privately and imported by the queue (``tasks.roll_file_import``); the page of its run shows the
+    progress, then the report. Without a run named, the page shows the latest one."""
+    consultation = _identity_consultation(request, slug)
     action = request.POST.get("action") if request.method == "POST" else None
     level_form = AssuranceForm(request.POST if action == "level" else None, instance=consultation)
     upload_form = RollUploadForm(
         request.POST if action == "roll" else None, request.FILES if action == "roll" else None
     )
-    run: ImportRun | None = None
     status = 200
     if action == "level":
-        if not may_change:
+        if not access.may_change_assurance(request.user, consultation):
             raise PermissionDenied
         if level_form.is_valid():
             level_form.save()
@@ -108,40 +135,35 @@ def identity(request: HttpRequest, slug: str) -> HttpResponse:
     elif action == "roll":
         status = 400
         if upload_form.is_valid():
-            upload = upload_form.cleaned_data["file"]
-            importer = RollImporter(
-                consultation=consultation, file_name=upload.name, max_rows=settings.ABIERTA_VOTE_ROLL_WEB_MAX_ROWS
-            )
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / Path(upload.name).name
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                run = run_import(
-                    importer, path, mode=FILE, progress=False, started_by=getattr(request.user, "email", "")
+            with transaction.atomic():
+                run = import_enqueue(
+                    kind=KIND,
+                    upload=upload_form.cleaned_data["file"],
+                    options={"consultation": consultation.pk},
+                    started_by=getattr(request.user, "email", ""),
                 )
-            if run.status == ImportRun.Status.FINISHED and not run.rejected:
-                status = 200
+                # A row of this transaction (the database queue): the task exists if and only if the run does.
+                tasks.roll_file_import.enqueue(
+                    run_id=run.pk, consultation_id=consultation.pk, max_rows=settings.ABIERTA_VOTE_ROLL_WEB_MAX_ROWS
+                )
+            return redirect("participation:consultation_identity_run", slug=slug, run_id=run.pk)
     elif request.method == "POST":
         status = 400
-    if run is None:
-        run = (
-            ImportRun.objects.filter(kind=KIND, options={"consultation": consultation.pk})
-            .order_by("-started_at")
-            .first()
-        )
-    context = {
-        "consultation": consultation,
-        "plan": consultation.process.plan,
-        "level_form": level_form,
-        "upload_form": upload_form,
-        "may_change": may_change,
-        "roll_size": RollEntry.objects.filter(consultation=consultation).count(),
-        "run": run,
-        "rejections": run.rejections.order_by("line", "pk")[:REJECTIONS_SHOWN] if run else [],
-        "max_rows": settings.ABIERTA_VOTE_ROLL_WEB_MAX_ROWS,
-    }
-    return render(request, "participation/consultation/identity.html", context, status=status)
+    latest = ImportRun.objects.filter(kind=KIND, options={"consultation": consultation.pk}).order_by("-pk").first()
+    return _identity_page(
+        request, consultation, run=latest, level_form=level_form, upload_form=upload_form, status=status
+    )
+
+
+@staff_required
+@never_cache
+@require_GET
+def identity_run(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """One upload of the voter roll: waiting, running (rows read so far; the page reloads itself),
+    then its report with every rejected row's line and reason."""
+    consultation = _identity_consultation(request, slug)
+    run = get_object_or_404(ImportRun, pk=run_id, kind=KIND, options={"consultation": consultation.pk})
+    return _identity_page(request, consultation, run=run)
 
 
 @staff_required

@@ -33,4 +33,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("gestion/consulta/<slug:slug>/actas/", staff_views.tally_sheet_add, name="consultation_tally_sheet_add"),
     path("gestion/consulta/<slug:slug>/adoptar/", views.adopt, name="consultation_adopt"),
     path("gestion/consulta/<slug:slug>/identidad/", staff_views.identity, name="consultation_identity"),
+    path(
+        "gestion/consulta/<slug:slug>/identidad/padron/<int:run_id>/",
+        staff_views.identity_run,
+        name="consultation_identity_run",
+    ),
 ]

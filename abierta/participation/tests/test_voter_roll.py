@@ -177,6 +177,10 @@ def _page(c: Consultation) -> str:
     return reverse("participation:consultation_identity", kwargs={"slug": c.process.plan.slug})
 
 
+def _run_page(c: Consultation, run: ImportRun) -> str:
+    return reverse("participation:consultation_identity_run", kwargs={"slug": c.process.plan.slug, "run_id": run.pk})
+
+
 MANAGERS = {"transparency", "admin"}
 
 
@@ -199,7 +203,10 @@ def test_identity_page_permissions(
         assert upload.status_code == 302 and level.status_code == 302
     elif persona in MANAGERS and state != "closed":
         assert response.status_code == 200
-        assert upload.status_code == 200, upload.content.decode()
+        assert upload.status_code == 302, upload.content.decode()
+        run = ImportRun.objects.get()
+        assert upload["Location"] == _run_page(c, run)
+        assert client.get(upload["Location"]).status_code == 200
         assert RollEntry.objects.filter(consultation=c).count() == 3
         if state == "before":
             assert level.status_code == 302 and c.assurance == 2 and c.roll_fact == "birth_date"
@@ -208,7 +215,7 @@ def test_identity_page_permissions(
         return
     else:
         assert response.status_code == 403 and upload.status_code == 403 and level.status_code == 403
-    assert not RollEntry.objects.exists()
+    assert not RollEntry.objects.exists() and not ImportRun.objects.exists()
     assert c.assurance == 1
 
 
@@ -216,9 +223,11 @@ def test_identity_page_reports_rejections(consultation: Consultation, persona_cl
     staff = persona_client("transparency")
     bad = b"documento,fecha_expedicion\n11111111,2001-01-01\n22222222,no\n"
     response = staff.post(
-        _page(consultation), {"action": "roll", "file": SimpleUploadedFile("p.csv", bad, content_type="text/csv")}
+        _page(consultation),
+        {"action": "roll", "file": SimpleUploadedFile("p.csv", bad, content_type="text/csv")},
+        follow=True,
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.content.decode()
     assert "Línea 3" in body and "no es una fecha" in body and "no se guardó nada" in body
     assert not RollEntry.objects.exists()

@@ -154,7 +154,8 @@ def test_a_failed_import_whose_file_is_kept_runs_again_and_resumes(
     run_worker()
     failed = _import_task(TaskResultStatus.FAILED)
     run.refresh_from_db()
-    assert run.status == ImportRun.Status.RUNNING and run.upload and run.committed_line == 11
+    assert run.status == ImportRun.Status.FAILED and run.upload and run.committed_line == 11
+    assert "puede ejecutarla de nuevo" in run.message
     assert Contract.objects.count() == 8
 
     page = admin.get(PAGE).content.decode()
