@@ -168,12 +168,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     elif view == "due_soon":
         rows = [row for row in rows if row.due_soon]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "locked": keyring.private_key(request) is None,
         "has_key": HandlerKey.objects.filter(user=user).exists(),
         "today": today,

@@ -233,7 +233,6 @@ def work_list(request: HttpRequest) -> HttpResponse:
         .order_by("pk")
         .values_list("code", "name", "latitude", "longitude", "status")[:MAP_LIMIT]
     ]
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "works/work_list.html",
@@ -242,7 +241,6 @@ def work_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "points": points,
             "map_limited": len(points) >= MAP_LIMIT,
-            "query_prefix": (urlencode(query) + "&") if query else "",
             "tile_url": settings.ABIERTA_MAP_TILE_URL,
             "attribution": settings.ABIERTA_MAP_ATTRIBUTION,
             "work_url_template": reverse("works:work", args=["CODE"]),

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
-from abierta.core.csvexport import CsvResponse
+from abierta.core.csvexport import streaming_csv
+from abierta.core.paging import page_of, query_with
 from abierta.participation import access
 from abierta.participation.cocreation import services
 from abierta.participation.cocreation.forms import ProposalFilterForm, ProposalForm
@@ -27,6 +29,7 @@ from abierta.participation.models import (
     Population,
     Process,
     Proposal,
+    ProposalSupport,
     TableAttendance,
     TablePhoto,
     Territory,
@@ -200,8 +203,15 @@ def diversity(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _inventory(process: Process) -> QuerySet[Proposal]:
-    return process.proposals.select_related("table", "merged_into", "initiative").annotate(
-        supports_count=Count("supports")
+    """The proposals with their number of supports, counted by a subquery for each row shown (a
+    join and GROUP BY would count the supports of every proposal before a page is cut)."""
+    supports = (
+        ProposalSupport.objects.filter(proposal=OuterRef("pk")).values("proposal").annotate(n=Count("*")).values("n")
+    )
+    return (
+        process.proposals.select_related("table", "merged_into", "initiative")
+        .annotate(supports_count=Coalesce(Subquery(supports), 0))
+        .order_by("id")
     )
 
 
@@ -256,26 +266,33 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             proposals = proposals.filter(table__number=data["table"])
     export = request.GET.get("format")
     if export == "csv":
-        response = CsvResponse(f"{process.plan.slug}-propuestas.csv", [h for _k, h in INVENTORY_COLUMNS])
-        for p in proposals:
-            response.add_row(_inventory_row(p))
-        return response
+        header = [h for _k, h in INVENTORY_COLUMNS]
+        rows = (_inventory_row(p) for p in proposals.iterator(chunk_size=2000))
+        return streaming_csv(f"{process.plan.slug}-propuestas.csv", header, rows)
     if export == "json":
         keys = [k for k, _h in INVENTORY_COLUMNS]
-        rows = [dict(zip(keys, _inventory_row(p), strict=True)) for p in proposals]
-        return JsonResponse({"plan": process.plan.slug, "propuestas": rows}, json_dumps_params={"ensure_ascii": False})
+        json_rows = [dict(zip(keys, _inventory_row(p), strict=True)) for p in proposals.iterator(chunk_size=2000)]
+        return JsonResponse(
+            {"plan": process.plan.slug, "propuestas": json_rows}, json_dumps_params={"ensure_ascii": False}
+        )
     user = request.user
+    page = page_of(request, proposals)
+    shown = list(page.object_list)
     context = {
         "plan": process.plan,
         "process": process,
         "form": form,
-        "proposals": [(p, _origin(p)) for p in proposals],
+        "page": page,
+        "proposals": [(p, _origin(p)) for p in shown],
         "can_propose": access.may_propose(user, process),
         "can_support": access.may_support_proposal(user, process),
-        "supported": set(user.proposal_supports.values_list("proposal_id", flat=True))
+        "supported": set(
+            user.proposal_supports.filter(proposal__in=[p.pk for p in shown]).values_list("proposal_id", flat=True)
+        )
         if isinstance(user, User)
         else set(),
-        "query": request.GET.urlencode(),
+        "csv_url": query_with(request, page=None, format="csv"),
+        "json_url": query_with(request, page=None, format="json"),
     }
     return render(request, "participation/cocreation/proposals.html", context)
 

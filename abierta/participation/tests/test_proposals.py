@@ -129,7 +129,7 @@ def test_inventory_filters_and_exports(process: Process) -> None:
     page = client.get(url, {"status": "received"}).content.decode()
     assert "=Online" in page and "En papel" not in page
 
-    csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Número,Título")
     assert len(lines) == 3
