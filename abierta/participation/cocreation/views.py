@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
 from abierta.core.csvexport import streaming_csv
-from abierta.core.paging import page_of, query_with
+from abierta.core.paging import FIRST_ROWS, page_of, query_with
 from abierta.participation import access
 from abierta.participation.cocreation import services
 from abierta.participation.cocreation.forms import ProposalFilterForm, ProposalForm
@@ -72,7 +72,8 @@ def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
         "participation/cocreation/overview.html",
         {
             "plan": plan,
-            "tables": plan.working_tables.all(),
+            "tables": plan.working_tables.all()[:FIRST_ROWS],
+            "tables_count": plan.working_tables.count(),
             "initiatives": plan.initiatives.select_related("commitment"),
             "process": process,
             "phases": phases(process) if process else [],
@@ -98,8 +99,10 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def table_list(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan(slug)
-    tables = plan.working_tables.annotate(n_proposals=Count("proposals"))
-    return render(request, "participation/cocreation/tables.html", {"plan": plan, "tables": tables})
+    page = page_of(request, plan.working_tables.annotate(n_proposals=Count("proposals")).order_by("number"))
+    return render(
+        request, "participation/cocreation/tables.html", {"plan": plan, "tables": page.object_list, "page": page}
+    )
 
 
 def _table(slug: str, number: int) -> WorkingTable:
@@ -118,7 +121,8 @@ def table_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "table": table,
         "attendance_rows": attendance,
         "photos": table.photos.filter(state=TablePhoto.State.READY),
-        "proposals": table.proposals.all(),
+        "proposals": table.proposals.order_by("id")[:FIRST_ROWS],
+        "proposals_count": table.proposals.count(),
         "candidates": table.candidates.all(),
     }
     return render(request, "participation/cocreation/table_detail.html", context)
@@ -202,7 +206,7 @@ def diversity(request: HttpRequest, slug: str) -> HttpResponse:
 # Proposals --------------------------------------------------------------------------------
 
 
-def _inventory(process: Process) -> QuerySet[Proposal]:
+def inventory(process: Process) -> QuerySet[Proposal]:
     """The proposals with their number of supports, counted by a subquery for each row shown (a
     join and GROUP BY would count the supports of every proposal before a page is cut)."""
     supports = (
@@ -255,7 +259,7 @@ def _inventory_row(p: Any) -> list[Any]:
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process(slug)
     form = ProposalFilterForm(request.GET or None, process=process)
-    proposals = _inventory(process)
+    proposals = inventory(process)
     if form.is_valid():
         data = form.cleaned_data
         if data.get("status"):
@@ -299,7 +303,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = _process(slug)
-    proposal = get_object_or_404(_inventory(process), pk=pk)
+    proposal = get_object_or_404(inventory(process), pk=pk)
     user = request.user
     context = {
         "plan": process.plan,

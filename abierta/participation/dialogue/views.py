@@ -94,9 +94,7 @@ def _detail_context(
     mine: list[Question] = []
     if isinstance(user, User):
         supported = set(
-            session.questions.filter(supports__user=user, pk__in=[q.pk for q in questions]).values_list(
-                "id", flat=True
-            )
+            session.questions.filter(supports__user=user, pk__in=[q.pk for q in questions]).values_list("id", flat=True)
         )
         mine = list(session.questions.filter(author=user, status__in=[QS.PENDING, QS.REJECTED]).order_by("id"))
     can_support = access.may_support_question(user, session)
