@@ -50,8 +50,8 @@ def test_publish_comment_on_commitment(world: World) -> None:
     client = citizen("ana@example.org")
     response = client.post(comment_url(world), {"body": "  ¿Cuándo se publica el informe?  "})
     assert response.status_code == 302
-    assert response["Location"] == world.commitment.get_absolute_url() + "#comentarios"
     saved = Comment.objects.get()
+    assert response["Location"] == world.commitment.get_absolute_url() + f"#comentario-{saved.pk}"
     assert saved.body == "¿Cuándo se publica el informe?"
     assert saved.commitment == world.commitment
     assert saved.status == Comment.Status.PUBLISHED
