@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +35,7 @@ from abierta.complaints.staff_forms import (
     StatusForm,
     UnlockForm,
 )
+from abierta.core.paging import page_of
 
 PAGE_SIZE = 50
 
@@ -167,7 +167,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         rows = [row for row in rows if row.overdue]
     elif view == "due_soon":
         rows = [row for row in rows if row.due_soon]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
@@ -337,7 +337,7 @@ def attachment_export(request: HttpRequest, number: str, attachment_id: int) -> 
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not access.may_read_audit(request.user):
         raise PermissionDenied
-    page = Paginator(AuditEntry.objects.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, AuditEntry.objects.order_by("-id"), PAGE_SIZE)
     context = {"page": page, "broken": services.audit_verify(), "total": page.paginator.count}
     response = render(request, "complaints/staff/audit.html", context)
     add_never_cache_headers(response)

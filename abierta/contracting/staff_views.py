@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from abierta.contracting.forms import SecopEntityForm
 from abierta.contracting.models import SecopEntity, SyncRun
 from abierta.contracting.tasks import secop_sync_task
 from abierta.core.models import ImportRejection
+from abierta.core.paging import page_of
 
 RUNS_PER_PAGE = 20
 REJECTIONS_PER_PAGE = 100
@@ -82,7 +82,7 @@ def secop_entity_sync(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def secop_entity(request: HttpRequest, pk: int) -> HttpResponse:
     entity = access.secop_entity_for_manager(request.user, pk)
-    page = Paginator(entity.runs.order_by("-started_at", "-pk"), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, entity.runs.order_by("-started_at", "-pk"), RUNS_PER_PAGE)
     return render(request, "contracting/staff/secop_entity.html", {"entity": entity, "page": page})
 
 
@@ -91,7 +91,7 @@ def secop_entity(request: HttpRequest, pk: int) -> HttpResponse:
 def secop_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = access.sync_run_for_manager(request.user, pk)
     rejections = ImportRejection.objects.filter(run__in=run.imports.all()).order_by("run_id", "line", "pk")
-    page = Paginator(rejections, REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, rejections, REJECTIONS_PER_PAGE)
     return render(
         request, "contracting/staff/secop_run.html", {"run": run, "run_list": [run], "entity": run.entity, "page": page}
     )

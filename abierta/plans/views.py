@@ -7,7 +7,6 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,7 +110,7 @@ def milestone_updates(request: HttpRequest, slug: str, code: str, pk: int) -> Ht
     commitment = get_object_or_404(plan.commitments, code=code)
     milestone = get_object_or_404(commitment.milestones.select_related("responsible"), pk=pk)
     updates = milestone.updates.select_related("institution")
-    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    page = page_of(request, updates, 50)
     context = {"plan": plan, "commitment": commitment, "milestone": milestone, "page": page}
     return render(request, "plans/milestone_updates.html", context)
 
@@ -121,7 +120,7 @@ def commitment_history(request: HttpRequest, slug: str, code: str) -> HttpRespon
     plan = _published_plan(slug)
     commitment = get_object_or_404(plan.commitments, code=code)
     records = ChangeRecord.objects.filter(scope=commitment.history_scope()).select_related("content_type")
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = page_of(request, records, 50)
     return render(request, "plans/commitment_history.html", {"plan": plan, "commitment": commitment, "page": page})
 
 

@@ -21,7 +21,6 @@ from urllib.parse import urlencode, urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +37,7 @@ from abierta.core import ratelimit
 from abierta.core.cache import public_page
 from abierta.core.http import client_address
 from abierta.core.models import Institution
+from abierta.core.paging import page_of
 from abierta.works import scans, services
 from abierta.works.access import work_for_user
 from abierta.works.billboard import billboard_pdf
@@ -226,7 +226,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         works = filter_works(form.cleaned_data if form.is_bound else {})
-    page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, works, WORKS_PER_PAGE)
     points = [
         [code, name, float(lat or 0), float(lon or 0), Work.Status(status_value).label]
         for code, name, lat, lon, status_value in works.filter(latitude__isnull=False, longitude__isnull=False)
