@@ -296,12 +296,16 @@ def _queue(
         PER_PAGE_CARDS,
     )
     questions: list[Question] = list(page.object_list)
+    plan = session.plan
+    commitments = list(plan.commitments.order_by("order", "code")) if plan else []
     for q in questions:
         prefix = f"q{q.pk}"
         forms: dict[str, Any] = {
             "reject": RejectForm(prefix=prefix, initial={"reason": q.moderation_note}),
             "answer": AnswerForm(prefix=prefix, initial={"answer": q.answer, "answered_by": q.answered_by}),
-            "commitment": CommitmentLinkForm(prefix=prefix, question=q, initial={"commitment": q.commitment_id}),
+            "commitment": CommitmentLinkForm(
+                prefix=prefix, question=q, commitments=commitments, initial={"commitment": q.commitment_id}
+            ),
         }
         if bound is not None and bound[0] == q.pk:
             forms[bound[1]] = bound[2]
