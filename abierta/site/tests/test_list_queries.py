@@ -41,9 +41,9 @@ from abierta.participation.tests.factories import make_process, make_table
 from abierta.plans.models import (
     ActionPlan,
     Comment,
+    Commitment,
     CommitteeMeeting,
     CommitteeMember,
-    Commitment,
     Endorsement,
     Milestone,
     MonitoringReport,
