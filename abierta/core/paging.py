@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 def page_of(
     request: HttpRequest, items: QuerySet[Any] | Sequence[T], per_page: int = PER_PAGE, *, param: str = PAGE_PARAM
-) -> Page:
+) -> Page[Any]:
     """The page of ``items`` that ``?page=`` asks for. A page number that is not a number gives the
     first page, one beyond the last gives the last page (Django's ``get_page``): a link that has
     aged still shows something. ``items`` must be ordered, or the pages would overlap."""

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -256,7 +257,7 @@ def _inventory_row(p: Any) -> list[Any]:
     ]
 
 
-def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
+def proposal_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     process = _process(slug)
     form = ProposalFilterForm(request.GET or None, process=process)
     proposals = inventory(process)

@@ -276,7 +276,7 @@ def minutes(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _queue(
     request: HttpRequest, session: DialogueSession, bound: tuple[int, str, Any] | None = None
-) -> tuple[Page, list[Question]]:
+) -> tuple[Page[Question], list[Question]]:
     """The page of the session's questions, pending first, each with its forms (``bound`` replaces
     one: the forms post with the page number, so a refused form comes back on its own page)."""
     order = Case(

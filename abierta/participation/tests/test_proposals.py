@@ -129,7 +129,7 @@ def test_inventory_filters_and_exports(process: Process) -> None:
     page = client.get(url, {"status": "received"}).content.decode()
     assert "=Online" in page and "En papel" not in page
 
-    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Número,Título")
     assert len(lines) == 3
@@ -181,7 +181,7 @@ def test_inventory_pages_by_fifty_and_keeps_the_filters(process: Process) -> Non
     assert 'href="?channel=in_person&amp;page=1" rel="prev"' in second.content.decode()
     # The download holds every row of the filter, not one page, and says so.
     assert 'href="?channel=in_person&amp;format=csv" download>Descargar todo (CSV)</a>' in second.content.decode()
-    csv_text = b"".join(client.get(url, {"channel": "in_person", "format": "csv"}).streaming_content).decode()
+    csv_text = b"".join(client.get(url, {"channel": "in_person", "format": "csv"}).streaming_content).decode()  # type: ignore[attr-defined]
     assert len(csv_text.strip().splitlines()) == 54
     # Beyond the last page: the last; not a number: the first.
     assert client.get(url, {"channel": "in_person", "page": "7"}).context["page"].number == 2
