@@ -3,7 +3,9 @@ the inventory of proposals. Anyone reads them, without an account or JavaScript.
 
 from __future__ import annotations
 
+import json
 import mimetypes
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -257,6 +259,16 @@ def _inventory_row(p: Any) -> list[Any]:
     ]
 
 
+def _inventory_json(plan_slug: str, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
+    """``{"plan": …, "propuestas": [...]}``, written while the rows are read: memory stays flat."""
+    keys = [k for k, _h in INVENTORY_COLUMNS]
+    yield ('{"plan": ' + json.dumps(plan_slug) + ', "propuestas": [').encode()
+    for i, p in enumerate(proposals.iterator(chunk_size=2000)):
+        row = dict(zip(keys, _inventory_row(p), strict=True))
+        yield (("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)).encode()
+    yield b"\n]}\n"
+
+
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     process = _process(slug)
     form = ProposalFilterForm(request.GET or None, process=process)
@@ -275,10 +287,8 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponseBase:
         rows = (_inventory_row(p) for p in proposals.iterator(chunk_size=2000))
         return streaming_csv(f"{process.plan.slug}-propuestas.csv", header, rows)
     if export == "json":
-        keys = [k for k, _h in INVENTORY_COLUMNS]
-        json_rows = [dict(zip(keys, _inventory_row(p), strict=True)) for p in proposals.iterator(chunk_size=2000)]
-        return JsonResponse(
-            {"plan": process.plan.slug, "propuestas": json_rows}, json_dumps_params={"ensure_ascii": False}
+        return StreamingHttpResponse(
+            _inventory_json(process.plan.slug, proposals), content_type="application/json; charset=utf-8"
         )
     user = request.user
     page = page_of(request, proposals)

@@ -136,7 +136,7 @@ def test_inventory_filters_and_exports(process: Process) -> None:
     assert "'=Online" in csv_text  # no formula injection
     assert "staff@example.org" not in csv_text and "ana@example.org" not in csv_text
 
-    data = json.loads(client.get(url, {"format": "json"}).content)
+    data = json.loads(b"".join(client.get(url, {"format": "json"}).streaming_content))  # type: ignore[attr-defined]
     rows = {r["titulo"]: r for r in data["propuestas"]}
     assert rows["=Online"]["apoyos"] == 1
     assert rows["=Online"]["canal"] == "online"
@@ -144,7 +144,7 @@ def test_inventory_filters_and_exports(process: Process) -> None:
     assert rows["En papel"]["estado"] == "accepted"
     assert rows["En papel"]["respuesta"] == "Aceptada"
 
-    data = json.loads(client.get(url, {"format": "json", "channel": "online"}).content)
+    data = json.loads(b"".join(client.get(url, {"format": "json", "channel": "online"}).streaming_content))  # type: ignore[attr-defined]
     assert [r["titulo"] for r in data["propuestas"]] == ["=Online"]
 
 
