@@ -113,7 +113,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filtered": valid and form.active,
         "page": page,
         "rows": [_line_row(line) for line in page.object_list],
-        "query": query,
+        "csv_query": query,
         "totals": [charts.by_modality(lines), charts.by_month(lines), charts.by_funding(lines)],
         "comparison": comparison,
         "fairs": plan.fairs.order_by("-date"),

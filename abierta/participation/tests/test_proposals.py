@@ -176,6 +176,7 @@ def test_inventory_pages_by_fifty_and_keeps_the_filters(process: Process) -> Non
     assert len(first.context["proposals"]) == 50
     assert "53 propuestas" in html and "Página 1 de 2" in html
     assert 'href="?channel=in_person&amp;page=2" rel="next"' in html
+    assert 'id="site-search" type="search" name="q" value=""' in html  # not the list's filters
     second = client.get(url, {"channel": "in_person", "page": "2"})
     assert [p.title for p, _origin in second.context["proposals"]] == ["En papel 50", "En papel 51", "En papel 52"]
     assert 'href="?channel=in_person&amp;page=1" rel="prev"' in second.content.decode()

@@ -226,6 +226,11 @@ def test_pages_are_paged_and_keep_the_search(plan: ProcurementPlan, client: Clie
     assert "?unspsc=7210&amp;page=2" in response.content.decode()
     second = client.get(url(plan, unspsc="7210", page="2"))
     assert shown_lines(second) == list(range(60, 70))
+    html = second.content.decode()
+    assert "?unspsc=7210&amp;page=1" in html
+    # The CSV link keeps the search; the site's search box does not get the list's parameters.
+    assert f'{reverse("procurement:plan_csv", args=[plan.pk])}?unspsc=7210"' in html
+    assert 'id="site-search" type="search" name="q" value=""' in html
 
 
 def test_csv_of_the_filtered_lines(plan: ProcurementPlan, client: Client) -> None:
