@@ -106,6 +106,7 @@ def _detail_context(
         "officials": [line.strip() for line in session.officials.splitlines() if line.strip()],
         "open_questions": [q for q in questions if q.status != QS.ANSWERED],
         "answered": [q for q in questions if q.status == QS.ANSWERED],
+        "on_page": f"?page={page.number}" if page.number > 1 else "",
         "open_count": counts["open"],
         "answered_count": counts["answered"],
         "page": page,
@@ -208,7 +209,7 @@ def question_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, _("Your support was counted."))
     else:
         messages.info(request, _("You had already supported this question."))
-    return redirect(f"{target}#pregunta-{question.pk}")
+    return redirect(target + _same_page(request, question.pk))
 
 
 # Staff pages: the transparency office

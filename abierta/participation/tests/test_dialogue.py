@@ -473,3 +473,15 @@ def test_moderation_form_refused_on_page_two_comes_back_on_page_two(world: World
     assert last.pk in [q.pk for q in refused.context["questions"]]
     done = moderator.post(action, {f"q{last.pk}-reason": "Datos personales"})
     assert done["Location"] == url("dialogue_moderation", session) + f"?page=2#pregunta-{last.pk}"
+
+
+def test_support_from_page_two_comes_back_to_page_two(world: World, persona_client: Callable[[str], Client]) -> None:
+    session = make_session(world)
+    questions = [public(session, f"Pregunta {i:02d}") for i in range(21)]
+    last = questions[-1]
+    client = persona_client("citizen")
+    page = client.get(url("dialogue_session", session), {"page": "2"}).content.decode()
+    action = url("dialogue_support", session, last.pk) + "?page=2"
+    assert f'action="{action}"' in page
+    response = client.post(action)
+    assert response["Location"] == url("dialogue_session", session) + f"?page=2#pregunta-{last.pk}"
