@@ -161,13 +161,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if filters.get("mine"):
         cases = cases.filter(assigned_to=user)
     today = services.today()
-    rows = [inbox_row(case, today) for case in cases]
     view = filters.get("view") or ""
-    if view == "overdue":
-        rows = [row for row in rows if row.overdue]
-    elif view == "due_soon":
-        rows = [row for row in rows if row.due_soon]
-    page = page_of(request, rows, PAGE_SIZE)
+    if view:
+        # The deadline views are decided case by case in Python ("due soon" counts business
+        # days): every case of the filter is read. Without them, only the page is.
+        rows = [inbox_row(case, today) for case in cases]
+        rows = [row for row in rows if (row.overdue if view == "overdue" else row.due_soon)]
+        page = page_of(request, rows, PAGE_SIZE)
+    else:
+        page = page_of(request, cases, PAGE_SIZE)
+        page.object_list = [inbox_row(case, today) for case in page.object_list]
     context = {
         "form": form,
         "page": page,
