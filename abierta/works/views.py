@@ -37,7 +37,7 @@ from abierta.core import ratelimit
 from abierta.core.cache import public_page
 from abierta.core.http import client_address
 from abierta.core.models import Institution
-from abierta.core.paging import page_of
+from abierta.core.paging import PER_PAGE_CARDS, page_of
 from abierta.works import scans, services
 from abierta.works.access import work_for_user
 from abierta.works.billboard import billboard_pdf
@@ -97,7 +97,7 @@ def _published_work(code: str) -> Work:
                 "updates",
                 queryset=WorkUpdate.objects.order_by("-date", "-pk").prefetch_related(
                     Prefetch("photos", queryset=WorkPhoto.objects.filter(state=WorkPhoto.State.READY))
-                )[:LATEST_UPDATES],
+                )[: LATEST_UPDATES + 1],  # one more: is there a page of all updates to link to?
                 to_attr="latest_updates",
             ),
         )
@@ -134,7 +134,9 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "work": work,
             "contracts": contracts,
-            "updates": work.latest_updates,  # type: ignore[attr-defined]
+            "updates": work.latest_updates[:LATEST_UPDATES],  # type: ignore[attr-defined]
+            "more_updates": len(work.latest_updates) > LATEST_UPDATES,  # type: ignore[attr-defined]
+            "updates_url": reverse("works:work_updates", args=[work.code]),
             "follow_url": reverse("works:follow", args=[work.code]),
             "report_url": reverse("works:report", args=[work.code]),
             "beacon_url": reverse("works:work_scan", args=[work.code]),
@@ -142,6 +144,19 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page_url": settings.SITE_URL + work.get_absolute_url(),
         },
     )
+
+
+@require_safe
+@public_page
+def work_updates(request: HttpRequest, code: str) -> HttpResponse:
+    """Every progress update of a work, newest first, a page at a time (its page shows the latest)."""
+    work = get_object_or_404(Work.objects.filter(is_published=True), code=normalize_code(code))
+    updates = work.updates.order_by("-date", "-pk").prefetch_related(
+        Prefetch("photos", queryset=WorkPhoto.objects.filter(state=WorkPhoto.State.READY))
+    )
+    page = page_of(request, updates, PER_PAGE_CARDS)
+    context = {"work": work, "page": page, "works_url": reverse("works:works")}
+    return render(request, "works/work_updates.html", context)
 
 
 @require_safe

@@ -1,15 +1,19 @@
-"""Paging the proposal inventory in a real browser: filter, go to the next page and back, the
-filter kept in the address; axe-core on each page and no horizontal scroll at 360 px."""
+"""Paging in a real browser: the proposal inventory (filter, next page and back, the filter kept in
+the address) and a work's progress updates; axe-core on each page, no horizontal scroll at 360 px."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from abierta.participation.models import Proposal, WorkingTable
 from abierta.participation.tests.factories import make_process
+from abierta.works.models import WorkUpdate
+from abierta.works.tests.factories import make_work
 from factories import World
 
 pytestmark = pytest.mark.browser
@@ -70,3 +74,31 @@ def test_paging_the_proposal_inventory(
     assert (
         page.get_by_role("link", name="Descargar todo (CSV)").get_attribute("href") == "?channel=in_person&format=csv"
     )
+
+
+def test_paging_a_works_updates(
+    live_server: Any, transactional_db: None, new_context: Callable[..., Any], axe: Callable[[Any], None]
+) -> None:
+    work = make_work(contracts=0)
+    for day in range(1, 26):
+        WorkUpdate.objects.create(
+            work=work,
+            date=datetime.date(2024, 1, day),
+            physical_progress=Decimal(day),
+            financial_progress=Decimal(day),
+            text=f"Avance del día {day}",
+        )
+    page = new_context().new_page()
+    page.goto(f"{live_server.url}/o/{work.code}")
+    page.get_by_role("link", name="Todos los reportes de avance").click()
+    page.wait_for_load_state()
+    nav = page.get_by_role("navigation", name="Páginas")
+    assert "Página 1 de 2" in nav.inner_text()
+    axe(page)
+    _no_wider_than_360(page)
+    nav.get_by_role("link", name="Página siguiente").click()
+    page.wait_for_load_state()
+    assert page.locator("article.work-update").count() == 5
+    assert "Avance del día 1" in page.locator("main").inner_text()
+    axe(page)
+    _no_wider_than_360(page)

@@ -51,6 +51,7 @@ from abierta.plans.models import (
 )
 from abierta.procurement.models import Fair, ProcurementPlan
 from abierta.procurement.tests.factories import make_plan_line
+from abierta.works.models import Work, WorkPhoto, WorkUpdate
 from abierta.works.tests.factories import make_work
 from factories import World, make_user
 
@@ -200,6 +201,23 @@ def seed_past_fairs(world: World, first: int, n: int) -> None:
 def seed_works(world: World, first: int, n: int) -> None:
     for _i in range(n):
         make_work(world.own_office)
+
+
+def _updated_work() -> Work:
+    return Work.objects.filter(name="Obra con avances").first() or make_work(name="Obra con avances", contracts=0)
+
+
+def seed_work_updates(world: World, first: int, n: int) -> None:
+    work = _updated_work()
+    for i in range(first, first + n):
+        update = WorkUpdate.objects.create(
+            work=work,
+            date=datetime.date(2024, 1, 1) + datetime.timedelta(days=i),
+            physical_progress=Decimal(i),
+            financial_progress=Decimal(i),
+            text=f"Avance {i}",
+        )
+        WorkPhoto.objects.create(update=update, image="obras/foto.png", state=WorkPhoto.State.READY, caption="Vista")
 
 
 def seed_contracts(world: World, first: int, n: int) -> None:
@@ -390,6 +408,13 @@ HTML = [
     ),
     Case("past Ferias", _const("/feria-de-la-transparencia/"), seed_past_fairs, _listed("past"), PER_PAGE_CARDS),
     Case("works", _const("/obras/"), seed_works, _page()),
+    Case(
+        "a work's updates",
+        lambda w: f"/o/{_updated_work().code}/avances/",
+        seed_work_updates,
+        _page(),
+        PER_PAGE_CARDS,
+    ),
     Case("contracts", _const("/contratos/"), seed_contracts, _listed("rows"), 25),
     # Not paged, bounded by what they show (a plan's commitments, the committee, the goals of a
     # development plan, the catalog's data sets): their cost still must not grow with the rows.
