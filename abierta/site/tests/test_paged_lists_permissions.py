@@ -1,5 +1,6 @@
 """Paging changes nothing of who may read a list: every persona gets, on page 2 of each paged list
-(and on a page that is not a number), what it gets on the first page."""
+(and on a page that is not a number), what it gets on the first page. A paged list with a data set
+in the open data catalog links to its whole download."""
 
 from __future__ import annotations
 
@@ -63,3 +64,19 @@ def test_every_page_of_a_list_answers_as_its_first(
     for url, row in {**MATRIX, f"/o/{work.code}/avances/": ALL}.items():
         statuses = {client.get(url + query).status_code for query in ("", "?page=2", "?page=x", "?page=999")}
         assert statuses == {row[persona]}, (url, persona, statuses)
+
+
+@pytest.mark.parametrize(
+    ("path", "slug"),
+    [
+        ("/plan/plan-prueba/cocreacion/mesas/", "mesas-de-trabajo"),
+        ("/obras/", "obras"),
+        ("/plan-anual-de-adquisiciones/", "plan-anual-de-adquisiciones"),
+    ],
+)
+def test_a_paged_list_links_to_the_whole_data_set(path: str, slug: str, world: World, client: Client) -> None:
+    html = client.get(path).content.decode()
+    assert f'<a href="/datos/{slug}.csv" download>Descargar todo (CSV)</a>' in html
+    assert f'<a href="/datos/{slug}.json" download>Descargar todo (JSON)</a>' in html
+    download = client.get(f"/datos/{slug}.csv")
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
