@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,6 +35,7 @@ from abierta.complaints.staff_forms import (
     StatusForm,
     UnlockForm,
 )
+from abierta.core.paging import page_of
 
 PAGE_SIZE = 50
 
@@ -161,19 +161,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if filters.get("mine"):
         cases = cases.filter(assigned_to=user)
     today = services.today()
-    rows = [inbox_row(case, today) for case in cases]
     view = filters.get("view") or ""
-    if view == "overdue":
-        rows = [row for row in rows if row.overdue]
-    elif view == "due_soon":
-        rows = [row for row in rows if row.due_soon]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if view:
+        # The deadline views are decided case by case in Python ("due soon" counts business
+        # days): every case of the filter is read. Without them, only the page is.
+        rows = [inbox_row(case, today) for case in cases]
+        rows = [row for row in rows if (row.overdue if view == "overdue" else row.due_soon)]
+        page = page_of(request, rows, PAGE_SIZE)
+    else:
+        page = page_of(request, cases, PAGE_SIZE)
+        page.object_list = [inbox_row(case, today) for case in page.object_list]
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
         "locked": keyring.private_key(request) is None,
         "has_key": HandlerKey.objects.filter(user=user).exists(),
         "today": today,
@@ -340,7 +340,7 @@ def attachment_export(request: HttpRequest, number: str, attachment_id: int) -> 
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not access.may_read_audit(request.user):
         raise PermissionDenied
-    page = Paginator(AuditEntry.objects.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, AuditEntry.objects.order_by("-id"), PAGE_SIZE)
     context = {"page": page, "broken": services.audit_verify(), "total": page.paginator.count}
     response = render(request, "complaints/staff/audit.html", context)
     add_never_cache_headers(response)

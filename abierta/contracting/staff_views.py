@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from abierta.contracting.models import SecopEntity, SyncRun
 from abierta.contracting.tasks import contracts_file_import, secop_sync_task
 from abierta.core.importing import import_enqueue
 from abierta.core.models import ImportRejection, ImportRun
+from abierta.core.paging import page_of
 
 RUNS_PER_PAGE = 20
 REJECTIONS_PER_PAGE = 100
@@ -85,7 +85,7 @@ def secop_entity_sync(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def secop_entity(request: HttpRequest, pk: int) -> HttpResponse:
     entity = access.secop_entity_for_manager(request.user, pk)
-    page = Paginator(entity.runs.order_by("-started_at", "-pk"), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, entity.runs.order_by("-started_at", "-pk"), RUNS_PER_PAGE)
     return render(request, "contracting/staff/secop_entity.html", {"entity": entity, "page": page})
 
 
@@ -94,7 +94,7 @@ def secop_entity(request: HttpRequest, pk: int) -> HttpResponse:
 def secop_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = access.sync_run_for_manager(request.user, pk)
     rejections = ImportRejection.objects.filter(run__in=run.imports.all()).order_by("run_id", "line", "pk")
-    page = Paginator(rejections, REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, rejections, REJECTIONS_PER_PAGE)
     return render(
         request, "contracting/staff/secop_run.html", {"run": run, "run_list": [run], "entity": run.entity, "page": page}
     )
@@ -106,10 +106,10 @@ def _import_page(
     context: dict[str, object] = {"form": form, "run": run, "limit": import_size_limit()}
     if run is None:
         runs = access.import_runs_for_manager(request.user)
-        context["runs"] = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("ejecuciones"))
+        context["runs"] = page_of(request, runs, RUNS_PER_PAGE, param="ejecuciones")
     elif run.is_done:
         rejections = run.rejections.order_by("line", "pk")
-        context["page"] = Paginator(rejections, REJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+        context["page"] = page_of(request, rejections, REJECTIONS_PER_PAGE)
     return render(request, "contracting/staff/contracts_import.html", context, status=status)
 
 

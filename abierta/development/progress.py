@@ -209,7 +209,7 @@ def plan_tree(plan: Any, *, pillar: str | None = None, office: str | None = None
 
     from abierta.development.models import Goal, Measurement, Programme
 
-    goals = Goal.objects.select_related("responsible").prefetch_related(
+    goals = Goal.objects.select_related("responsible", "plan").prefetch_related(
         Prefetch("measurements", queryset=Measurement.objects.order_by("date"))
     )
     if office:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
+from abierta.core.paging import page_of
 from abierta.plans import access, services
 from abierta.plans.forms import (
     AssessmentForm,
@@ -179,7 +179,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .prefetch_related("reports")
         .order_by("-needs_review", "-created_at")
     )
-    page = Paginator(comments, 30).get_page(request.GET.get("page"))
+    page = page_of(request, comments, 30)
     return render(request, "plans/staff/moderation.html", {"page": page, "form": ModerationForm()})
 
 

@@ -7,7 +7,6 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
 from abierta.core.models import ChangeRecord
+from abierta.core.paging import PER_PAGE, page_of
 from abierta.plans import access, services
 from abierta.plans.forms import CommentForm, CommentReportForm
 from abierta.plans.models import (
@@ -46,7 +46,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for c in commitments:
         c.milestones_percent = round(100 * c.milestones_done / c.milestones_total) if c.milestones_total else 0  # type: ignore[attr-defined]
-    comments = plan.comments.filter(commitment__isnull=True).select_related("author")
+    comments = page_of(request, plan.comments.filter(commitment__isnull=True).select_related("author"))
     context = {
         "plan": plan,
         "commitments": commitments,
@@ -56,7 +56,8 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "endorsements": plan.endorsements.all(),
         "committee_count": plan.committee_members.count(),
         "tables_count": plan.working_tables.count(),
-        "comments": comments,
+        "comments": comments.object_list,
+        "comments_page": comments,
         "comment_form": CommentForm(),
         "can_comment": access.may_comment(request.user),
     }
@@ -82,6 +83,7 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         .prefetch_related(Prefetch("updates", queryset=latest, to_attr="latest_updates"))
     )
     history = ChangeRecord.objects.filter(scope=commitment.history_scope()).select_related("content_type")
+    comments = page_of(request, commitment.comments.select_related("author"))
     context = {
         "plan": plan,
         "commitment": commitment,
@@ -89,7 +91,8 @@ def commitment_detail(request: HttpRequest, slug: str, code: str) -> HttpRespons
         "reports": commitment.reports.all(),
         "history": history[:20],
         "history_more": history.count() > 20,
-        "comments": commitment.comments.select_related("author"),
+        "comments": comments.object_list,
+        "comments_page": comments,
         "comment_form": CommentForm(),
         "can_comment": access.may_comment(request.user),
         "can_edit": access.may_edit_commitment(request.user, commitment),
@@ -107,7 +110,7 @@ def milestone_updates(request: HttpRequest, slug: str, code: str, pk: int) -> Ht
     commitment = get_object_or_404(plan.commitments, code=code)
     milestone = get_object_or_404(commitment.milestones.select_related("responsible"), pk=pk)
     updates = milestone.updates.select_related("institution")
-    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    page = page_of(request, updates, 50)
     context = {
         "plan": plan,
         "commitment": commitment,
@@ -123,7 +126,7 @@ def commitment_history(request: HttpRequest, slug: str, code: str) -> HttpRespon
     plan = _published_plan(slug)
     commitment = get_object_or_404(plan.commitments, code=code)
     records = ChangeRecord.objects.filter(scope=commitment.history_scope()).select_related("content_type")
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = page_of(request, records, 50)
     return render(request, "plans/commitment_history.html", {"plan": plan, "commitment": commitment, "page": page})
 
 
@@ -257,17 +260,25 @@ def comment_create(request: HttpRequest, slug: str, code: str | None = None) -> 
     if not form.is_valid():
         # Show the comments again with the error and what was typed (htmx swaps in the same section).
         comments = commitment.comments if commitment else plan.comments.filter(commitment__isnull=True)
+        page = page_of(request, comments.select_related("author"))
         context = {
             "plan": plan,
             "commitment": commitment,
-            "comments": comments.select_related("author"),
+            "comments": page.object_list,
+            "comments_page": page,
+            "page_path": target,
             "comment_form": form,
             "can_comment": True,
         }
         return render(request, "plans/comment_form_page.html", context, status=status)
-    services.comment_post(plan=plan, commitment=commitment, author=request.user, body=form.cleaned_data["body"])
+    comment = services.comment_post(
+        plan=plan, commitment=commitment, author=request.user, body=form.cleaned_data["body"]
+    )
     messages.success(request, _("Your comment was published."))
-    return redirect(f"{target}#comentarios")
+    # To the page of the comments that holds the new one (the last).
+    comments = commitment.comments if commitment else plan.comments.filter(commitment__isnull=True)
+    last = (comments.count() - 1) // PER_PAGE + 1
+    return redirect(f"{target}{f'?page={last}' if last > 1 else ''}#comentario-{comment.pk}")
 
 
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:

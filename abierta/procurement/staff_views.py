@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from abierta.accounts.decorators import staff_required
 from abierta.core.importing import import_enqueue
 from abierta.core.models import ImportRun
+from abierta.core.paging import page_of
 from abierta.procurement import access, tasks
 from abierta.procurement.forms import FairForm, PaaUploadForm
 from abierta.procurement.importers import PaaImporter
@@ -32,7 +33,8 @@ def _require_manager(request: HttpRequest) -> None:
 @staff_required
 def fair_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    context = {"fairs": Fair.objects.prefetch_related("plans").order_by("-date")}
+    page = page_of(request, Fair.objects.prefetch_related("plans").order_by("-date", "-pk"))
+    context = {"fairs": page.object_list, "page": page}
     return render(request, "procurement/staff/fair_list.html", context)
 
 

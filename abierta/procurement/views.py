@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET
 from abierta.contracting.models import Contract
 from abierta.core.cache import public_page
 from abierta.core.csvexport import CsvResponse
+from abierta.core.paging import PER_PAGE_CARDS, page_of
 from abierta.procurement import access, charts
 from abierta.procurement.forms import LineSearchForm, PlanIndexForm
 from abierta.procurement.importers import DAYS, MONTHS_UNIT, WEEKS, YEARS
@@ -63,14 +63,23 @@ def index(request: HttpRequest) -> HttpResponse:
             plans = plans.filter(year=form.cleaned_data["year"])
         if form.cleaned_data.get("office"):
             plans = plans.filter(office__slug=form.cleaned_data["office"])
+    page = page_of(request, plans.order_by("-year", "entity_name", "pk"))
     years: dict[int, dict[str, Any]] = {}
-    for plan in plans:
-        group = years.setdefault(plan.year, {"year": plan.year, "plans": [], "lines": 0, "total": Decimal(0)})
-        group["plans"].append(plan)
-        group["lines"] += plan.n_lines
-        group["total"] += plan.total or 0
+    for plan in page.object_list:
+        years.setdefault(plan.year, {"year": plan.year, "plans": [], "lines": 0, "total": Decimal(0)})
+        years[plan.year]["plans"].append(plan)
+    # A year's totals count all its plans (of the search), also those on other pages.
+    totals = (
+        PlanLine.objects.filter(plan__in=plans.values("pk"), plan__year__in=list(years))
+        .values("plan__year")
+        .annotate(lines=Count("id"), total=Sum("total_value"))
+        .order_by()
+    )
+    for row in totals:
+        years[row["plan__year"]]["lines"] = row["lines"]
+        years[row["plan__year"]]["total"] = row["total"] or 0
     fairs = Fair.objects.filter(date__gte=timezone.now()).order_by("date")[:3]
-    context = {"form": form, "years": list(years.values()), "upcoming_fairs": fairs}
+    context = {"form": form, "years": list(years.values()), "upcoming_fairs": fairs, "page": page}
     return render(request, "procurement/index.html", context, status=status)
 
 
@@ -94,7 +103,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ordered = lines.order_by("line").prefetch_related(
         Prefetch("contracts", queryset=Contract.objects.order_by("signed_on", "pk"))
     )
-    page = Paginator(ordered, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, ordered, LINES_PER_PAGE)
     query = urlencode([(k, v) for k, v in request.GET.items() if k in SEARCH_FIELDS and v]) if valid else ""
     comparison = plan_comparison(plan=plan)
     comparison.outside = _with_links(comparison.outside)
@@ -104,7 +113,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filtered": valid and form.active,
         "page": page,
         "rows": [_line_row(line) for line in page.object_list],
-        "query": query,
+        "csv_query": query,
         "totals": [charts.by_modality(lines), charts.by_month(lines), charts.by_funding(lines)],
         "comparison": comparison,
         "fairs": plan.fairs.order_by("-date"),
@@ -216,9 +225,11 @@ def plan_lines_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def fairs(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     every = Fair.objects.prefetch_related("offices", "plans")
+    past = page_of(request, every.filter(date__lt=now).order_by("-date", "-pk"), PER_PAGE_CARDS)
     context = {
-        "upcoming": list(every.filter(date__gte=now).order_by("date")),
-        "past": list(every.filter(date__lt=now).order_by("-date")),
+        "upcoming": list(every.filter(date__gte=now).order_by("date", "pk")),
+        "past": list(past.object_list),
+        "page": past,
         "may_manage": access.may_manage(request.user),
     }
     return render(request, "procurement/fairs.html", context)

@@ -16,7 +16,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from abierta.accounts.roles import is_admin
 from abierta.core import outbox
 from abierta.core.importing import failed_import, import_requeue
 from abierta.core.models import OutboxMessage
+from abierta.core.paging import page_of
 
 logger = logging.getLogger(__name__)
 PER_PAGE = 30
@@ -49,10 +49,10 @@ def _last_line(traceback: str) -> str:
 def tasks(request: HttpRequest) -> HttpResponse:
     _admin(request)
     failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).order_by("-finished_at", "id")
-    task_page = Paginator(failed, PER_PAGE).get_page(request.GET.get("page"))
+    task_page = page_of(request, failed, PER_PAGE)
     mails = OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED).order_by("-created_at", "pk")
-    mail_page = Paginator(mails.only("pk", "key", "created_at", "attempts", "last_error"), PER_PAGE).get_page(
-        request.GET.get("correo")
+    mail_page = page_of(
+        request, mails.only("pk", "key", "created_at", "attempts", "last_error"), PER_PAGE, param="correo"
     )
     rows = [
         {

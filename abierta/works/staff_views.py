@@ -8,7 +8,6 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
+from abierta.core.paging import page_of
 from abierta.works import access, services
 from abierta.works.forms import (
     ContractLinkForm,
@@ -46,7 +46,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
     works = access.manageable_works(user)
     if not works.exists() and not access.may_create_work(user):
         raise PermissionDenied
-    page = Paginator(works.order_by("name"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, works.order_by("name"), 50)
     open_reports = access.readable_reports(user).filter(status=IrregularityReport.Status.RECEIVED).count()
     context = {"page": page, "may_create": access.may_create_work(user), "open_reports": open_reports}
     return render(request, "works/staff/work_list.html", context)
@@ -187,7 +187,7 @@ def report_inbox(request: HttpRequest) -> HttpResponse:
             reports = reports.filter(work__code=filters.cleaned_data["work"])
         if filters.cleaned_data["status"]:
             reports = reports.filter(status=filters.cleaned_data["status"])
-    page = Paginator(reports.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = page_of(request, reports.order_by("-created_at", "-pk"), 50)
     status = 400 if request.GET and not filters.is_valid() else 200
     return render(request, "works/staff/report_inbox.html", {"page": page, "filters": filters}, status=status)
 

@@ -12,6 +12,7 @@ app_name = "works"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("o/<str:code>", views.work_detail, name="work"),
     path("o/<str:code>/v.gif", views.work_scan, name="work_scan"),
+    path("o/<str:code>/avances/", views.work_updates, name="work_updates"),
     path("obras/", views.work_list, name="works"),
     path("gestion/obras/<str:code>/qr.svg", views.work_qr_svg, name="work_qr_svg"),
     path("gestion/obras/<str:code>/qr.png", views.work_qr_png, name="work_qr_png"),

@@ -21,7 +21,6 @@ from urllib.parse import urlencode, urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +37,7 @@ from abierta.core import ratelimit
 from abierta.core.cache import public_page
 from abierta.core.http import client_address
 from abierta.core.models import Institution
+from abierta.core.paging import PER_PAGE_CARDS, page_of
 from abierta.works import scans, services
 from abierta.works.access import work_for_user
 from abierta.works.billboard import billboard_pdf
@@ -97,7 +97,7 @@ def _published_work(code: str) -> Work:
                 "updates",
                 queryset=WorkUpdate.objects.order_by("-date", "-pk").prefetch_related(
                     Prefetch("photos", queryset=WorkPhoto.objects.filter(state=WorkPhoto.State.READY))
-                )[:LATEST_UPDATES],
+                )[: LATEST_UPDATES + 1],  # one more: is there a page of all updates to link to?
                 to_attr="latest_updates",
             ),
         )
@@ -134,7 +134,9 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "work": work,
             "contracts": contracts,
-            "updates": work.latest_updates,  # type: ignore[attr-defined]
+            "updates": work.latest_updates[:LATEST_UPDATES],  # type: ignore[attr-defined]
+            "more_updates": len(work.latest_updates) > LATEST_UPDATES,  # type: ignore[attr-defined]
+            "updates_url": reverse("works:work_updates", args=[work.code]),
             "follow_url": reverse("works:follow", args=[work.code]),
             "report_url": reverse("works:report", args=[work.code]),
             "beacon_url": reverse("works:work_scan", args=[work.code]),
@@ -142,6 +144,19 @@ def work_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page_url": settings.SITE_URL + work.get_absolute_url(),
         },
     )
+
+
+@require_safe
+@public_page
+def work_updates(request: HttpRequest, code: str) -> HttpResponse:
+    """Every progress update of a work, newest first, a page at a time (its page shows the latest)."""
+    work = get_object_or_404(Work.objects.filter(is_published=True), code=normalize_code(code))
+    updates = work.updates.order_by("-date", "-pk").prefetch_related(
+        Prefetch("photos", queryset=WorkPhoto.objects.filter(state=WorkPhoto.State.READY))
+    )
+    page = page_of(request, updates, PER_PAGE_CARDS)
+    context = {"work": work, "page": page, "works_url": reverse("works:works")}
+    return render(request, "works/work_updates.html", context)
 
 
 @require_safe
@@ -226,14 +241,13 @@ def work_list(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         works = filter_works(form.cleaned_data if form.is_bound else {})
-    page = Paginator(works, WORKS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, works, WORKS_PER_PAGE)
     points = [
         [code, name, float(lat or 0), float(lon or 0), Work.Status(status_value).label]
         for code, name, lat, lon, status_value in works.filter(latitude__isnull=False, longitude__isnull=False)
         .order_by("pk")
         .values_list("code", "name", "latitude", "longitude", "status")[:MAP_LIMIT]
     ]
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "works/work_list.html",
@@ -242,7 +256,6 @@ def work_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "points": points,
             "map_limited": len(points) >= MAP_LIMIT,
-            "query_prefix": (urlencode(query) + "&") if query else "",
             "tile_url": settings.ABIERTA_MAP_TILE_URL,
             "attribution": settings.ABIERTA_MAP_ATTRIBUTION,
             "work_url_template": reverse("works:work", args=["CODE"]),

@@ -8,6 +8,7 @@ other handler-side test modules.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -372,3 +373,39 @@ def test_writes_need_post() -> None:
 def test_unknown_case_is_404() -> None:
     client = handler_client(make_handler())
     assert client.get(reverse("complaints:case", args=["D-2025-99999"])).status_code == 404
+
+
+def _inbox_queries(client: Client, query: dict[str, str]) -> tuple[int, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(reverse("complaints:inbox"), query)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("complaints:inbox"), query)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", ["", "overdue"])
+def test_inbox_pages_by_fifty_and_its_queries_do_not_grow_with_the_cases(view: str) -> None:
+    client = handler_client(make_handler())
+    for _i in range(18):
+        file_case()
+    if view:
+        Case.objects.update(due_on=datetime.date(2020, 1, 2))  # long overdue
+    few, response = _inbox_queries(client, {"view": view})
+    assert len(response.context["page"].object_list) == 18
+    for _i in range(36):
+        file_case()
+    if view:
+        Case.objects.update(due_on=datetime.date(2020, 1, 2))
+    many, response = _inbox_queries(client, {"view": view})
+    assert many == few
+    page = response.context["page"]
+    assert (len(page.object_list), page.paginator.count) == (50, 54)
+    assert all(row.case.pk for row in page.object_list)
+    second = client.get(reverse("complaints:inbox"), {"view": view, "page": "2"})
+    assert len(second.context["page"].object_list) == 4
+    previous = "?view=overdue&amp;page=1" if view else "?page=1"
+    assert f'href="{previous}" rel="prev"' in second.content.decode()

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
+from abierta.core.paging import page_of
 from abierta.participation import access
 from abierta.participation.cocreation import services
 from abierta.participation.cocreation.forms import (
@@ -28,9 +28,13 @@ from abierta.participation.cocreation.forms import (
     TableForm,
     TranscribeForm,
 )
+from abierta.participation.cocreation.views import inventory
 from abierta.participation.models import Process, Proposal, TablePhoto, WorkingTable
 
 Predicate = Callable[[Any, Process], bool]
+
+# The staff home pages two lists: the proposals with ``?page=``, the tables with this one.
+TABLES_PAGE = "mesas"
 
 
 def _user(request: HttpRequest) -> User:
@@ -68,12 +72,16 @@ ANY_STAFF_TASK: tuple[Predicate, ...] = (
 def home(request: HttpRequest, slug: str) -> HttpResponse:
     process = process_for(request, slug, *ANY_STAFF_TASK)
     user = request.user
+    tables = page_of(request, process.plan.working_tables.order_by("number"), param=TABLES_PAGE)
+    proposals = page_of(request, inventory(process))
     context = {
         "plan": process.plan,
         "process": process,
         "phase": Process.Phase(process.phase()),
-        "tables": process.plan.working_tables.all(),
-        "proposals": process.proposals.select_related("table").annotate(supports_count=Count("supports")),
+        "tables": tables.object_list,
+        "tables_page": tables,
+        "proposals": proposals.object_list,
+        "page": proposals,
         "can_tables": access.may_manage_tables(user, process),
         "can_transcribe": access.may_transcribe(user, process),
         "can_evaluate": access.may_evaluate(user, process),

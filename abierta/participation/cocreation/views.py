@@ -3,14 +3,18 @@ the inventory of proposals. Anyone reads them, without an account or JavaScript.
 
 from __future__ import annotations
 
+import json
 import mimetypes
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +23,8 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
-from abierta.core.csvexport import CsvResponse
+from abierta.core.csvexport import streaming_csv
+from abierta.core.paging import FIRST_ROWS, page_of, query_with
 from abierta.participation import access
 from abierta.participation.cocreation import services
 from abierta.participation.cocreation.forms import ProposalFilterForm, ProposalForm
@@ -27,6 +32,7 @@ from abierta.participation.models import (
     Population,
     Process,
     Proposal,
+    ProposalSupport,
     TableAttendance,
     TablePhoto,
     Territory,
@@ -69,7 +75,8 @@ def plan_cocreation(request: HttpRequest, slug: str) -> HttpResponse:
         "participation/cocreation/overview.html",
         {
             "plan": plan,
-            "tables": plan.working_tables.all(),
+            "tables": plan.working_tables.all()[:FIRST_ROWS],
+            "tables_count": plan.working_tables.count(),
             "initiatives": plan.initiatives.select_related("commitment"),
             "process": process,
             "phases": phases(process) if process else [],
@@ -95,8 +102,10 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_page
 def table_list(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan(slug)
-    tables = plan.working_tables.annotate(n_proposals=Count("proposals"))
-    return render(request, "participation/cocreation/tables.html", {"plan": plan, "tables": tables})
+    page = page_of(request, plan.working_tables.annotate(n_proposals=Count("proposals")).order_by("number"))
+    return render(
+        request, "participation/cocreation/tables.html", {"plan": plan, "tables": page.object_list, "page": page}
+    )
 
 
 def _table(slug: str, number: int) -> WorkingTable:
@@ -115,7 +124,8 @@ def table_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "table": table,
         "attendance_rows": attendance,
         "photos": table.photos.filter(state=TablePhoto.State.READY),
-        "proposals": table.proposals.all(),
+        "proposals": table.proposals.order_by("id")[:FIRST_ROWS],
+        "proposals_count": table.proposals.count(),
         "candidates": table.candidates.all(),
     }
     return render(request, "participation/cocreation/table_detail.html", context)
@@ -199,9 +209,16 @@ def diversity(request: HttpRequest, slug: str) -> HttpResponse:
 # Proposals --------------------------------------------------------------------------------
 
 
-def _inventory(process: Process) -> QuerySet[Proposal]:
-    return process.proposals.select_related("table", "merged_into", "initiative").annotate(
-        supports_count=Count("supports")
+def inventory(process: Process) -> QuerySet[Proposal]:
+    """The proposals with their number of supports, counted by a subquery for each row shown (a
+    join and GROUP BY would count the supports of every proposal before a page is cut)."""
+    supports = (
+        ProposalSupport.objects.filter(proposal=OuterRef("pk")).values("proposal").annotate(n=Count("*")).values("n")
+    )
+    return (
+        process.proposals.select_related("table", "merged_into", "initiative")
+        .annotate(supports_count=Coalesce(Subquery(supports), 0))
+        .order_by("id")
     )
 
 
@@ -242,10 +259,20 @@ def _inventory_row(p: Any) -> list[Any]:
     ]
 
 
-def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
+def _inventory_json(plan_slug: str, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
+    """``{"plan": …, "propuestas": [...]}``, written while the rows are read: memory stays flat."""
+    keys = [k for k, _h in INVENTORY_COLUMNS]
+    yield ('{"plan": ' + json.dumps(plan_slug) + ', "propuestas": [').encode()
+    for i, p in enumerate(proposals.iterator(chunk_size=2000)):
+        row = dict(zip(keys, _inventory_row(p), strict=True))
+        yield (("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)).encode()
+    yield b"\n]}\n"
+
+
+def proposal_list(request: HttpRequest, slug: str) -> HttpResponseBase:
     process = _process(slug)
     form = ProposalFilterForm(request.GET or None, process=process)
-    proposals = _inventory(process)
+    proposals = inventory(process)
     if form.is_valid():
         data = form.cleaned_data
         if data.get("status"):
@@ -256,33 +283,38 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             proposals = proposals.filter(table__number=data["table"])
     export = request.GET.get("format")
     if export == "csv":
-        response = CsvResponse(f"{process.plan.slug}-propuestas.csv", [h for _k, h in INVENTORY_COLUMNS])
-        for p in proposals:
-            response.add_row(_inventory_row(p))
-        return response
+        header = [h for _k, h in INVENTORY_COLUMNS]
+        rows = (_inventory_row(p) for p in proposals.iterator(chunk_size=2000))
+        return streaming_csv(f"{process.plan.slug}-propuestas.csv", header, rows)
     if export == "json":
-        keys = [k for k, _h in INVENTORY_COLUMNS]
-        rows = [dict(zip(keys, _inventory_row(p), strict=True)) for p in proposals]
-        return JsonResponse({"plan": process.plan.slug, "propuestas": rows}, json_dumps_params={"ensure_ascii": False})
+        return StreamingHttpResponse(
+            _inventory_json(process.plan.slug, proposals), content_type="application/json; charset=utf-8"
+        )
     user = request.user
+    page = page_of(request, proposals)
+    shown = list(page.object_list)
     context = {
         "plan": process.plan,
         "process": process,
         "form": form,
-        "proposals": [(p, _origin(p)) for p in proposals],
+        "page": page,
+        "proposals": [(p, _origin(p)) for p in shown],
         "can_propose": access.may_propose(user, process),
         "can_support": access.may_support_proposal(user, process),
-        "supported": set(user.proposal_supports.values_list("proposal_id", flat=True))
+        "supported": set(
+            user.proposal_supports.filter(proposal__in=[p.pk for p in shown]).values_list("proposal_id", flat=True)
+        )
         if isinstance(user, User)
         else set(),
-        "query": request.GET.urlencode(),
+        "csv_url": query_with(request, page=None, format="csv"),
+        "json_url": query_with(request, page=None, format="json"),
     }
     return render(request, "participation/cocreation/proposals.html", context)
 
 
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     process = _process(slug)
-    proposal = get_object_or_404(_inventory(process), pk=pk)
+    proposal = get_object_or_404(inventory(process), pk=pk)
     user = request.user
     context = {
         "plan": process.plan,

@@ -101,9 +101,15 @@ class CommitmentLinkForm(forms.Form):
         empty_label=_("None"),
     )
 
-    def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, question: Question, commitments: list[Commitment] | None = None, **kwargs: Any
+    ) -> None:
+        """``commitments``: the plan's commitments read once for a page of forms (else each form
+        would read them to draw its choices)."""
         super().__init__(*args, **kwargs)
         plan = question.session.plan
         field = self.fields["commitment"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type for mypy
         field.queryset = plan.commitments.order_by("order", "code") if plan else Commitment.objects.none()
+        if commitments is not None:
+            field.choices = [("", field.empty_label), *((c.pk, field.label_from_instance(c)) for c in commitments)]

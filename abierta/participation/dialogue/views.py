@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,7 @@ from abierta.accounts.models import User
 from abierta.core import pow
 from abierta.core.cache import public_page
 from abierta.core.http import client_address
+from abierta.core.paging import PER_PAGE_CARDS, page_of, query_with
 from abierta.participation import access
 from abierta.participation.dialogue import services as dialogue
 from abierta.participation.dialogue.forms import (
@@ -68,9 +70,11 @@ def session_list(request: HttpRequest) -> HttpResponse:
     sessions = DialogueSession.objects.annotate(
         public_count=Count("questions", filter=Q(questions__status__in=dialogue.PUBLIC_STATUSES))
     )
+    past = page_of(request, sessions.filter(starts_at__lt=cutoff).order_by("-starts_at", "-id"), PER_PAGE_CARDS)
     context = {
-        "upcoming": sessions.filter(starts_at__gte=cutoff).order_by("starts_at"),
-        "past": sessions.filter(starts_at__lt=cutoff).order_by("-starts_at"),
+        "upcoming": sessions.filter(starts_at__gte=cutoff).order_by("starts_at", "id"),
+        "past": past.object_list,
+        "page": past,
         "can_moderate": access.may_moderate(request.user),
     }
     return render(request, "participation/dialogue/session_list.html", context)
@@ -80,11 +84,18 @@ def _detail_context(
     request: HttpRequest, session: DialogueSession, form: QuestionForm, challenge: str = ""
 ) -> dict[str, Any]:
     user = request.user
-    questions = list(dialogue.public_questions(session))
+    page = page_of(request, dialogue.public_questions(session), PER_PAGE_CARDS)
+    questions: list[Question] = list(page.object_list)
+    counts = session.questions.aggregate(
+        open=Count("id", filter=Q(status__in=dialogue.PUBLIC_STATUSES) & ~Q(status=QS.ANSWERED)),
+        answered=Count("id", filter=Q(status=QS.ANSWERED)),
+    )
     supported: set[int] = set()
     mine: list[Question] = []
     if isinstance(user, User):
-        supported = set(session.questions.filter(supports__user=user).values_list("id", flat=True))
+        supported = set(
+            session.questions.filter(supports__user=user, pk__in=[q.pk for q in questions]).values_list("id", flat=True)
+        )
         mine = list(session.questions.filter(author=user, status__in=[QS.PENDING, QS.REJECTED]).order_by("id"))
     can_support = access.may_support_question(user, session)
     for q in questions:
@@ -95,6 +106,10 @@ def _detail_context(
         "officials": [line.strip() for line in session.officials.splitlines() if line.strip()],
         "open_questions": [q for q in questions if q.status != QS.ANSWERED],
         "answered": [q for q in questions if q.status == QS.ANSWERED],
+        "on_page": f"?page={page.number}" if page.number > 1 else "",
+        "open_count": counts["open"],
+        "answered_count": counts["answered"],
+        "page": page,
         "mine": mine,
         "form": form,
         "can_ask": access.may_ask(session),
@@ -194,7 +209,7 @@ def question_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, _("Your support was counted."))
     else:
         messages.info(request, _("You had already supported this question."))
-    return redirect(f"{target}#pregunta-{question.pk}")
+    return redirect(target + _same_page(request, question.pk))
 
 
 # Staff pages: the transparency office
@@ -206,8 +221,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     sessions = DialogueSession.objects.annotate(
         pending_count=Count("questions", filter=Q(questions__status=QS.PENDING)),
         question_count=Count("questions"),
-    ).order_by("-starts_at")
-    return render(request, "participation/dialogue/manage.html", {"sessions": sessions})
+    ).order_by("-starts_at", "-id")
+    page = page_of(request, sessions)
+    return render(request, "participation/dialogue/manage.html", {"sessions": page.object_list, "page": page})
 
 
 @staff_required
@@ -259,8 +275,11 @@ def minutes(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _queue(session: DialogueSession, bound: tuple[int, str, Any] | None = None) -> list[Question]:
-    """The session's questions, pending first, each with its forms (``bound`` replaces one)."""
+def _queue(
+    request: HttpRequest, session: DialogueSession, bound: tuple[int, str, Any] | None = None
+) -> tuple[Page[Question], list[Question]]:
+    """The page of the session's questions, pending first, each with its forms (``bound`` replaces
+    one: the forms post with the page number, so a refused form comes back on its own page)."""
     order = Case(
         When(status=QS.PENDING, then=Value(0)),
         When(status=QS.LIVE, then=Value(1)),
@@ -270,17 +289,24 @@ def _queue(session: DialogueSession, bound: tuple[int, str, Any] | None = None) 
         default=Value(5),
         output_field=IntegerField(),
     )
-    questions: list[Question] = list(
+    page = page_of(
+        request,
         session.questions.select_related("author", "commitment", "session__plan")
         .annotate(support_count=Count("supports"), queue_order=order)
-        .order_by("queue_order", "-support_count", "id")
+        .order_by("queue_order", "-support_count", "id"),
+        PER_PAGE_CARDS,
     )
+    questions: list[Question] = list(page.object_list)
+    plan = session.plan
+    commitments = list(plan.commitments.order_by("order", "code")) if plan else []
     for q in questions:
         prefix = f"q{q.pk}"
         forms: dict[str, Any] = {
             "reject": RejectForm(prefix=prefix, initial={"reason": q.moderation_note}),
             "answer": AnswerForm(prefix=prefix, initial={"answer": q.answer, "answered_by": q.answered_by}),
-            "commitment": CommitmentLinkForm(prefix=prefix, question=q, initial={"commitment": q.commitment_id}),
+            "commitment": CommitmentLinkForm(
+                prefix=prefix, question=q, commitments=commitments, initial={"commitment": q.commitment_id}
+            ),
         }
         if bound is not None and bound[0] == q.pk:
             forms[bound[1]] = bound[2]
@@ -289,7 +315,7 @@ def _queue(session: DialogueSession, bound: tuple[int, str, Any] | None = None) 
         q.actions = [a for a in simple if dialogue.action_allowed(q, a)]  # type: ignore[attr-defined]
         q.can_reject = dialogue.action_allowed(q, "reject")  # type: ignore[attr-defined]
         q.can_answer = dialogue.action_allowed(q, "answer")  # type: ignore[attr-defined]
-    return questions
+    return page, questions
 
 
 @staff_required
@@ -302,12 +328,21 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 def _moderation_page(
     request: HttpRequest, session: DialogueSession, bound: tuple[int, str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
+    page, questions = _queue(request, session, bound)
     context = {
         "session": session,
-        "questions": _queue(session, bound),
+        "questions": questions,
+        "page": page,
+        "on_page": f"?page={page.number}" if page.number > 1 else "",
         "pending_count": session.questions.filter(status=QS.PENDING).count(),
     }
     return render(request, "participation/dialogue/moderation.html", context, status=status)
+
+
+def _same_page(request: HttpRequest, pk: int) -> str:
+    """Back to the moderation page the form was sent from, at the question."""
+    query = query_with(request, page=request.GET.get("page"))
+    return (query if query != "?" else "") + f"#pregunta-{pk}"
 
 
 @require_POST
@@ -332,7 +367,7 @@ def question_moderate(request: HttpRequest, slug: str, pk: int, action: dialogue
         extra = {"answer": answer.cleaned_data["answer"], "answered_by": answer.cleaned_data["answered_by"]}
     dialogue.question_moderate(question=question, action=action, moderator=moderator, **extra)
     messages.success(request, _("The question is now: %(status)s.") % {"status": question.get_status_display()})
-    return redirect(reverse("participation:dialogue_moderation", args=[session.slug]) + f"#pregunta-{pk}")
+    return redirect(reverse("participation:dialogue_moderation", args=[session.slug]) + _same_page(request, pk))
 
 
 @require_POST
@@ -346,4 +381,4 @@ def question_commitment(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         return _moderation_page(request, session, (pk, "commitment", form), status=400)
     dialogue.question_link_commitment(question=question, commitment=form.cleaned_data["commitment"])
     messages.success(request, _("The related commitment is saved."))
-    return redirect(reverse("participation:dialogue_moderation", args=[session.slug]) + f"#pregunta-{pk}")
+    return redirect(reverse("participation:dialogue_moderation", args=[session.slug]) + _same_page(request, pk))

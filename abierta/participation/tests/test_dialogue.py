@@ -427,3 +427,61 @@ def test_questions_limited_per_network_address(client: Client, settings: Any) ->
     other = Client(REMOTE_ADDR="192.0.2.77")
     response = other.post(url("dialogue_ask", session), {"text": "¿Desde otra red?", **question_pow()})
     assert response.status_code == 302
+
+
+# Pages ------------------------------------------------------------------------------------
+
+
+def test_session_questions_page_by_twenty_and_headings_count_them_all(client: Client, world: World) -> None:
+    session = make_session(world)
+    for i in range(23):
+        public(session, f"Pregunta abierta {i:02d}")
+    for i in range(4):
+        public(session, f"Pregunta respondida {i}", status=QS.ANSWERED)
+    first = client.get(url("dialogue_session", session))
+    html = first.content.decode()
+    assert len(first.context["open_questions"]) == 20 and first.context["answered"] == []
+    assert "23 preguntas" in html and "Página 1 de 2" in html
+    assert 'href="?page=2"' in html
+    second = client.get(url("dialogue_session", session), {"page": "2"})
+    assert len(second.context["open_questions"]) == 3 and len(second.context["answered"]) == 4
+    assert "4 preguntas respondidas" in second.content.decode()
+    # A page beyond the last shows the last; a page that is not a number, the first.
+    assert client.get(url("dialogue_session", session), {"page": "9"}).context["page"].number == 2
+    assert client.get(url("dialogue_session", session), {"page": "x"}).context["page"].number == 1
+
+
+def test_past_sessions_page(client: Client) -> None:
+    for i in range(22):
+        make_session(slug=f"pasada-{i}", starts_at=timezone.now() - datetime.timedelta(days=30 + i))
+    first = client.get(reverse("participation:dialogue_sessions"))
+    assert len(first.context["past"]) == 20
+    second = client.get(reverse("participation:dialogue_sessions"), {"page": "2"})
+    assert [s.slug for s in second.context["past"]] == ["pasada-20", "pasada-21"]
+
+
+def test_moderation_form_refused_on_page_two_comes_back_on_page_two(world: World, moderator: Client) -> None:
+    session = make_session(world)
+    questions = [dialogue.question_ask(session=session, text=f"Pregunta {i}", author=None) for i in range(22)]
+    last = questions[-1]
+    page = moderator.get(url("dialogue_moderation", session), {"page": "2"})
+    action = url("dialogue_question_reject", session, last.pk) + "?page=2"
+    assert f'action="{action}"' in page.content.decode()
+    refused = moderator.post(action, {f"q{last.pk}-reason": ""})
+    assert refused.status_code == 400
+    assert refused.context["page"].number == 2
+    assert last.pk in [q.pk for q in refused.context["questions"]]
+    done = moderator.post(action, {f"q{last.pk}-reason": "Datos personales"})
+    assert done["Location"] == url("dialogue_moderation", session) + f"?page=2#pregunta-{last.pk}"
+
+
+def test_support_from_page_two_comes_back_to_page_two(world: World, persona_client: Callable[[str], Client]) -> None:
+    session = make_session(world)
+    questions = [public(session, f"Pregunta {i:02d}") for i in range(21)]
+    last = questions[-1]
+    client = persona_client("citizen")
+    page = client.get(url("dialogue_session", session), {"page": "2"}).content.decode()
+    action = url("dialogue_support", session, last.pk) + "?page=2"
+    assert f'action="{action}"' in page
+    response = client.post(action)
+    assert response["Location"] == url("dialogue_session", session) + f"?page=2#pregunta-{last.pk}"

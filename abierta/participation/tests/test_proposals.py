@@ -129,14 +129,14 @@ def test_inventory_filters_and_exports(process: Process) -> None:
     page = client.get(url, {"status": "received"}).content.decode()
     assert "=Online" in page and "En papel" not in page
 
-    csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Número,Título")
     assert len(lines) == 3
     assert "'=Online" in csv_text  # no formula injection
     assert "staff@example.org" not in csv_text and "ana@example.org" not in csv_text
 
-    data = json.loads(client.get(url, {"format": "json"}).content)
+    data = json.loads(b"".join(client.get(url, {"format": "json"}).streaming_content))  # type: ignore[attr-defined]
     rows = {r["titulo"]: r for r in data["propuestas"]}
     assert rows["=Online"]["apoyos"] == 1
     assert rows["=Online"]["canal"] == "online"
@@ -144,7 +144,7 @@ def test_inventory_filters_and_exports(process: Process) -> None:
     assert rows["En papel"]["estado"] == "accepted"
     assert rows["En papel"]["respuesta"] == "Aceptada"
 
-    data = json.loads(client.get(url, {"format": "json", "channel": "online"}).content)
+    data = json.loads(b"".join(client.get(url, {"format": "json", "channel": "online"}).streaming_content))  # type: ignore[attr-defined]
     assert [r["titulo"] for r in data["propuestas"]] == ["=Online"]
 
 
@@ -160,3 +160,41 @@ def test_proposal_detail_shows_merge_and_initiative(process: Process) -> None:
     assert reverse("participation:proposal", args=[process.plan.slug, target.pk]) in page
     page = client.get(reverse("participation:proposal", args=[process.plan.slug, target.pk])).content.decode()
     assert "Iniciativa luz" in page and "Duplicada" in page
+
+
+def test_inventory_pages_by_fifty_and_keeps_the_filters(process: Process) -> None:
+    table = make_table(process.plan, 2)
+    staff = make_user("staff@example.org", User.Role.TRANSPARENCY)
+    for i in range(53):
+        services.proposal_transcribe(table=table, actor=staff, title=f"En papel {i:02d}", body="c")
+    services.proposal_submit(process=process, author=make_user("ana@example.org"), title="En línea", body="b")
+    url = reverse("participation:proposals", args=[process.plan.slug])
+    client = Client()
+
+    first = client.get(url, {"channel": "in_person"})
+    html = first.content.decode()
+    assert len(first.context["proposals"]) == 50
+    assert "53 propuestas" in html and "Página 1 de 2" in html
+    assert 'href="?channel=in_person&amp;page=2" rel="next"' in html
+    assert 'id="site-search" type="search" name="q" value=""' in html  # not the list's filters
+    second = client.get(url, {"channel": "in_person", "page": "2"})
+    assert [p.title for p, _origin in second.context["proposals"]] == ["En papel 50", "En papel 51", "En papel 52"]
+    assert 'href="?channel=in_person&amp;page=1" rel="prev"' in second.content.decode()
+    # The download holds every row of the filter, not one page, and says so.
+    assert 'href="?channel=in_person&amp;format=csv" download>Descargar todo (CSV)</a>' in second.content.decode()
+    csv_text = b"".join(client.get(url, {"channel": "in_person", "format": "csv"}).streaming_content).decode()  # type: ignore[attr-defined]
+    assert len(csv_text.strip().splitlines()) == 54
+    # Beyond the last page: the last; not a number: the first.
+    assert client.get(url, {"channel": "in_person", "page": "7"}).context["page"].number == 2
+    assert client.get(url, {"page": "dos"}).context["page"].number == 1
+
+
+def test_table_page_shows_its_first_proposals_and_links_to_the_rest(process: Process) -> None:
+    table = make_table(process.plan, 4)
+    staff = make_user("staff@example.org", User.Role.TRANSPARENCY)
+    for i in range(12):
+        services.proposal_transcribe(table=table, actor=staff, title=f"Propuesta {i}", body="c")
+    response = Client().get(reverse("participation:table", args=[process.plan.slug, 4]))
+    assert len(response.context["proposals"]) == 10
+    link = reverse("participation:proposals", args=[process.plan.slug]) + "?table=4"
+    assert f'<a href="{link}">Ver las 12 propuestas de esta mesa</a>' in response.content.decode()

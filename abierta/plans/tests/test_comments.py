@@ -50,8 +50,8 @@ def test_publish_comment_on_commitment(world: World) -> None:
     client = citizen("ana@example.org")
     response = client.post(comment_url(world), {"body": "  ¿Cuándo se publica el informe?  "})
     assert response.status_code == 302
-    assert response["Location"] == world.commitment.get_absolute_url() + "#comentarios"
     saved = Comment.objects.get()
+    assert response["Location"] == world.commitment.get_absolute_url() + f"#comentario-{saved.pk}"
     assert saved.body == "¿Cuándo se publica el informe?"
     assert saved.commitment == world.commitment
     assert saved.status == Comment.Status.PUBLISHED
@@ -277,3 +277,28 @@ def test_email_verified_at_follows_email_verified(db: None) -> None:
     user.save(update_fields=["email_verified"])
     user.refresh_from_db()
     assert user.email_verified_at is not None
+
+
+def test_comments_page_by_fifty_and_a_new_comment_leads_to_its_page(world: World) -> None:
+    author = make_user("autora@example.org")
+    for i in range(50):
+        Comment.objects.create(plan=world.plan, commitment=world.commitment, author=author, body=f"Comentario {i}")
+    page = Client().get(world.commitment.get_absolute_url())
+    assert len(page.context["comments"]) == 50
+    assert "(50)" in page.content.decode() and not page.context["comments_page"].has_other_pages()
+    response = citizen("ana@example.org").post(comment_url(world), {"body": "El comentario 51"})
+    saved = Comment.objects.get(body="El comentario 51")
+    assert response["Location"] == world.commitment.get_absolute_url() + f"?page=2#comentario-{saved.pk}"
+    second = Client().get(world.commitment.get_absolute_url(), {"page": "2"})
+    assert [c.body for c in second.context["comments"]] == ["El comentario 51"]
+    html = second.content.decode()
+    assert 'aria-label="Páginas de comentarios"' in html and "Página 2 de 2" in html and "(51)" in html
+
+
+def test_a_refused_comment_shows_the_comments_with_links_to_the_page(world: World) -> None:
+    author = make_user("autora@example.org")
+    for i in range(51):
+        Comment.objects.create(plan=world.plan, commitment=world.commitment, author=author, body=f"Comentario {i}")
+    response = citizen("ana@example.org").post(comment_url(world), {"body": ""})
+    assert response.status_code == 400
+    assert f'href="{world.commitment.get_absolute_url()}?page=2"' in response.content.decode()

@@ -226,6 +226,11 @@ def test_pages_are_paged_and_keep_the_search(plan: ProcurementPlan, client: Clie
     assert "?unspsc=7210&amp;page=2" in response.content.decode()
     second = client.get(url(plan, unspsc="7210", page="2"))
     assert shown_lines(second) == list(range(60, 70))
+    html = second.content.decode()
+    assert "?unspsc=7210&amp;page=1" in html
+    # The CSV link keeps the search; the site's search box does not get the list's parameters.
+    assert f'{reverse("procurement:plan_csv", args=[plan.pk])}?unspsc=7210"' in html
+    assert 'id="site-search" type="search" name="q" value=""' in html
 
 
 def test_csv_of_the_filtered_lines(plan: ProcurementPlan, client: Client) -> None:
@@ -328,3 +333,27 @@ def test_open_dataset(client: Client) -> None:
     data = json.loads(b"".join(streamed.streaming_content))  # type: ignore[attr-defined]
     assert data["elementos"][0]["valor_total"] == 1500000000
     assert data["modificado"] is not None
+
+
+def test_index_pages_by_fifty_and_a_year_total_counts_the_plans_of_every_page(
+    plan: ProcurementPlan, client: Client
+) -> None:
+    for i in range(55):
+        other = ProcurementPlan.objects.create(entity_name=f"Entidad {i:02d}", year=2024)
+        line(other, 1, total_value=D("1000"))
+    first = client.get(reverse("procurement:index"), {"year": "2024"})
+    assert sum(len(g["plans"]) for g in first.context["years"]) == 50
+    assert first.context["years"][0]["lines"] == 5 + 55
+    html = first.content.decode()
+    assert "Página 1 de 2" in html and 'href="?year=2024&amp;page=2"' in html
+    second = client.get(reverse("procurement:index"), {"year": "2024", "page": "2"})
+    assert sum(len(g["plans"]) for g in second.context["years"]) == 6
+    assert second.context["years"][0]["total"] == D("1990000000") + 55 * D("1000")
+
+
+def test_past_fairs_page_by_twenty(client: Client) -> None:
+    for i in range(21):
+        Fair.objects.create(title=f"Feria {i}", date=timezone.now() - datetime.timedelta(days=10 + i), place="Plaza")
+    first = client.get(reverse("procurement:fairs"))
+    assert len(first.context["past"]) == 20
+    assert [f.title for f in client.get(reverse("procurement:fairs"), {"page": "2"}).context["past"]] == ["Feria 20"]

@@ -263,3 +263,36 @@ def test_page_only_answers_get_and_head(client: Client) -> None:
     work = make_work()
     assert client.post(work.get_absolute_url()).status_code == 405
     assert client.head(work.get_absolute_url()).status_code == 200
+
+
+def test_the_page_links_to_all_updates_when_there_are_more(client: Client) -> None:
+    work = make_work()
+    for day in range(1, 6):
+        add_update(work, day)
+    page = client.get(f"/o/{work.code}").content.decode()
+    assert f'href="/o/{work.code}/avances/"' not in page  # five: all of them are on the page
+    add_update(work, 6)
+    page = client.get(f"/o/{work.code}").content.decode()
+    assert page.count('class="work-update"') == 5
+    assert f'<a href="/o/{work.code}/avances/">Todos los reportes de avance</a>' in page
+
+
+def test_all_updates_page_by_twenty_newest_first(client: Client) -> None:
+    work = make_work()
+    for day in range(1, 23):
+        add_update(work, day, photos=1 if day == 1 else 0)
+    first = client.get(f"/o/{work.code}/avances/")
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert "22 reportes de avance" in html and "Página 1 de 2" in html
+    assert [u.date.day for u in first.context["page"].object_list][:2] == [22, 21]
+    second = client.get(f"/o/{work.code}/avances/", {"page": "2"})
+    assert [u.date.day for u in second.context["page"].object_list] == [2, 1]
+    assert "Vista 1 del avance del día 1" in second.content.decode()
+    assert client.get(f"/o/{work.code}/avances/", {"page": "z"}).context["page"].number == 1
+
+
+def test_all_updates_of_an_unpublished_work_is_404(client: Client) -> None:
+    work = make_work(is_published=False)
+    assert client.get(f"/o/{work.code}/avances/").status_code == 404
+    assert client.get("/o/NOEXISTE/avances/").status_code == 404
