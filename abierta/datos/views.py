@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from abierta.core.cache import public_page
-from abierta.core.csvexport import CsvResponse
+from abierta.core.csvexport import streaming_csv
 from abierta.datos import dcat
 from abierta.datos.registry import Dataset, absolute, all_datasets, csv_value, get, json_value
 
@@ -45,12 +45,19 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def dataset_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def dataset_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """The data set as CSV, written while its rows are read (memory stays flat however many rows)."""
     dataset = _dataset(slug)
     with translation.override(settings.LANGUAGE_CODE):
-        response = CsvResponse(f"{dataset.slug}.csv", dataset.headers)
-        for row in dataset.rows():
-            response.add_row([csv_value(v) for v in row])
+        header = [str(h) for h in dataset.headers]
+
+    def rows() -> Iterator[list[Any]]:
+        # Runs after the view has returned, as the response is sent: the language is set here.
+        with translation.override(settings.LANGUAGE_CODE):
+            for row in dataset.rows():
+                yield [csv_value(v) for v in row]
+
+    response = streaming_csv(f"{dataset.slug}.csv", header, rows())
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from abierta.contracting.models import Contract
 from abierta.core.cache import public_page
-from abierta.core.csvexport import CsvResponse
+from abierta.core.csvexport import streaming_csv
 from abierta.core.paging import PER_PAGE_CARDS, page_of
 from abierta.procurement import access, charts
 from abierta.procurement.forms import LineSearchForm, PlanIndexForm
@@ -206,18 +207,17 @@ def csv_row(plan: ProcurementPlan, line: PlanLine, ocids: Iterable[str]) -> list
 
 
 @require_GET
-def plan_lines_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_lines_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The lines of the plan that match the search, as a spreadsheet (not cached: a download)."""
     plan = get_object_or_404(ProcurementPlan, pk=pk)
     form, lines, valid = _search(request, plan)
     if not valid:
         errors = "; ".join(str(e) for field in form.errors.values() for e in field)
         return HttpResponseBadRequest(_("The search is not valid: %(errors)s") % {"errors": errors})
-    response = CsvResponse(f"paa-{plan.year}-{plan.pk}.csv", CSV_HEADER)
     ordered = lines.order_by("line").prefetch_related(Prefetch("contracts", queryset=Contract.objects.only("ocid")))
-    for line in ordered.iterator(chunk_size=1000):
-        response.add_row(csv_row(plan, line, (c.ocid for c in line.contracts.all())))
-    return response
+    # Written while the lines are read: memory stays flat however many lines the plan has.
+    rows = (csv_row(plan, line, (c.ocid for c in line.contracts.all())) for line in ordered.iterator(chunk_size=1000))
+    return streaming_csv(f"paa-{plan.year}-{plan.pk}.csv", CSV_HEADER, rows)
 
 
 @require_GET

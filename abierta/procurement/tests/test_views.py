@@ -239,13 +239,13 @@ def test_csv_of_the_filtered_lines(plan: ProcurementPlan, client: Client) -> Non
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:6] == ["Entidad", "NIT", "Vigencia", "Línea", "Códigos UNSPSC", "Descripción"]
     assert [r[3] for r in rows[1:]] == ["5", "7"]
     assert rows[1][5] == "'=HYPERLINK(1)"  # no formula injection
     assert rows[1][6] == "Enero" and rows[1][12] == "60000000"
     everything = client.get(reverse("procurement:plan_csv", args=[plan.pk]))
-    assert len(list(csv.reader(io.StringIO(everything.content.decode("utf-8-sig"))))) == 6
+    assert len(list(csv.reader(io.StringIO(everything.getvalue().decode("utf-8-sig"))))) == 6
     assert client.get(reverse("procurement:plan_csv", args=[plan.pk]), {"unspsc": "x"}).status_code == 400
 
 
@@ -323,7 +323,7 @@ def test_open_dataset(client: Client) -> None:
     make_plan_line(description="=SUM(A1)")
     response = client.get("/datos/plan-anual-de-adquisiciones.csv")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:4] == ["Entidad", "NIT", "Vigencia", "Línea"]
     assert rows[1][:4] == ["Alcaldía de Cartagena", "890480184", "2024", "3"]
     assert rows[1][5] == "'=SUM(A1)"

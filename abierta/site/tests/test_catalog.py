@@ -131,7 +131,9 @@ def _csv(client: Client, dataset: Dataset) -> tuple[bytes, list[list[str]]]:
     assert response.status_code == 200, dataset.slug
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="{dataset.slug}.csv"' in response["Content-Disposition"]
-    return response.content, list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming  # written while read: memory stays flat however many rows
+    body = response.getvalue()
+    return body, list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def _json(client: Client, dataset: Dataset) -> dict[str, Any]:
