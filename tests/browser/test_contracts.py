@@ -153,3 +153,50 @@ def test_transparency_officer_imports_a_secop_file(
     assert "contratos" in page.locator("main table tbody tr").first.inner_text()
     axe(page)
     _no_wider_than_360(page)
+
+
+def test_search_with_a_phrase_and_a_minus_word_on_a_phone(
+    live_server: Any,
+    transactional_db: None,
+    new_context: Callable[..., Any],
+    axe: Callable[[Any], None],
+) -> None:
+    """What the search box's hint promises, on whichever database runs the tests: a quoted phrase,
+    a word left out with a minus sign, any accents; the best match first."""
+    from abierta.contracting.tests.factories import make_contract
+    from abierta.contracting.text import search_document
+
+    titles = [
+        "Mantenimiento de parques en Bocagrande",
+        "Parques: mantenimiento y zonas verdes en Manga",
+        "Mantenimiento de vías en Manga",
+        "Mantenimiento de parques infantiles en El Pozón",
+        "Mantenimiento de parques y mantenimiento de parques infantiles en Crespo",
+    ]
+    for i, title in enumerate(titles):
+        make_contract(
+            title=title,
+            signed_on=datetime.date(2024, 1, 1 + i),
+            search_document=search_document(title, "Jardines Núñez S.A.S.", "Alcaldía de Cartagena"),
+        )
+    page = new_context().new_page()
+    assert page.goto(live_server.url + "/contratos/").status == 200
+    page.fill("#id_q", '"mantenimiento de parques" -bocagrande')
+    page.locator("main form.contract-search button[type=submit]").click()
+    page.wait_for_url("**/contratos/?*q=*")
+    rows = page.locator("main table.contract-table tbody tr")
+    assert rows.count() == 2
+    assert "Crespo" in rows.nth(0).inner_text()  # ranked by relevance: the phrase twice
+    assert "Pozón" in rows.nth(1).inner_text()
+    assert "zonas verdes" not in page.locator("main table.contract-table").inner_text()  # not the phrase
+    assert page.input_value("#id_q") == '"mantenimiento de parques" -bocagrande'
+    axe(page)
+    _no_wider_than_360(page)
+
+    # Accents and case do not matter; a word nobody used finds nothing, and the page says so.
+    assert page.goto(live_server.url + "/contratos/?q=V%C3%8DAS+-parques").status == 200
+    assert rows.count() == 1 and "Mantenimiento de vías en Manga" in rows.nth(0).inner_text()
+    assert page.goto(live_server.url + "/contratos/?q=%22infantiles+en+Bocagrande%22").status == 200
+    assert rows.count() == 0
+    assert "Ningún contrato coincide con esta búsqueda." in page.locator("main").inner_text()
+    axe(page)

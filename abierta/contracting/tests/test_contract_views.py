@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -199,3 +200,25 @@ def test_real_secop_releases_show_on_the_contract_page(client: Client) -> None:
                 assert str(release["tender"]["items"][0]["id"]) in html
                 assert "contratos.gov.co/consultas/detalleProceso.do?numConstancia=11-11-452228" in html
     assert pages >= 20
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "citizen", "editor_own", "transparency", "admin"])
+def test_every_persona_searches_with_phrases_and_minus_words(
+    persona_client: Callable[[str], Client], persona: str
+) -> None:
+    """The search is public: the same answer for everyone, on the page, the CSV and the API."""
+    wanted = contract("Mantenimiento de parques en Bocagrande")
+    contract("Mantenimiento de parques en Manga")
+    contract("Parques: mantenimiento de zonas verdes")
+    client = persona_client(persona)
+    query = '"mantenimiento de parques" -manga'
+    response = client.get(LIST, {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert wanted.get_absolute_url() in html
+    assert "Manga" not in html and "zonas verdes" not in html
+    rows = csv_rows(client.get("/contratos.csv", {"q": query}))
+    assert [r for r in rows[1:] if wanted.title in r] and len(rows) == 2
+    api = client.get("/api/v1/contracts", {"q": query})
+    assert api.status_code == 200
+    assert [c["title"] for c in api.json()["items"]] == [wanted.title]

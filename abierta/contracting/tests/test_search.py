@@ -60,21 +60,12 @@ def test_text_matches_the_entity(three: list[Contract]) -> None:
 
 
 @pytest.mark.dbfallback
-def test_word_match_fallback(three: list[Contract]) -> None:
-    """The SQLite path (``make fallback``); on PostgreSQL the vendor is overridden to run it there too."""
+def test_flag_filters_fallback(three: list[Contract]) -> None:
+    """The SQLite flag conditions (``make fallback``); on PostgreSQL the vendor is overridden to run
+    them there too. (The text search is full text on both databases: ``test_full_text``.)"""
     fake = mock.Mock(vendor="sqlite") if connection.vendor != "sqlite" else connection
     refresh_flags()
     with mock.patch.object(search, "connection", fake):
-        assert found(text="Pavimentación PASACABALLOS") == ["Pavimentación de la vía a Pasacaballos"]
-        assert found(text="pavimenta") == ["Pavimentación de la vía a Pasacaballos"]  # part of a word
-        assert found(text="pavimentos") == []  # no stemming without full text
-        assert found(text="caribe vías") == ["Pavimentación de la vía a Pasacaballos"]
-        assert found(text="caribe parques") == []
-        # Relevance cannot be ranked: newest first.
-        filters = ContractFilters(text="de")
-        page = result_page(contracts_search(filters), filters, 1)
-        assert not page.ranked
-        assert [c.pk for c in page.items] == sorted((c.pk for c in three), reverse=True)
         make_contract(bidders=1, procurement_method="open")
         refresh_flags()
         assert len(found(flagged=True)) == 1
@@ -82,22 +73,97 @@ def test_word_match_fallback(three: list[Contract]) -> None:
         assert found(flag="plazo_corto") == []
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_full_text_on_postgresql(three: list[Contract]) -> None:
-    # Spanish stemming, web search syntax, and ranking when few contracts match.
-    assert found(text="parque") == ["Mantenimiento de parques en Bocagrande"]
-    assert found(text="equipo") == ["Suministro de equipos de cómputo"]
+PAVING, PARKS, COMPUTERS = (
+    "Pavimentación de la vía a Pasacaballos",
+    "Mantenimiento de parques en Bocagrande",
+    "Suministro de equipos de cómputo",
+)
+
+
+def test_full_text(three: list[Contract]) -> None:
+    # Plural and gender forms, web search syntax, and ranking when few contracts match.
+    assert found(text="parque") == [PARKS]
+    assert found(text="equipo") == [COMPUTERS]
     assert found(text="parques -bocagrande") == []
-    assert found(text='"equipos de cómputo"') == ["Suministro de equipos de cómputo"]
-    assert found(text="vía or cómputo") == [
-        "Suministro de equipos de cómputo",
-        "Pavimentación de la vía a Pasacaballos",
-    ] or found(text="vía or cómputo") == ["Pavimentación de la vía a Pasacaballos", "Suministro de equipos de cómputo"]
+    assert found(text='"equipos de cómputo"') == [COMPUTERS]
+    assert sorted(found(text="vía or cómputo")) == sorted([COMPUTERS, PAVING])
     contract("Pavimentación pavimentación y más pavimentación de calles")
     filters = ContractFilters(text="pavimentación")
     page = result_page(contracts_search(filters), filters, 1)
     assert page.ranked
     assert page.items[0].title == "Pavimentación pavimentación y más pavimentación de calles"
+    assert [c.title for c in page.items] == ["Pavimentación pavimentación y más pavimentación de calles", PAVING]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Phrases: the words together and in that order, any accents and case.
+        ('"equipos de cómputo"', [COMPUTERS]),
+        ('"EQUIPOS DE COMPUTO"', [COMPUTERS]),
+        ('"cómputo de equipos"', []),
+        ('"parques en bocagrande" mantenimiento', [PARKS]),
+        ('"vía a pasacaballos"', [PAVING]),
+        ('"pavimentación bocagrande"', []),
+        # Minus-words and minus-phrases, alone or with words.
+        ("-parques", [PAVING, COMPUTERS]),
+        ("-parques -vía", [COMPUTERS]),
+        ('-"equipos de cómputo"', [PAVING, PARKS]),
+        ("suministro -cómputo", []),
+        ("mantenimiento -pavimentación", [PARKS]),
+        # "or" between alternatives: "a b or c" is "(a and b) or c", as in PostgreSQL.
+        ("parques or equipos", [PARKS, COMPUTERS]),
+        ("suministro cómputo or bocagrande", [PARKS, COMPUTERS]),
+        ("-parques or bocagrande", [PAVING, PARKS, COMPUTERS]),
+        # Accents folded both ways, and no result.
+        ("PAVIMENTACION", [PAVING]),
+        ("nuñez", [PARKS]),
+        ("núnez jardines", [PARKS]),
+        ("zzzinexistente", []),
+        ("pavimentación parques", []),
+        # Stop words alone are no search, and find nothing (as PostgreSQL does).
+        ("de la", []),
+    ],
+)
+def test_web_search_syntax(three: list[Contract], text: str, expected: list[str]) -> None:
+    assert sorted(found(text=text)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"', [PAVING, PARKS, COMPUTERS]),  # no word: no search at all
+        ('""', []),
+        ('"""', []),
+        ('parques"', [PARKS]),
+        ('"parques en', [PARKS]),  # an unclosed quote runs to the end
+        ('parques "en bocagrande', [PARKS]),
+        ("parques*", [PARKS]),
+        ("*", [PAVING, PARKS, COMPUTERS]),
+        ("** --", []),
+        ("NEAR(parques bocagrande)", []),  # "near" is a word like any other
+        ("NEAR(parques", []),
+        ("parques NEAR bocagrande", []),
+        ("search_document:parques", []),
+        ("title:parques", []),
+        ("{search_document}:parques", []),
+        ("^parques", [PARKS]),
+        ("parques AND bocagrande", []),
+        ("parques NOT bocagrande", []),
+        ("parques + bocagrande", [PARKS]),
+        ("(parques) OR (vía", [PAVING, PARKS]),
+        ("-", [PAVING, PARKS, COMPUTERS]),
+        ("--parques", [PARKS]),  # two minus signs cancel out, as in PostgreSQL
+        ("---parques", [PAVING, COMPUTERS]),
+        ("- -", [PAVING, PARKS, COMPUTERS]),  # no word of two letters: no search
+        ("'; DROP TABLE works_contract; --", []),
+        ("ó" * 300, []),
+    ],
+)
+def test_hostile_input_is_only_words(three: list[Contract], text: str, expected: list[str]) -> None:
+    """Nothing typed reaches FTS5's (or PostgreSQL's) own syntax: no error, no column filter."""
+    assert sorted(found(text=text)) == sorted(expected)
+    assert Contract.objects.count() == 3
 
 
 def test_entity_filter_by_nit_or_name() -> None:
