@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout clean
+.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout bench-page-cache clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -125,6 +125,10 @@ bench-works: install-dev
 
 bench-fanout: install-dev
 	$(BIN)/python bench/fanout.py
+
+# Needs PostgreSQL and Redis on 127.0.0.1 (the page cache shared by the workers).
+bench-page-cache: install-dev
+	$(BIN)/python bench/page_cache.py
 
 clean:
 	rm -rf $(VENV) node_modules var
