@@ -6,15 +6,18 @@ End to end, with no manual step:
 
 1. drops and creates the database (BENCH_DATABASE_URL, default
    postgres://postgres@127.0.0.1:5432/abierta_bench_consultation), migrates, and creates an open
-   consultation with 5 shortlisted initiatives (max 2 choices) and a transparency officer whose
-   signed-in session (with a verified second factor, as the real login requires) the clients use;
+   consultation with 5 shortlisted initiatives (max 2 choices) and BENCH_FACILITATORS (as many as
+   clients) transparency officers, each facilitating a polling table of their own, whose signed-in
+   sessions (with a verified second factor, as the real login requires) the clients use in turn
+   (since decision 0016 an in-person vote adds one to its table's count for the day and the
+   facilitator: one officer at one table would make every vote wait on that one row);
 2. starts gunicorn on 127.0.0.1 (loopback only), waiting for /healthz;
 3. BENCH_VOTERS (10,000) distinct voters cast their vote through the staff in-person entry
-   (``/gestion/consulta/<slug>/mesa/1/``, the production code path: one request per vote, the same
+   (``/gestion/consulta/<slug>/mesa/<n>/``, the production code path: one request per vote, the same
    ``vote_cast`` transaction as the web) with BENCH_CLIENTS (100) concurrent connections of wrk
    (a C load generator: 100 Python threads on 2 cores took most of the CPU from the server). The
    votes (document number and choices) are written to a file by this script; wrk's Lua script
-   sends each line exactly once, with the officer's session cookie and CSRF token, and keeps the
+   sends each line exactly once, with a facilitator's session cookie and CSRF token, and keeps the
    status of every answer and the receipt printed on it;
 4. re-sends BENCH_DUPLICATES (1,000) of those voters, concurrently: each must be refused (409) and
    no ballot may be added;
@@ -31,7 +34,8 @@ Needs wrk (Debian: ``apt-get install -y wrk``).
 
 Settings: BENCH_DATABASE_URL, BENCH_PORT (8767), BENCH_WORKERS (2), BENCH_THREADS (gunicorn threads
 per worker; above 1 the gthread worker, with keep-alive, is used: 2), BENCH_CLIENTS (100), BENCH_VOTERS (10000),
-BENCH_DUPLICATES (1000), BENCH_WRITE_DOCS (1), BENCH_REDIS_URL (empty: sessions in PostgreSQL; a Redis URL:
+BENCH_DUPLICATES (1000), BENCH_FACILITATORS (BENCH_CLIENTS), BENCH_WRITE_DOCS (1),
+BENCH_REDIS_URL (empty: sessions in PostgreSQL; a Redis URL:
 cache and sessions in Redis, as deployed past one machine).
 """
 
@@ -66,6 +70,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "100"))
 VOTERS = int(os.environ.get("BENCH_VOTERS", "10000"))
+# Facilitators entering votes at once, each at a table of their own (as at real tables).
+FACILITATORS = int(os.environ.get("BENCH_FACILITATORS", os.environ.get("BENCH_CLIENTS", "100")))
 DUPLICATES = int(os.environ.get("BENCH_DUPLICATES", "1000"))
 WRITE_DOCS = os.environ.get("BENCH_WRITE_DOCS", "1") != "0"
 # Empty: sessions in PostgreSQL. A Redis URL: cache and sessions in Redis, as deployed past one machine.
@@ -90,7 +96,7 @@ end
 
 local mine, sent = {}, 0
 answered = 0  -- global, like statuses and receipts: done() reads them with thread:get
-local path, headers, prefix
+local facilitators, prefix
 init = function(args)
   local n = tonumber(os.getenv("BENCH_WRK_THREADS"))
   local i = 0
@@ -103,12 +109,27 @@ init = function(args)
     end
     i = i + 1
   end
-  path = os.getenv("BENCH_PATH")
+  -- The facilitators of this thread (line k of BENCH_SESSIONS: "table sessionid"), used in turn:
+  -- each facilitator enters at their own table, as at real tables, and no two of them wait on one
+  -- table's count row.
   local csrf = os.getenv("BENCH_CSRF")
-  headers = {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "sessionid=" .. os.getenv("BENCH_SESSION") .. "; csrftoken=" .. csrf,
-  }
+  facilitators = {}
+  local j = 0
+  local few = 0
+  for _ in io.lines(os.getenv("BENCH_SESSIONS")) do few = few + 1 end
+  for line in io.lines(os.getenv("BENCH_SESSIONS")) do
+    if j % n == tid or few < n then
+      local tbl, session = line:match("^(%d+) (%S+)$")
+      facilitators[#facilitators + 1] = {
+        path = os.getenv("BENCH_PATH_PREFIX") .. tbl .. "/",
+        headers = {
+          ["Content-Type"] = "application/x-www-form-urlencoded",
+          ["Cookie"] = "sessionid=" .. session .. "; csrftoken=" .. csrf,
+        },
+      }
+    end
+    j = j + 1
+  end
   prefix = "csrfmiddlewaretoken=" .. csrf .. "&document_type=CC&document_number="
   statuses, receipts = {}, {}
 end
@@ -121,7 +142,8 @@ request = function()
   if not started then started = true return wrk.format("GET", "/healthz") end
   sent = sent + 1
   if sent > #mine then return wrk.format("GET", "/healthz") end
-  return wrk.format("POST", path, headers, prefix .. mine[sent])
+  local f = facilitators[(sent - 1) % #facilitators + 1]
+  return wrk.format("POST", f.path, f.headers, prefix .. mine[sent])
 end
 
 response = function(status, hdrs, body)
@@ -204,24 +226,27 @@ def seed() -> dict[str, str]:
     consultation = Consultation.objects.create(
         process=process, question="¿Cuál?", opens_at=now - day, closes_at=now + 6 * day, max_choices=2
     )
-    user = User.objects.create_user(
-        email="bench@example.org",
-        password=secrets.token_urlsafe(16),
-        role=User.Role.TRANSPARENCY,
-        institution=office,
-        first_name="Bench",
-        last_name="Bench",
-        email_verified=True,
-    )
-    # Only a table's facilitators may enter its ballots: the officer facilitates table 1.
-    PollingTable.objects.create(consultation=consultation, number=1, place="Bench").facilitators.add(user)
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return {"sessionid": session.session_key or ""}
+    sessions = []
+    for k in range(1, FACILITATORS + 1):
+        user = User.objects.create_user(
+            email=f"bench{k}@example.org",
+            password=None,
+            role=User.Role.TRANSPARENCY,
+            institution=office,
+            first_name="Bench",
+            last_name=str(k),
+            email_verified=True,
+        )
+        # Only a table's facilitators may enter its ballots: officer k facilitates table k.
+        PollingTable.objects.create(consultation=consultation, number=k, place=f"Bench {k}").facilitators.add(user)
+        client = Client()
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        sessions.append(session.session_key or "")
+    return {"sessionids": sessions}
 
 
 def close() -> dict[str, int]:
@@ -251,18 +276,21 @@ class Load:
     errors: int  # connect, read, write and timeout errors seen by wrk
 
 
-def load(session: str, csrf: str, votes: list[tuple[int, list[int]]], work: Path, name: str) -> Load:
-    """Send each vote once with wrk, CLIENTS connections; the statuses and receipts it read."""
+def load(sessions: list[str], csrf: str, votes: list[tuple[int, list[int]]], work: Path, name: str) -> Load:
+    """Send each vote once with wrk, CLIENTS connections; the statuses and receipts it read.
+    ``sessions[k]`` is the signed-in session of the facilitator of table k + 1."""
     votes_file, out, script = work / f"{name}.votes", work / f"{name}.json", work / "votes.lua"
     votes_file.write_text("".join(f"{n} {' '.join(map(str, c))}\n" for n, c in votes), encoding="ascii")
+    sessions_file = work / "sessions"
+    sessions_file.write_text("".join(f"{k} {s}\n" for k, s in enumerate(sessions, start=1)), encoding="ascii")
     script.write_text(WRK_LUA, encoding="utf-8")
     env = {
         **os.environ,
         "BENCH_VOTES": str(votes_file),
         "BENCH_OUT": str(out),
         "BENCH_WRK_THREADS": str(WRK_THREADS),
-        "BENCH_PATH": f"/gestion/consulta/{SLUG}/mesa/1/",
-        "BENCH_SESSION": session,
+        "BENCH_PATH_PREFIX": f"/gestion/consulta/{SLUG}/mesa/",
+        "BENCH_SESSIONS": str(sessions_file),
         "BENCH_CSRF": csrf,
     }
     limit = 60 + len(votes) // 5  # stopped when every vote is answered; this only bounds a hang
@@ -342,7 +370,7 @@ def main() -> int:
         log("migrating")
         run([str(BIN / "abierta"), "migrate", "--noinput", "-v0"], env)
         run([str(BIN / "abierta"), "collectstatic", "--noinput", "-v0"], env)
-        session = json.loads(run([python, this, "seed"], env).strip().splitlines()[-1])["sessionid"]
+        sessions = json.loads(run([python, this, "seed"], env).strip().splitlines()[-1])["sessionids"]
         csrf = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret, sent as cookie and field
         log(f"starting gunicorn on {BASE} with {WORKERS} workers of {THREADS} threads")
         gunicorn = subprocess.Popen(
@@ -357,13 +385,13 @@ def main() -> int:
         rng = random.Random(2026)
         votes = [(10_000_000 + n, sorted(rng.sample(range(1, 6), rng.choice((1, 2))))) for n in range(VOTERS)]
         log(f"casting {VOTERS} votes with {CLIENTS} concurrent clients")
-        cast = load(session, csrf, votes, data_dir, "votes")
+        cast = load(sessions, csrf, votes, data_dir, "votes")
         statuses = cast.statuses
         accepted = sum(n for s, n in statuses.items() if 200 <= s < 300)
         log(f"{accepted} accepted in {cast.elapsed:.1f} s; statuses {dict(statuses)}")
         dupes = rng.sample(votes, min(DUPLICATES, len(votes)))
         log(f"re-sending {len(dupes)} duplicates")
-        dup = load(session, csrf, dupes, data_dir, "duplicates")
+        dup = load(sessions, csrf, dupes, data_dir, "duplicates")
         dup_statuses = dup.statuses
         stop(gunicorn)
         gunicorn = None
@@ -451,11 +479,12 @@ def main() -> int:
         f"{version_of([str(BIN / 'gunicorn'), '--version'])}, {worker_kind()}, DEBUG off; "
         f"the load: {version_of(['wrk', '--version']).split(' [')[0]}, {WRK_THREADS} threads, {CLIENTS} connections, "
         "on the same machine",
-        "- Path: the staff in-person entry (one POST per vote, signed-in transparency officer with a verified "
-        "second factor, CSRF checked), which runs the same `vote_cast` transaction as the web vote; "
+        f"- Path: the staff in-person entry (one POST per vote, {FACILITATORS} signed-in facilitators, each at "
+        "a table of their own, with a verified second factor, CSRF checked), which runs the same `vote_cast` "
+        "transaction as the web vote; "
         "the `fixed` code backend was not used",
         f"- Command: `.venv/bin/python bench/consultation.py`, BENCH_WORKERS={WORKERS} BENCH_THREADS={THREADS} "
-        f"BENCH_CLIENTS={CLIENTS} "
+        f"BENCH_CLIENTS={CLIENTS} BENCH_FACILITATORS={FACILITATORS} "
         f"BENCH_VOTERS={VOTERS} BENCH_DUPLICATES={DUPLICATES}",
         f"- Every expectation (all accepted, none lost, none duplicated, every duplicate refused, published "
         f"tally = database count, every receipt published): **{'met' if all_ok else 'MISSED'}**",
