@@ -28,4 +28,4 @@ class FileCache(FileBasedCache):
         if now - self._culled_at < self._cull_every:
             return
         self._culled_at = now
-        super()._cull()
+        super()._cull()  # type: ignore[misc]  # private in django-stubs, present in Django 5.2
