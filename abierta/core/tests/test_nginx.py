@@ -188,7 +188,7 @@ def test_nginx_accepts_the_configuration(edge: dict[str, Any]) -> None:
 def test_every_placeholder_is_replaced_and_unknown_ones_are_refused() -> None:
     render = load_render()
     for name, text in render.render().items():
-        assert "@" not in text.replace("letsencrypt", ""), name
+        assert "@" not in text, name
     with pytest.raises(ValueError, match="SERVR_NAME"):
         render.render({"SERVR_NAME": "x"})
 
