@@ -8,29 +8,32 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings
 
-from abierta import settings as project_settings
 from abierta.core.filecache import FileCache
 
-ROOT = Path(project_settings.__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
-def settings_caches(tmp_path: Path, **environ: str) -> dict[str, dict[str, object]]:
-    """settings.CACHES as a fresh process outside the tests reads them (TESTING off)."""
+def run_settings(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess[str]:
+    """The settings module read by a fresh process outside the tests (TESTING off), printing CACHES."""
     keep = {k: v for k, v in os.environ.items() if k not in {"ABIERTA_TESTING", "REDIS_URL", "PYTEST_CURRENT_TEST"}}
     keep = {k: v for k, v in keep.items() if not k.startswith("ABIERTA_RATELIMIT") and k != "ABIERTA_LOCAL_PAGE_CACHE"}
     code = "import json, abierta.settings as s; print(json.dumps(s.CACHES))"
-    result = subprocess.run(  # noqa: S603 - this Python, fixed code
+    return subprocess.run(  # noqa: S603 - this Python, fixed code
         [sys.executable, "-c", code],
         env={**keep, "ABIERTA_DATA_DIR": str(tmp_path), **environ},
         cwd=ROOT,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         timeout=60,
     )
+
+
+def settings_caches(tmp_path: Path, **environ: str) -> dict[str, dict[str, object]]:
+    result = run_settings(tmp_path, **environ)
+    assert result.returncode == 0, result.stderr
     caches: dict[str, dict[str, object]] = json.loads(result.stdout.strip().splitlines()[-1])
     return caches
 
@@ -58,12 +61,15 @@ def test_redis_wins_over_the_local_choice(tmp_path: Path) -> None:
 
 
 def test_an_unknown_choice_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ImproperlyConfigured, match="ABIERTA_LOCAL_PAGE_CACHE"):
-        project_settings.local_page_cache("memcached", tmp_path)
+    result = run_settings(tmp_path, ABIERTA_LOCAL_PAGE_CACHE="memcached")
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured: ABIERTA_LOCAL_PAGE_CACHE must be 'file' or 'locmem', not 'memcached'." in result.stderr
+    )
 
 
 def test_tests_keep_the_page_cache_in_memory() -> None:
-    assert project_settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_a_page_stored_by_one_process_is_read_by_another(tmp_path: Path) -> None:
