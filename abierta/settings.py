@@ -167,16 +167,40 @@ ABIERTA_IMPORT_KEEP_FAILED_DAYS = int(env("ABIERTA_IMPORT_KEEP_FAILED_DAYS", "7"
 # (core/importing.py); off, they read and write in one thread.
 ABIERTA_IMPORT_OVERLAP = env_bool("ABIERTA_IMPORT_OVERLAP", default=True)
 
+
+def local_page_cache(kind: str, data_dir: Path) -> dict[str, Any]:
+    """The ``default`` cache (the page cache) on one machine without Redis (decision 0026).
+
+    ``file``: files under ``data_dir/cache``, one set for all the app's workers, kept across restarts
+    (a page rendered by one worker is a hit in the others); ``locmem``: each worker's own memory,
+    2,000 entries each (the default before issue 15; a QR page rotating over 10,000 works then missed
+    most of the time)."""
+    if kind == "file":
+        return {
+            "BACKEND": "abierta.core.filecache.FileCache",
+            "LOCATION": str(data_dir / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        }
+    if kind == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    raise ImproperlyConfigured(f"ABIERTA_LOCAL_PAGE_CACHE must be 'file' or 'locmem', not {kind!r}.")
+
+
+# Without REDIS_URL: "file" (shared by the workers of this machine) or "locmem" (each worker's own).
+# Tests always keep it in memory: pages cached by an earlier run must not answer a later one.
+ABIERTA_LOCAL_PAGE_CACHE = env("ABIERTA_LOCAL_PAGE_CACHE", "file")
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+        else local_page_cache("locmem" if TESTING else ABIERTA_LOCAL_PAGE_CACHE, DATA_DIR)
     ),
     # Rate counters and used challenges, apart from the page cache so that filling the page cache
     # cannot evict them (a flood of distinct URLs would otherwise reset every limit). In production
     # point ABIERTA_RATELIMIT_REDIS_URL at a Redis database with `maxmemory-policy noeviction` and no
-    # persistence (docs/deploy.md).
+    # persistence (docs/deploy.md). Without Redis they stay in each worker's memory, never in a file
+    # (the complaint channel's day key lives here): with N workers a limit lets up to N times its
+    # number through, and check --deploy refuses it in production (complaints.E020; decision 0026).
     "ratelimit": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
