@@ -417,6 +417,7 @@ def table_vote(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """A facilitator of the table types in a vote cast there: the same document fingerprint as on the web."""
     consultation = _get(slug)
     table = get_object_or_404(PollingTable, consultation=consultation, number=number)
+    table.consultation = consultation  # read once per vote, not again through the table
     if not access.may_enter_at_table(request.user, table):
         raise PermissionDenied
     initiatives = svc.eligible_initiatives(consultation)
