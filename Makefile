@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout clean
+.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout bench-bigcity clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -125,6 +125,10 @@ bench-works: install-dev
 
 bench-fanout: install-dev
 	$(BIN)/python bench/fanout.py
+
+# Seeds Cartagena (scale 1) and a city ten times its size (scale 10) on PostgreSQL, crawls both.
+bench-bigcity: install-dev
+	$(BIN)/python bench/bigcity.py run
 
 clean:
 	rm -rf $(VENV) node_modules var
