@@ -502,7 +502,9 @@ def reference_values() -> dict[str, Any]:
     def biggest(qs: Any, field: str) -> Any:
         return qs.annotate(_n=Count(field)).order_by("-_n", "pk").first()
 
-    plan = biggest(ActionPlan.objects.filter(process__isnull=False), "process__proposals")
+    plan = biggest(ActionPlan.objects.filter(process__isnull=False), "process__proposals") or biggest(
+        ActionPlan.objects.all(), "commitments"
+    )
     commitment = biggest(Commitment.objects.filter(plan=plan), "comments")
     milestone = biggest(Milestone.objects.filter(commitment__plan=plan), "updates")
     dplan = biggest(DevelopmentPlan.objects.all(), "goals")
@@ -649,7 +651,8 @@ def form_variants(name: str, kwargs: dict[str, Any]) -> list[dict[str, str]]:
         from abierta.participation.cocreation.forms import ProposalFilterForm
         from abierta.participation.models import Process
 
-        form = ProposalFilterForm(process=Process.objects.get(plan__slug=kwargs["slug"]))
+        process = Process.objects.filter(plan__slug=kwargs["slug"]).first()
+        form = ProposalFilterForm(process=process) if process else None
     elif name == "procurement:plan":
         from abierta.procurement.forms import LineSearchForm
         from abierta.procurement.models import ProcurementPlan
@@ -704,7 +707,7 @@ def url_list() -> dict[str, Any]:
         if reason is None and name.startswith("admin:"):
             reason = "the Django admin"
         kwargs_list: list[dict[str, Any]] = [{}]
-        if (reason is None and p["params"]) or "(?P<" in route:
+        if reason is None and (p["params"] or "(?P<" in route):
             filled = fill.get(name)
             if filled is None:
                 reason = "no filler for its parameters (add one to bench/bigcity.py fillers)"
