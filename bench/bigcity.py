@@ -165,7 +165,7 @@ def _copy(template: Any, **fields: Any) -> Any:
     data = {
         f.attname: getattr(template, f.attname)
         for f in template._meta.concrete_fields
-        if not f.primary_key and f.attname not in fields
+        if not f.primary_key and f.attname not in fields and f.name not in fields
     }
     return type(template)(**data, **fields)
 
@@ -976,46 +976,50 @@ def render(runs: list[dict[str, Any]], facts: list[str]) -> str:
     return "\n".join(out)
 
 
+def step_json(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run a subcommand of this script in its own process (its own DATABASE_URL); its last line of JSON."""
+    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-5000:])
+        raise SystemExit(f"failed: bench/bigcity.py {' '.join(args)}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def run_all() -> int:
-    import pages  # bench/pages.py
 
     started = datetime.datetime.now(datetime.UTC)
     load_before = os.getloadavg()
     runs: list[dict[str, Any]] = []
-    engine = ""
     Path(DATA_DIR).mkdir(parents=True, exist_ok=True)
     for scale in SCALES:
         url = scaled_url(DATABASE_URL, scale)
         env = {**os.environ, "BENCH_DATABASE_URL": url, "DATABASE_URL": url, "ABIERTA_DATA_DIR": DATA_DIR}
         env.pop("ABIERTA_TESTING", None)
         log(f"scale {scale}: seeding {urlsplit(url).path}")
-        seeded = json.loads(
-            subprocess.run(
-                [sys.executable, __file__, "seed", "--scale", str(scale)],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        engine = seeded["engine"]
+        seeded = step_json(["seed", "--scale", str(scale)], env)
         log(f"scale {scale}: seeded in {sum(seeded['seconds'].values()):.0f} s; crawling")
-        crawled = json.loads(
-            subprocess.run(
-                [sys.executable, __file__, "crawl", "--scale", str(scale)],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
+        crawled = step_json(["crawl", "--scale", str(scale)], env)
+        runs.append(
+            {
+                "seed": seeded,
+                "crawl": crawled,
+                "load": os.getloadavg(),
+                "load_before": load_before,
+                "started": started.isoformat(),
+            }
         )
-        runs.append({"seed": seeded, "crawl": crawled, "load": os.getloadavg()})
         (Path(DATA_DIR) / f"bigcity-s{scale}.json").write_text(json.dumps(runs[-1]))
         log(f"scale {scale}: crawled in {crawled['seconds']} s")
+    return write_report(runs)
+
+
+def write_report(runs: list[dict[str, Any]]) -> int:
+    import pages  # bench/pages.py
+
+    started = datetime.datetime.fromisoformat(runs[0]["started"])
+    load_before = runs[0]["load_before"]
+    engine = runs[-1]["seed"]["engine"]
     rev = pages.version_of(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     facts = [
         f"- Date: {started:%Y-%m-%d %H:%M} UTC; commit {rev}; {engine}; Python {sys.version.split()[0]}",
@@ -1077,8 +1081,7 @@ def main() -> int:
         print(json.dumps(crawl(args.scale)))
     elif args.command == "report":
         saved = [Path(DATA_DIR) / f"bigcity-s{scale}.json" for scale in SCALES]
-        runs = [json.loads(f.read_text()) for f in saved if f.exists()]
-        print(render(runs, ["- Re-rendered from the saved figures of the last run"]))
+        return write_report([json.loads(f.read_text()) for f in saved if f.exists()])
     else:
         return run_all()
     return 0
