@@ -81,7 +81,10 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1 10").split()]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "5"))
 WRITE_DOCS = os.environ.get("BENCH_WRITE_DOCS", "1") != "0"
-START, END = "<!-- bench:bigcity:start -->", "<!-- bench:bigcity:end -->"
+SQLITE = urlsplit(DATABASE_URL).scheme.startswith("sqlite")
+# Each engine has its own table in docs/benchmarks.md, and its own saved figures.
+TAG = "bigcity-sqlite" if SQLITE else "bigcity"
+START, END = f"<!-- bench:{TAG}:start -->", f"<!-- bench:{TAG}:end -->"
 TARGET_P95_MS = 100.0
 TARGET_KB = 100.0
 
@@ -1009,7 +1012,7 @@ def run_all() -> int:
                 "started": started.isoformat(),
             }
         )
-        (Path(DATA_DIR) / f"bigcity-s{scale}.json").write_text(json.dumps(runs[-1]))
+        (Path(DATA_DIR) / f"{TAG}-s{scale}.json").write_text(json.dumps(runs[-1]))
         log(f"scale {scale}: crawled in {crawled['seconds']} s")
     return write_report(runs)
 
@@ -1036,7 +1039,8 @@ def write_report(runs: list[dict[str, Any]]) -> int:
     report = render(runs, facts)
     print(report)
     if WRITE_DOCS:
-        pages.write_docs(report, START, END, heading="## A city ten times Cartagena's size (bench/bigcity.py)")
+        heading = "### On the embedded SQLite" if SQLITE else "### On PostgreSQL"
+        pages.write_docs(report, START, END, heading=heading)
         log("written to docs/benchmarks.md")
     return 0
 
@@ -1080,7 +1084,7 @@ def main() -> int:
         django_setup(os.environ.get("DATABASE_URL", DATABASE_URL))
         print(json.dumps(crawl(args.scale)))
     elif args.command == "report":
-        saved = [Path(DATA_DIR) / f"bigcity-s{scale}.json" for scale in SCALES]
+        saved = [Path(DATA_DIR) / f"{TAG}-s{scale}.json" for scale in SCALES]
         return write_report([json.loads(f.read_text()) for f in saved if f.exists()])
     else:
         return run_all()
