@@ -112,20 +112,19 @@ def log(message: str) -> None:
 
 def scaled_url(url: str, scale: int) -> str:
     """The database of one scale: ``<name>_s<scale>`` (PostgreSQL) or ``<file>_s<scale>.sqlite3``."""
+    if url.startswith("sqlite"):
+        base, ext = os.path.splitext(url)
+        return f"{base}_s{scale}{ext}"
     parts = urlsplit(url)
-    if parts.scheme.startswith("sqlite"):
-        path = Path(parts.path)
-        return urlunsplit(parts._replace(path=str(path.with_name(f"{path.stem}_s{scale}{path.suffix}"))))
     return urlunsplit(parts._replace(path=f"{parts.path}_s{scale}"))
 
 
 def recreate(url: str) -> str:
     """An empty database at ``url``; returns the engine and its version."""
-    parts = urlsplit(url)
-    if parts.scheme.startswith("sqlite"):
+    if url.startswith("sqlite"):
         import sqlite3
 
-        Path(parts.path).unlink(missing_ok=True)
+        Path(url.partition(":///")[2]).unlink(missing_ok=True)  # sqlite:////abs/path or sqlite:///rel/path
         return f"SQLite {sqlite3.sqlite_version}"
     import pages  # bench/pages.py
 
