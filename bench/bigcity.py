@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bigcity.py run                  # or: make bench-bigcity
     .venv/bin/python bench/bigcity.py seed --scale 10      # into BENCH_DATABASE_URL (recreated)
-    .venv/bin/python bench/bigcity.py crawl --scale 10     # crawl it, print the figures as JSON
+    .venv/bin/python bench/bigcity.py crawl --scale 10     # crawl DATABASE_URL, print the figures as JSON
+    .venv/bin/python bench/bigcity.py report               # write the table again from the saved figures
 
 ``run`` does everything in one session: for each scale of BENCH_SCALES (default ``1 10``) it
 recreates the database ``<BENCH_DATABASE_URL>_s<scale>``, migrates, loads the demo city
@@ -46,12 +47,17 @@ BENCH_REQUESTS times (default 5) with the page cache off (``ABIERTA_PAGE_CACHE_S
 with it on (the first visit fills it, the next BENCH_REQUESTS are measured). Compressed size: gzip
 level 6 of the body. Downloads (``/datos/<slug>.csv|.json`` and the other files) are measured for
 time to the first chunk and total time, bytes, and whether the response streams
-(``StreamingHttpResponse``), with tracemalloc's peak as the memory figure.
+(``StreamingHttpResponse``), with tracemalloc's peak as the memory figure (Python allocations
+only; the body is read and gzipped chunk by chunk, never held whole by the bench). Streamed
+downloads are not page-cached, so they are timed once per URL with the cache off.
 
 Settings (environment): BENCH_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/abierta_bench_bigcity; ``sqlite:////path/file.sqlite3`` works,
 the scale is then added to the file name), BENCH_SCALES (``1 10``), BENCH_REQUESTS (5),
-BENCH_WRITE_DOCS (1; 0 to only print).
+BENCH_KINDS (``html api download``: what the crawl measures), BENCH_WRITE_DOCS (1; 0 to only
+print). Each engine has its own table in docs/benchmarks.md (markers ``bench:bigcity`` and
+``bench:bigcity-sqlite``); each scale's figures are also saved as JSON in ABIERTA_DATA_DIR
+(default /tmp/abierta-bench-bigcity), which ``report`` reads.
 """
 
 from __future__ import annotations
