@@ -6,7 +6,7 @@ PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export ABIERTA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout bench-page-cache clean
+.PHONY: run test install install-dev lock system-deps node lint typecheck checks unit unit-fast browser fallback messages vendor bench bench-complaints bench-consultation bench-contracts bench-works bench-fanout bench-page-cache bench-bigcity clean
 
 # QR codes and email links point at the port actually served (unless SITE_URL is set).
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -131,6 +131,10 @@ bench-fanout: install-dev
 # Needs PostgreSQL and Redis on 127.0.0.1 (the page cache shared by the workers).
 bench-page-cache: install-dev
 	$(BIN)/python bench/page_cache.py
+
+# Seeds Cartagena (scale 1) and a city ten times its size (scale 10) on PostgreSQL, crawls both.
+bench-bigcity: install-dev
+	$(BIN)/python bench/bigcity.py run
 
 clean:
 	rm -rf $(VENV) node_modules var
