@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -33,6 +34,20 @@ def test_tally(closed: Consultation) -> None:
     assert t.by_channel == {"web": 4, "in_person": 1}
     assert t.by_day == [(timezone.localdate(), 5)]
     assert t.breakdowns == {"age_band": {"18-28": 4}, "territory": {"rural": 1}}
+
+
+def test_a_closed_consultation_is_counted_once(closed: Consultation, django_assert_num_queries: Any) -> None:
+    """Its ballots no longer change: the count is kept under the frozen file's SHA-256, so the
+    results page reads no ballot again (it counted 100,000 on every visit: docs/benchmarks.md)."""
+    frozen = BallotFile.objects.get(consultation=closed)
+    first = svc.tally(closed, frozen)
+    with django_assert_num_queries(1):  # the shortlist only
+        again = svc.tally(closed, frozen)
+    assert again == first == svc.tally(closed)
+    # Another file (another digest) is counted afresh.
+    frozen.sha256 = "0" * 64
+    with django_assert_num_queries(4):  # the three answers' GROUP BY and the shortlist
+        assert svc.tally(closed, frozen) == first
 
 
 def test_ballot_file_canonical_and_stable(closed: Consultation) -> None:
