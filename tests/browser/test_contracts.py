@@ -97,27 +97,24 @@ def test_transparency_officer_imports_a_secop_file(
     new_context: Callable[..., Any],
     axe: Callable[[Any], None],
 ) -> None:
-    from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from abierta.accounts.models import User
     from abierta.contracting.models import Contract
     from abierta.contracting.tests.factories import CSV
     from abierta.core.models import Institution
-    from factories import PASSWORD, make_user
+    from factories import make_user
+    from tests.browser.test_walkthrough import current_code, sign_in_with_password, submit
 
     office = Institution.objects.create(name="Grupo Asesor de Transparencia", slug="transparencia")
     officer = make_user("transparencia@example.org", User.Role.TRANSPARENCY, office)
     device = TOTPDevice.objects.create(user=officer, name="Teléfono", confirmed=True)
     base = live_server.url
     page = new_context().new_page()
-    page.goto(f"{base}/cuenta/ingresar/?next=/gestion/")
-    page.fill("#id_username", officer.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
+    sign_in_with_password(page, base, officer, "/gestion/")
     page.wait_for_url(base + "/cuenta/ingresar/codigo/")
-    page.fill("#id_token", str(totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)).zfill(6))
-    page.locator("main form button[type=submit]").last.click()
+    page.fill("#id_token", current_code(device))
+    submit(page)
     page.wait_for_url(base + "/gestion/")
 
     # From the staff home to the page, which says what it takes.
