@@ -101,6 +101,7 @@ def test_upload_is_imported_by_the_queue_and_the_page_shows_every_rejected_line(
     assert not run.upload and Contract.objects.count() == 8
     page = client.get(response["Location"]).content.decode()
     assert "data-import-wait" not in page and "El archivo quedó importado" in page
+    assert "<dt>Filas leídas</dt><dd>10</dd>" in page and "<dt>Creadas</dt><dd>8</dd>" in page
     assert "Línea 10: valor_del_contrato no es un número: «doscientos millones»" in page
     assert "Línea 11: fecha_de_firma no es una fecha válida: «31/02/2024»" in page
     assert "2 filas no se importaron" in page
