@@ -8,11 +8,11 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from abierta.core.cache import public_page
+from abierta.core.cache import derived, public_page
 from abierta.core.models import ChangeRecord, Institution
 from abierta.development import access, display, exporter
 from abierta.development.models import DevelopmentPlan, Goal, Measurement
-from abierta.development.progress import Rollup, goal_progress, indicator_of, plan_tree, points_of, rollup, yearly
+from abierta.development.progress import Node, Rollup, goal_progress, indicator_of, plan_tree, points_of, rollup, yearly
 from abierta.plans.models import Commitment
 
 # How many history entries the goal page shows.
@@ -27,11 +27,21 @@ def _plan_rollup(tree: list[Any]) -> Rollup:
     return rollup((node.obj.weight, node.rollup.ratio) for node in tree)
 
 
+def _whole_tree(plan: DevelopmentPlan) -> tuple[list[Node], Rollup]:
+    """The plan's whole goal tree and its roll-up, computed once per content version (250 goals and
+    their measurements cost more than the page that shows them)."""
+
+    def compute() -> tuple[list[Node], Rollup]:
+        tree = plan_tree(plan)
+        return tree, _plan_rollup(tree)
+
+    return derived(f"devplan:tree:{plan.pk}", (Goal, Institution), compute)
+
+
 @public_page
 def plan_index(request: HttpRequest) -> HttpResponse:
     plans = [
-        {"plan": plan, "rollup": _plan_rollup(plan_tree(plan))}
-        for plan in DevelopmentPlan.objects.filter(is_published=True)
+        {"plan": plan, "rollup": _whole_tree(plan)[1]} for plan in DevelopmentPlan.objects.filter(is_published=True)
     ]
     return render(request, "development/plan_index.html", {"plans": plans})
 
@@ -43,12 +53,15 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offices = list(Institution.objects.filter(goals__plan=plan).distinct().order_by("name"))
     pillar_code = request.GET.get("pilar", "").strip()
     office_slug = request.GET.get("dependencia", "").strip()
-    tree = plan_tree(plan, pillar=pillar_code or None, office=office_slug or None)
     filtered = bool(pillar_code or office_slug)
+    if filtered:
+        tree, overall = plan_tree(plan, pillar=pillar_code or None, office=office_slug or None), None
+    else:
+        tree, overall = _whole_tree(plan)
     context = {
         "plan": plan,
         "tree": tree,
-        "overall": None if filtered else _plan_rollup(tree),
+        "overall": overall,
         "pillars": pillars,
         "offices": offices,
         "pillar_code": pillar_code,

@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from abierta.core.cache import derived
 from abierta.core.models import Institution
 from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 
@@ -20,6 +21,18 @@ from abierta.procurement.models import Fair, PlanLine, ProcurementPlan
 def unspsc_prefix_filter(prefix: str) -> Q:
     """Lines with a code starting with ``prefix`` (codes are stored "80111607;80111604")."""
     return Q(unspsc_codes__startswith=prefix) | Q(unspsc_codes__contains=";" + prefix)
+
+
+def line_facets(plan: ProcurementPlan) -> tuple[list[str], list[str]]:
+    """The modalities and funding sources of a plan's lines, read once per content version."""
+
+    def read() -> tuple[list[str], list[str]]:
+        lines = PlanLine.objects.filter(plan=plan).order_by()
+        modalities = lines.exclude(modality="").values_list("modality", flat=True).distinct()
+        funding = lines.exclude(funding_source="").values_list("funding_source", flat=True).distinct()
+        return list(modalities), list(funding)
+
+    return derived(f"paa:facets:{plan.pk}", (PlanLine,), read)
 
 
 class LineSearchForm(forms.Form):
@@ -42,10 +55,8 @@ class LineSearchForm(forms.Form):
 
     def __init__(self, *args: Any, plan: ProcurementPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lines = PlanLine.objects.filter(plan=plan).order_by()
         every = [("", _("All"))]
-        modalities = lines.exclude(modality="").values_list("modality", flat=True).distinct()
-        funding = lines.exclude(funding_source="").values_list("funding_source", flat=True).distinct()
+        modalities, funding = line_facets(plan)
         modality_field: Any = self.fields["modality"]
         modality_field.choices = every + [(m, m) for m in sorted(modalities)]
         funding_field: Any = self.fields["funding"]

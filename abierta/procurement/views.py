@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from abierta.contracting.models import Contract
-from abierta.core.cache import public_page
+from abierta.core.cache import derived, public_page
 from abierta.core.csvexport import streaming_csv
 from abierta.core.paging import PER_PAGE_CARDS, page_of
 from abierta.procurement import access, charts
@@ -106,8 +106,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     page = page_of(request, ordered, LINES_PER_PAGE)
     query = urlencode([(k, v) for k, v in request.GET.items() if k in SEARCH_FIELDS and v]) if valid else ""
-    comparison = plan_comparison(plan=plan)
+    # The whole plan's figures are read once per content version: over 50,000 lines they cost more
+    # than the page; a search's figures are counted from its lines.
+    comparison = derived(
+        f"paa:comparison:{plan.pk}", ("procurement", "contracting"), lambda: plan_comparison(plan=plan)
+    )
     comparison.outside = _with_links(comparison.outside)
+    if valid and form.active:
+        totals = _totals(lines)
+    else:
+        totals = derived(f"paa:totals:{plan.pk}", (PlanLine,), lambda: _totals(lines), per_language=True)
     context = {
         "plan": plan,
         "form": form,
@@ -115,13 +123,17 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "rows": [_line_row(line) for line in page.object_list],
         "csv_query": query,
-        "totals": [charts.by_modality(lines), charts.by_month(lines), charts.by_funding(lines)],
+        "totals": totals,
         "comparison": comparison,
         "fairs": plan.fairs.order_by("-date"),
         "contract_lower": 70,
         "contract_upper": 110,
     }
     return render(request, "procurement/plan_detail.html", context, status=200 if valid else 400)
+
+
+def _totals(lines: QuerySet[PlanLine]) -> list[charts.Totals]:
+    return [charts.by_modality(lines), charts.by_month(lines), charts.by_funding(lines)]
 
 
 def _line_row(line: PlanLine) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import datetime
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -406,3 +407,24 @@ def test_chart_scale_is_round_and_not_localized(dev: DevPlan) -> None:
     assert all("," not in p.x and "," not in p.y for p in chart.points)
     assert [t.label for t in chart.x_ticks] == ["2024", "2025", "2026", "2027"]
     assert display.chart(ind, [], 2024, 2027) is None
+
+
+def test_the_whole_tree_is_computed_once_per_version(client: Client, dev: DevPlan, settings: Any) -> None:
+    """The roll-up of a plan's goals and measurements is kept until the plan's content changes:
+    a second visit reads no goal, and a new measurement shows at once on both pages."""
+    settings.ABIERTA_PAGE_CACHE_SECONDS = 0  # the page itself is rendered each time
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page, index = reverse("development:plan", args=[dev.plan.slug]), reverse("development:index")
+    first = client.get(page)
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(page).content == first.content
+    assert not any("development_measurement" in q["sql"] for q in again.captured_queries)
+    client.get(index)
+    with CaptureQueriesContext(connection) as listed:
+        client.get(index)
+    assert not any("development_goal" in q["sql"] for q in listed.captured_queries)
+    before = row(first, dev.g1)
+    measure(dev.g1, datetime.date(2025, 12, 31), "33")
+    assert row(client.get(page), dev.g1) != before

@@ -48,7 +48,7 @@ from abierta.core import ratelimit
 from abierta.core.history import record, snapshot
 from abierta.core.mailboxes import mailbox_key
 from abierta.core.receipts import new_receipt, normalize_receipt
-from abierta.participation.consultation import otp
+from abierta.participation.consultation import ballotfile, otp
 from abierta.participation.models import (
     Ballot,
     BallotFile,
@@ -582,7 +582,8 @@ def consultation_close(*, consultation: Consultation, now: datetime.datetime | N
     forget its voting codes, and freeze the ballot file with its digest. Later calls return the
     frozen file. Only after ``closes_at``."""
     moment = now or timezone.now()
-    frozen = BallotFile.objects.filter(consultation=consultation).first()
+    # The file itself (14 MB at 100,000 ballots) is read only by those who need it (ballotfile.py).
+    frozen = BallotFile.objects.filter(consultation=consultation).defer("data").first()
     if frozen is not None:
         return frozen
     if moment < consultation.closes_at:
@@ -703,10 +704,14 @@ def _count_rows(consultation: Consultation) -> _Numbers:
 
 
 def _count_frozen(consultation: Consultation, frozen: BallotFile) -> _Numbers:
-    ballots = json.loads(bytes(frozen.data))["ballots"]
-    per_initiative: Counter[int] = Counter(n for b in ballots for n in b["choices"])
-    channels: Counter[str] = Counter(b["channel"] for b in ballots)
-    days: Counter[datetime.date] = Counter(datetime.date.fromisoformat(b["day"]) for b in ballots)
+    per_initiative: Counter[int] = Counter()
+    channels: Counter[str] = Counter()
+    day_texts: Counter[str] = Counter()
+    for ballot in ballotfile.ballots(frozen):
+        per_initiative.update(ballot["choices"])
+        channels[ballot["channel"]] += 1
+        day_texts[ballot["day"]] += 1
+    days: Counter[datetime.date] = Counter({datetime.date.fromisoformat(d): n for d, n in day_texts.items()})
     answers: dict[str, Counter[str]] = {}
     for name in _ANSWERS:
         grouped = (
@@ -717,7 +722,7 @@ def _count_frozen(consultation: Consultation, frozen: BallotFile) -> _Numbers:
             .order_by()
         )
         answers[name] = Counter(dict(grouped))
-    return per_initiative, channels, days, answers, len(ballots)
+    return per_initiative, channels, days, answers, channels.total()
 
 
 def ballot_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:

@@ -9,13 +9,12 @@ lookup reads only, and stays open to browsers without cookies.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -29,10 +28,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from abierta.accounts.decorators import staff_required
 from abierta.core import pow
 from abierta.core.charts import bar_chart
-from abierta.core.csvexport import CsvResponse
+from abierta.core.csvexport import streaming_csv
 from abierta.core.http import client_address
 from abierta.participation import access
-from abierta.participation.consultation import otp
+from abierta.participation.consultation import ballotfile, otp
 from abierta.participation.consultation import services as svc
 from abierta.participation.consultation.forms import ConfirmForm, ReceiptForm, TableVoteForm, VoterForm
 from abierta.participation.models import Ballot, BallotFile, Consultation, PollingTable, Territory
@@ -360,7 +359,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
             breakdowns=breakdowns,
             frozen=frozen,
             digest=frozen.sha256,
-            size=len(frozen.data),
+            size=ballotfile.size(frozen),
             reconciliation=svc.reconciliation(consultation, counted.by_channel.get(Ballot.Channel.IN_PERSON, 0)),
             adopted=adopted,
             may_adopt=access.may_adopt_winner(request.user, consultation.process),
@@ -369,25 +368,26 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def ballots_json(request: HttpRequest, slug: str) -> HttpResponse:
+def ballots_json(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     consultation = _get(slug)
     frozen = _frozen(consultation)
-    response = HttpResponse(bytes(frozen.data), content_type="application/json")
+    response = StreamingHttpResponse(ballotfile.chunks(frozen), content_type="application/json")
+    response["Content-Length"] = str(ballotfile.size(frozen))
     response["Content-Disposition"] = f'attachment; filename="consulta-{slug}-boletas.json"'
     return response
 
 
 @require_GET
-def ballots_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The frozen file's ballots as a spreadsheet (read from the frozen bytes, not from the rows)."""
+def ballots_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """The frozen file's ballots as a spreadsheet (read from the frozen bytes, not from the rows), written
+    while the file is read a chunk at a time."""
     consultation = _get(slug)
     frozen = _frozen(consultation)
-    response = CsvResponse(f"consulta-{slug}-boletas.csv", ["receipt_hash", "choices", "channel", "day"])
-    for ballot in json.loads(bytes(frozen.data))["ballots"]:
-        response.add_row(
-            [ballot["receipt_hash"], " ".join(str(n) for n in ballot["choices"]), ballot["channel"], ballot["day"]]
-        )
-    return response
+    rows = (
+        [ballot["receipt_hash"], " ".join(str(n) for n in ballot["choices"]), ballot["channel"], ballot["day"]]
+        for ballot in ballotfile.ballots(frozen)
+    )
+    return streaming_csv(f"consulta-{slug}-boletas.csv", ["receipt_hash", "choices", "channel", "day"], rows)
 
 
 # ---------------------------------------------------------------- staff

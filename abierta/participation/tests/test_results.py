@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from abierta.participation.consultation import ballotfile
 from abierta.participation.consultation import services as svc
 from abierta.participation.models import Ballot, BallotFile, Consultation, Initiative, Proposal
 from abierta.participation.tests.factories import cast, close, make_consultation, url
@@ -73,9 +74,39 @@ def test_results_page_and_downloads(client: Client, closed: Consultation) -> Non
     assert svc.digest(data) in body
     assert 'role="img"' in body and "<table>" in body and "Iniciativa 1" in body
     download = client.get(url("consultation_ballots_json", closed))
-    assert download.status_code == 200 and download.content == data
-    csv = client.get(url("consultation_ballots_csv", closed)).content.decode("utf-8-sig")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == data  # type: ignore[attr-defined]
+    assert download["Content-Length"] == str(len(data))
+    csv = b"".join(client.get(url("consultation_ballots_csv", closed)).streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert csv.splitlines()[0] == "receipt_hash,choices,channel,day" and len(csv.splitlines()) == 6
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, ballotfile.CHUNK])
+def test_the_ballot_file_is_read_a_chunk_at_a_time(closed: Consultation, chunk: int) -> None:
+    """The downloads and the count read the file in pieces (one SUBSTR query each), so a request
+    never holds a 14 MB file nor 100,000 parsed ballots; every piece size gives the exact bytes and
+    the same ballots, also when a piece ends inside a ballot or inside an accented letter."""
+    Consultation.objects.filter(pk=closed.pk).update(question="¿Qué iniciativa prefiere? Ñandú")
+    BallotFile.objects.filter(consultation=closed).delete()
+    svc.consultation_close(consultation=Consultation.objects.get(pk=closed.pk))
+    data = bytes(BallotFile.objects.get(consultation=closed).data)
+    assert "Ñandú".encode() in data
+    deferred = BallotFile.objects.defer("data").get(consultation=closed)
+    assert b"".join(ballotfile.chunks(deferred, chunk)) == data
+    assert "data" not in deferred.__dict__  # the file was never loaded whole
+    assert ballotfile.size(deferred) == len(data)
+    assert list(ballotfile.ballots(deferred, chunk)) == json.loads(data)["ballots"]
+    loaded = BallotFile.objects.get(consultation=closed)
+    assert list(ballotfile.ballots(loaded, chunk)) == json.loads(data)["ballots"]
+
+
+def test_a_file_that_is_not_a_ballot_file_is_refused(closed: Consultation) -> None:
+    frozen = BallotFile.objects.get(consultation=closed)
+    frozen.data = b'{"consultation":{}}'
+    with pytest.raises(ValueError, match="does not start"):
+        list(ballotfile.ballots(frozen))
+    frozen.data = b'{"ballots":[{"channel":"web"}'
+    with pytest.raises(ValueError, match="does not end"):
+        list(ballotfile.ballots(frozen))
 
 
 def test_results_hidden_before_close(client: Client, world: World) -> None:

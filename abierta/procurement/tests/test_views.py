@@ -357,3 +357,26 @@ def test_past_fairs_page_by_twenty(client: Client) -> None:
     first = client.get(reverse("procurement:fairs"))
     assert len(first.context["past"]) == 20
     assert [f.title for f in client.get(reverse("procurement:fairs"), {"page": "2"}).context["past"]] == ["Feria 20"]
+
+
+def test_the_whole_plans_figures_are_read_once_per_version(
+    plan: ProcurementPlan, client: Client, settings: Any
+) -> None:
+    """Over 50,000 lines the totals, the menus and planned-vs-contracted cost more than the page:
+    they are kept until a line or a contract changes. A search's totals are its own."""
+    settings.ABIERTA_PAGE_CACHE_SECONDS = 0  # the page itself is rendered each time
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(plan.get_absolute_url())
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(plan.get_absolute_url())
+    assert second.context["totals"][0].value == first.context["totals"][0].value
+    assert not any("GROUP BY" in q["sql"] or "DISTINCT" in q["sql"] for q in again.captured_queries)
+    value = first.context["totals"][0].value
+    line(plan, 8, total_value=D("5"), modality="Mínima cuantía")
+    changed = client.get(plan.get_absolute_url())
+    assert changed.context["totals"][0].value == value + D("5")
+    assert "Mínima cuantía" in [v for v, _label in changed.context["form"].fields["modality"].choices]
+    searched = client.get(url(plan, modality="Mínima cuantía"))
+    assert searched.context["totals"][0].value == D("5")
