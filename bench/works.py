@@ -170,30 +170,6 @@ http {{
 """
 
 
-# The main context a distribution's nginx.conf gives, around the shipped site (deploy/nginx/).
-NGINX_PROXY_MAIN = """worker_processes 2;
-{user}
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-  types {{ text/html html; text/css css; application/javascript js; application/json json; image/svg+xml svg;
-           image/png png; image/jpeg jpg jpeg; image/x-icon ico; font/woff2 woff2; application/pdf pdf; }}
-  default_type application/octet-stream;
-  client_body_temp_path {dir}/body;
-  proxy_temp_path {dir}/proxy;
-  fastcgi_temp_path {dir}/fastcgi;
-  uwsgi_temp_path {dir}/uwsgi;
-  scgi_temp_path {dir}/scgi;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000;
-  include {site};
-}}
-"""
-
-
 def wrk(base: str, paths_file: Path, first: str, seconds: int, script: Path, out: Path) -> dict[str, float]:
     env = {**os.environ, "BENCH_PATHS_FILE": str(paths_file), "BENCH_OUT": str(out)}
     args = [
@@ -297,7 +273,8 @@ def start_nginx(page: bytes | None, data_dir: Path) -> subprocess.Popen[bytes]:
     for sub in ("www", "body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
         (ngx / sub).mkdir(parents=True, exist_ok=True)
     # As root, nginx's workers would switch to "nobody", who cannot read a private temporary folder.
-    user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.geteuid() == 0 else ""
+    proxy_user = pwd.getpwuid(os.getuid()).pw_name if os.geteuid() == 0 else ""
+    user = f"user {proxy_user};" if proxy_user else ""
     conf = ngx / "nginx.conf"
     if page is not None:
         (ngx / "www" / "work.html").write_bytes(page)
@@ -328,7 +305,8 @@ def start_nginx(page: bytes | None, data_dir: Path) -> subprocess.Popen[bytes]:
                 "ACCESS_LOG": "/dev/null",
             },
         )
-        conf.write_text(NGINX_PROXY_MAIN.format(user=user, dir=ngx, site=site))  # /healthz: the app's, proxied
+        # /healthz: the app's, proxied
+        conf = nginx_site.standalone(ngx, site, user=proxy_user, workers=2, connections=1024)
     proc = subprocess.Popen(
         ["nginx", "-c", str(conf), "-p", str(ngx)],
         stdout=(ngx / "stdout.log").open("ab"),

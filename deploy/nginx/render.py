@@ -58,6 +58,44 @@ def write(folder: Path, values: dict[str, str] | None = None) -> Path:
     return folder / "abierta.conf"
 
 
+# The main context a distribution's nginx.conf gives, around the site: what the tests and the
+# benchmarks run nginx with, in a folder of their own, as an unprivileged user, in the foreground.
+MAIN = """{user}
+worker_processes {workers};
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections {connections}; }}
+http {{
+  types {{ text/html html; text/css css; application/javascript js; application/json json; image/svg+xml svg;
+           image/png png; image/jpeg jpg jpeg; image/x-icon ico; font/woff2 woff2; application/pdf pdf; }}
+  default_type application/octet-stream;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  include {site};
+}}
+"""
+
+
+def standalone(folder: Path, site: Path, *, user: str = "", workers: int = 1, connections: int = 64) -> Path:
+    """Write ``folder/nginx.conf``, a whole nginx configuration that includes ``site`` (the path
+    :func:`write` returned), for ``nginx -c <it> -p <folder>``; ``user`` is the name to run as when
+    started by root. Its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "nginx.conf"
+    text = MAIN.format(
+        user=f"user {user};" if user else "", workers=workers, connections=connections, dir=folder, site=site
+    )
+    main.write_text(text, encoding="utf-8")
+    return main
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")

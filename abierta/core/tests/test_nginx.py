@@ -33,25 +33,6 @@ pytestmark = [
 ]
 PAGE = b"<!doctype html><html lang='es'><title>Obra</title>" + b"<p>Avance de la obra.</p>" * 40 + b"</html>"
 
-# The main context a distribution's nginx.conf gives; the site's files go in its http block.
-MAIN = """{user}
-worker_processes 1;
-daemon off;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-  types {{ text/html html; text/css css; application/javascript js; image/jpeg jpg; application/pdf pdf; }}
-  default_type application/octet-stream;
-  client_body_temp_path {dir}/body;
-  proxy_temp_path {dir}/proxy;
-  fastcgi_temp_path {dir}/fastcgi;
-  uwsgi_temp_path {dir}/uwsgi;
-  scgi_temp_path {dir}/scgi;
-  include {conf};
-}}
-"""
-
 
 def load_render() -> ModuleType:
     spec = importlib.util.spec_from_file_location("abierta_nginx_render", ROOT / "deploy" / "nginx" / "render.py")
@@ -141,9 +122,8 @@ def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "ACCESS_LOG": str(base / "access.log"),
         },
     )
-    user = f"user {pwd.getpwuid(os.getuid()).pw_name};" if os.geteuid() == 0 else ""
-    main = base / "nginx.conf"
-    main.write_text(MAIN.format(user=user, dir=base, conf=conf))
+    user = pwd.getpwuid(os.getuid()).pw_name if os.geteuid() == 0 else ""
+    main = render.standalone(base, conf, user=user)
     checked = subprocess.run(  # noqa: S603 - nginx, fixed arguments
         [str(NGINX), "-t", "-c", str(main), "-p", str(base)], capture_output=True, text=True, timeout=60
     )
