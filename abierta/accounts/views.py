@@ -216,18 +216,23 @@ def _enrol_allowed(request: HttpRequest, user: User) -> bool:
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     form = EmailAuthenticationForm(request, data=request.POST or None)
-    next_url = _safe_next(request)
+    asked = _safe_next(request, default="")
+    next_url = asked or "/"
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         if not user.is_staff_role:
             login(request, user)
             return redirect(next_url)
-        # Staff: the password is only the first factor. Nothing is signed in yet.
+        # Staff: the password is only the first factor. Nothing is signed in yet. Without a page
+        # asked for (or from the public home page, whose "Sign in" link names itself), they land on
+        # the staff home, where what waits for them is counted.
+        if asked in ("/", reverse("site:home")):
+            asked = ""
         request.session[PENDING] = {
             "user": user.pk,
             "backend": getattr(user, "backend", ""),
             "at": int(time.time()),
-            "next": next_url,
+            "next": asked or reverse("site:staff_home"),
         }
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             return redirect("accounts:login_token")
@@ -236,7 +241,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         # A first authenticator needs the password *and* a link mailed to the account.
         sent = enrolment_offer(user=user)
         return render(request, "accounts/totp_enrol_sent.html", {"sent": sent})
-    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+    return render(request, "accounts/login.html", {"form": form, "next": asked})
 
 
 def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:

@@ -14,4 +14,7 @@ class ComplaintsConfig(AppConfig):
         from abierta.core import staffhome
 
         staffhome.register(access.staff_links)
+        from abierta.complaints import todos
+
+        staffhome.register_todos(todos.todos)
         from abierta.complaints import checks  # noqa: F401  (registers the system checks)

@@ -57,3 +57,39 @@ def register(links: StaffLinks) -> StaffLinks:
 def groups_for(user: Any) -> list[StaffGroup]:
     """Every registered app's groups for this user, without the empty ones."""
     return [group for links in _REGISTRY for group in links(user) if group.lines]
+
+
+# ---------------------------------------------------------------- what needs the user (the to-do list)
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One kind of pending work and how many wait: "3 comments to review". ``text`` is a full
+    sentence with the count in it (ngettext), ``urgent`` marks what is past a legal or published
+    date (shown first, with a warning), ``kind`` groups items (``moderation`` for the moderation
+    page's list of everything that waits)."""
+
+    text: str
+    count: int
+    url: str
+    urgent: bool = False
+    kind: str = ""
+
+
+StaffTodos = Callable[[Any], Sequence[Todo]]
+
+_TODOS: list[StaffTodos] = []
+
+
+def register_todos(todos: StaffTodos) -> StaffTodos:
+    """Add an app's to-do function (idempotent). It is called on every visit of the staff home, so
+    it counts with a bounded number of queries (``COUNT``), never by loading rows."""
+    if todos not in _TODOS:
+        _TODOS.append(todos)
+    return todos
+
+
+def todos_for(user: Any, kind: str | None = None) -> list[Todo]:
+    """What waits for this user, urgent first, only what has a count; of one ``kind`` when given."""
+    found = [t for todos in _TODOS for t in todos(user) if t.count > 0 and (kind is None or t.kind == kind)]
+    return sorted(found, key=lambda t: not t.urgent)

@@ -61,6 +61,15 @@ def may_moderate(user: Any) -> bool:
     return has_role(user, R.TRANSPARENCY, R.ADMIN)
 
 
+def may_follow_up_milestones(user: Any) -> bool:
+    """See the milestones past their end date without evidence: an office editor (their office's),
+    the transparency office and administrators (all)."""
+    staff = staff_user(user)
+    if staff is None:
+        return False
+    return staff.role in (R.TRANSPARENCY, R.ADMIN) or (staff.role == R.EDITOR and staff.institution_id is not None)
+
+
 def may_comment(user: Any) -> bool:
     """Any signed-in person with a confirmed email; staff only with their second factor."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "email_verified", False):

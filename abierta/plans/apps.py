@@ -12,3 +12,6 @@ class PlansConfig(AppConfig):
         from abierta.plans import access, datasets  # noqa: F401  (datasets registers the open datasets)
 
         staffhome.register(access.staff_links)
+        from abierta.plans import todos
+
+        staffhome.register_todos(todos.todos)

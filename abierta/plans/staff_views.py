@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
+from abierta.core import staffhome
 from abierta.core.paging import page_of
 from abierta.plans import access, services
 from abierta.plans.forms import (
@@ -180,7 +181,11 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         .order_by("-needs_review", "-created_at")
     )
     page = page_of(request, comments, 30)
-    return render(request, "plans/staff/moderation.html", {"page": page, "form": ModerationForm()})
+    # One entry point for everything moderators must read: the questions of the dialogue sessions
+    # are moderated on their session's page (with the session's live state), listed here with counts.
+    waiting = staffhome.todos_for(request.user, kind="moderation")
+    context = {"page": page, "form": ModerationForm(), "waiting": waiting}
+    return render(request, "plans/staff/moderation.html", context)
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from abierta.plans import staff_views, views
+from abierta.plans import pending_views, staff_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("gestion/planes/<slug:slug>/comite/miembros/nuevo/", staff_views.committee_member_new, name="member_new"),
     path("gestion/planes/<slug:slug>/comite/reuniones/nueva/", staff_views.committee_meeting_new, name="meeting_new"),
     path("gestion/moderacion/", staff_views.moderation_queue, name="moderation"),
+    path("gestion/hitos/vencidos/", pending_views.overdue_milestones_page, name="overdue_milestones"),
     path(
         "gestion/comentarios/<int:pk>/ocultar/",
         staff_views.comment_moderate,

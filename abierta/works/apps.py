@@ -12,3 +12,6 @@ class WorksConfig(AppConfig):
         from abierta.works import access, datasets  # noqa: F401  (datasets registers the open datasets)
 
         staffhome.register(access.staff_links)
+        from abierta.works import todos
+
+        staffhome.register_todos(todos.todos)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from abierta.accounts.decorators import staff_required
 from abierta.accounts.models import User
 from abierta.core.paging import page_of
-from abierta.works import access, services
+from abierta.works import access, services, todos
 from abierta.works.forms import (
     ContractLinkForm,
     ReportFilterForm,
@@ -46,9 +46,17 @@ def work_list(request: HttpRequest) -> HttpResponse:
     works = access.manageable_works(user)
     if not works.exists() and not access.may_create_work(user):
         raise PermissionDenied
-    page = page_of(request, works.order_by("name"), 50)
+    stale = request.GET.get("sin_avance") == "1"
+    shown = todos.stale_works(user) if stale else works
+    page = page_of(request, shown.order_by("name"), 50)
     open_reports = access.readable_reports(user).filter(status=IrregularityReport.Status.RECEIVED).count()
-    context = {"page": page, "may_create": access.may_create_work(user), "open_reports": open_reports}
+    context = {
+        "page": page,
+        "may_create": access.may_create_work(user),
+        "open_reports": open_reports,
+        "stale": stale,
+        "stale_days": todos.STALE_DAYS,
+    }
     return render(request, "works/staff/work_list.html", context)
 
 
@@ -197,11 +205,17 @@ def _report_context(report: IrregularityReport, **forms: object) -> dict[str, ob
         "report": report,
         "work": report.work,
         "photos": report.photos.all(),
+        # A safe default: the form starts at the report's state, never at "answered" (ux.md J6).
         "review_form": forms.get("review_form")
-        or ReportReviewForm(initial={"status": IrregularityReport.Status.ANSWERED, "answer": report.answer}),
+        or ReportReviewForm(initial={"status": _review_start(report), "answer": report.answer}),
         "forward_form": forms.get("forward_form") or ReportForwardForm(),
         "forwarded_on": report.forwarded_on,
     }
+
+
+def _review_start(report: IrregularityReport) -> str:
+    answered = IrregularityReport.Status.ANSWERED
+    return str(answered if report.status == answered else IrregularityReport.Status.REVIEWED)
 
 
 @staff_required
