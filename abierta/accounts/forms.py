@@ -91,6 +91,8 @@ STAFF_ROLES = [(value, label) for value, label in User.Role.choices if value != 
 
 
 class InstitutionForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
+    website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
+
     class Meta:
         model = Institution
         fields = ["name", "short_name", "slug", "kind", "email", "phone", "website"]

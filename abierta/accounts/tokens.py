@@ -47,7 +47,7 @@ class StaffInvitationTokenGenerator(PasswordResetTokenGenerator):
             timestamp = base36_to_int(stamp)
         except ValueError:
             return False
-        if not constant_time_compare(self._make_token_with_timestamp(cast(Any, user), timestamp), token):
+        if not constant_time_compare(self._make_token_with_timestamp(cast(Any, user), timestamp, self.secret), token):
             return False
         age = self._num_seconds(self._now()) - timestamp
         return 0 <= age <= int(settings.ABIERTA_STAFF_INVITATION_HOURS) * 3600
