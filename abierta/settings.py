@@ -272,6 +272,8 @@ ABIERTA_STAFF_IDLE_MINUTES = int(env("ABIERTA_STAFF_IDLE_MINUTES", "30"))
 ABIERTA_STAFF_SESSION_HOURS = int(env("ABIERTA_STAFF_SESSION_HOURS", "10"))
 ABIERTA_OTP_FRESH_MINUTES = int(env("ABIERTA_OTP_FRESH_MINUTES", "15"))
 ABIERTA_TOTP_ENROLMENT_HOURS = int(env("ABIERTA_TOTP_ENROLMENT_HOURS", "24"))
+# A staff invitation's link (set a password, then the second factor) works this long, and once.
+ABIERTA_STAFF_INVITATION_HOURS = int(env("ABIERTA_STAFF_INVITATION_HOURS", "72"))
 
 # Spanish (Colombia) first, English second. Spanish pages live at /, English at /en/.
 LANGUAGE_CODE = "es-co"

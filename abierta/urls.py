@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("abierta.works.urls")),
     path("", include("abierta.procurement.urls")),
     path("cuenta/", include("abierta.accounts.urls")),
+    path("", include("abierta.accounts.staff_urls")),
     path("admin/works/contract/<path:rest>", admin_contracts_moved),
     path("admin/works/contract/", admin_contracts_moved, {"rest": ""}),
     path("admin/", admin.site.urls),

@@ -602,6 +602,7 @@ def fillers(v: dict[str, Any]) -> dict[str, list[dict[str, Any]] | str]:
         "api-v1:development_plan_get": {"slug": v["dplan"]},
         "api-v1:goal_get": {"plan_slug": v["dplan"], "code": v["goal"]},
         "api-v1:institution_get": {"slug": v["institution"]},
+        "accounts_staff:office_history": {"slug": v["institution"]},
         "api-v1:contract_get": {"ocid": v["ocid"]},
         "api-v1:work_get": {"code": v["work"]},
     }

@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from abierta.accounts.models import User
+from abierta.core.admin import HistoryAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "institution", "email_verified", "is_active"]
     list_filter = ["role", "institution", "email_verified", "is_active"]

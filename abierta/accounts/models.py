@@ -76,6 +76,9 @@ class User(AbstractUser):
     # Signing in saves only this: no public page shows it (core/cache.py).
     page_cache_ignores: ClassVar[frozenset[str]] = frozenset({"last_login"})
     objects: ClassVar[UserManager] = UserManager()
+    # The account's history (who invited, changed or deactivated it) is read by platform admins
+    # only, on the staff account's page: no public page reads this scope.
+    history_fields = ("email", "first_name", "last_name", "role", "institution", "is_active", "email_verified")
 
     class Meta:
         verbose_name = _("user")
@@ -83,6 +86,9 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def history_scope(self) -> str:
+        return f"accounts.user:{self.pk}"
 
     @property
     def is_staff_role(self) -> bool:

@@ -11,14 +11,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts.models import TOTPEnrolment, User
-from abierta.accounts.tokens import email_verification_token
-from abierta.core import ratelimit
+from abierta.accounts.tokens import email_verification_token, staff_invitation_token
+from abierta.core import history, ratelimit
+from abierta.core.models import Institution
 
 HOUR = 3600
 # Mails a staff account may be sent to set up its first authenticator, in an hour.
@@ -139,3 +140,119 @@ def enrolments_purge() -> int:
     expired = TOTPEnrolment.objects.filter(expires_at__lt=timezone.now())
     used = TOTPEnrolment.objects.filter(used_at__lt=cutoff)
     return int(expired.delete()[0]) + int(used.delete()[0])
+
+
+# --- Offices and staff accounts (the platform admin's screens in /gestion/) ----------------------
+
+
+@transaction.atomic
+def institution_save(*, institution: Institution, actor: User) -> Institution:
+    """Create or change an office, with its public history."""
+    before = history.snapshot(Institution.objects.get(pk=institution.pk)) if institution.pk else None
+    institution.save()
+    history.record(institution, actor=actor, before=before)
+    return institution
+
+
+def invitation_url(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = staff_invitation_token.make_token(user)
+    return settings.SITE_URL + reverse("accounts:invitation", kwargs={"uidb64": uid, "token": token})
+
+
+def _invitation_send(user: User, actor: User) -> None:
+    body = render_to_string(
+        "accounts/email/staff_invitation.txt",
+        {
+            "url": invitation_url(user),
+            "hours": settings.ABIERTA_STAFF_INVITATION_HOURS,
+            "role": user.get_role_display(),
+            "institution": user.institution,
+            "inviter": actor.get_full_name() or actor.email,
+        },
+    )
+    send_mail(_("You are invited to Abierta's staff area"), body, None, [user.email])  # to the outbox
+
+
+@transaction.atomic
+def staff_invite(
+    *, actor: User, email: str, first_name: str, last_name: str, role: str, institution: Institution | None
+) -> User:
+    """Create a staff account without a usable password and mail it a one-time link to set one."""
+    user = User.objects.create_user(
+        email=email, password=None, first_name=first_name, last_name=last_name, role=role, institution=institution
+    )
+    history.record(user, actor=actor, before=None)
+    _invitation_send(user, actor)
+    return user
+
+
+def invitation_pending(user: User) -> bool:
+    """Whether the account was invited and has not set its password yet."""
+    return user.is_active and not user.has_usable_password()
+
+
+@transaction.atomic
+def staff_invite_again(*, actor: User, user: User) -> None:
+    """A new invitation link; the earlier ones stop working (the unusable password changes)."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    _invitation_send(user, actor)
+
+
+def invitation_user(*, uidb64: str, token: str) -> User | None:
+    """The invited account of a link, while the link is valid."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or not invitation_pending(user) or not user.is_staff_role:
+        return None
+    return user if staff_invitation_token.check_token(user, token) else None
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, password: str) -> None:
+    """The invited staff member sets their password: the link is used up and the address confirmed."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = history.snapshot(locked)
+    locked.set_password(password)
+    locked.email_verified = True
+    locked.save()
+    history.record(locked, actor=locked, before=before)
+    user.refresh_from_db()
+
+
+@transaction.atomic
+def staff_change(*, actor: User, user: User, role: str, institution: Institution | None) -> bool:
+    """Change a staff account's role and office; whether anything changed."""
+    before = history.snapshot(User.objects.get(pk=user.pk))
+    user.role = role
+    user.institution = institution
+    user.save()
+    return history.record(user, actor=actor, before=before) is not None
+
+
+def last_active_admin(user: User) -> bool:
+    """Whether ``user`` is the only active platform admin (who must stay one)."""
+    if user.role != User.Role.ADMIN or not user.is_active:
+        return False
+    return not User.objects.filter(role=User.Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
+
+
+@transaction.atomic
+def staff_deactivate(*, actor: User, user: User) -> None:
+    """The account can no longer sign in, and its open sessions end (Django drops inactive users)."""
+    before = history.snapshot(User.objects.get(pk=user.pk))
+    user.is_active = False
+    user.save()
+    history.record(user, actor=actor, before=before)
+
+
+@transaction.atomic
+def staff_reactivate(*, actor: User, user: User) -> None:
+    before = history.snapshot(User.objects.get(pk=user.pk))
+    user.is_active = True
+    user.save()
+    history.record(user, actor=actor, before=before)

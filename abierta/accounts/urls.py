@@ -12,6 +12,7 @@ urlpatterns = [
     path("ingresar/configurar-2fa/", views.totp_setup, name="totp_setup"),
     path("ingresar/activar-2fa/<str:token>/", views.totp_enrol, name="totp_enrol"),
     path("ingresar/confirmar/", views.reverify, name="reverify"),
+    path("invitacion/<uidb64>/<token>/", views.invitation, name="invitation"),
     path("salir/", views.logout_view, name="logout"),
     path("", views.account, name="account"),
     path("contrasena/", views.password_reset, name="password_reset"),

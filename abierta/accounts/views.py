@@ -29,7 +29,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from abierta.accounts import throttle
-from abierta.accounts.forms import EmailAuthenticationForm, RegistrationForm, TokenForm
+from abierta.accounts.forms import EmailAuthenticationForm, InvitationPasswordForm, RegistrationForm, TokenForm
 from abierta.accounts.middleware import staff_session_start
 from abierta.accounts.models import User
 from abierta.accounts.roles import second_factor_given, staff_user
@@ -39,6 +39,8 @@ from abierta.accounts.services import (
     enrolment_offer,
     enrolment_pending,
     enrolment_redeem,
+    invitation_accept,
+    invitation_user,
     user_register,
 )
 from abierta.core import pow, ratelimit
@@ -296,6 +298,38 @@ def totp_enrol(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("accounts:totp_setup")
     messages.info(request, _("Link accepted. Sign in with your email and password to set up your second factor."))
     return redirect("accounts:login")
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """A staff invitation's link: the new staff member sets a password, then goes straight on to set
+    up their authenticator (the link was mailed to the account, as a set-up link is). Opening it
+    changes nothing; the form uses it up."""
+    user = invitation_user(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/invitation.html", {"valid": False}, status=400)
+    form = InvitationPasswordForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(
+                request, "accounts/invitation.html", {"valid": True, "form": form, "account": user}, status=400
+            )
+        invitation_accept(user=user, password=form.cleaned_data["password1"])
+        if request.user.is_authenticated:
+            logout(request)
+        now = int(time.time())
+        request.session[PENDING] = {
+            "user": user.pk,
+            "backend": "django.contrib.auth.backends.ModelBackend",
+            "at": now,
+            "next": reverse("site:staff_home"),
+        }
+        request.session[ENROL] = {"user": user.pk, "at": now}
+        messages.success(request, _("Your password is set. Now set up your second factor."))
+        return redirect("accounts:totp_setup")
+    return render(request, "accounts/invitation.html", {"valid": True, "form": form, "account": user})
 
 
 def _qr_svg(device: TOTPDevice) -> str:

@@ -73,7 +73,7 @@ class HistoryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InstitutionAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind"]
     prepopulated_fields = {"slug": ["name"]}
 

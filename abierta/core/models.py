@@ -57,6 +57,8 @@ class Institution(models.Model):
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    history_fields = ("name", "short_name", "slug", "kind", "email", "phone", "website")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("institution")
@@ -64,6 +66,9 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def history_scope(self) -> str:
+        return f"core.institution:{self.pk}"
 
 
 class ChangeRecord(models.Model):
