@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, cast
 
 from django import forms
@@ -251,7 +252,7 @@ class ProcessForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
         help_texts = {name: _("Bogotá time.") for name in PHASE_STARTS}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         consultation = getattr(self.instance, "consultation", None) if self.instance.pk else None
         if consultation is not None:
             start, end = data.get("consultation_from"), data.get("results_from")
@@ -268,7 +269,7 @@ class ProcessForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
                     % {"date": date_format(localtime(consultation.closes_at), "j F Y, H:i")},
                 )
         labels = {name: self.fields[name].label for name in PHASE_STARTS}
-        for before, after in zip(PHASE_STARTS, PHASE_STARTS[1:], strict=False):
+        for before, after in itertools.pairwise(PHASE_STARTS):
             start, end = data.get(before), data.get(after)
             if start and end and end <= start:
                 self.add_error(

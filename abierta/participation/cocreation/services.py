@@ -254,8 +254,9 @@ def criteria_save(*, process: Process, rows: Sequence[CriterionRow], actor: User
         criterion = row.criterion
         if row.delete:
             if criterion is not None:
-                before = history.snapshot(criterion)
-                history.record(criterion, actor=actor, before=before, action=ChangeRecord.Action.DELETED)
+                history.record(
+                    criterion, actor=actor, before=history.snapshot(criterion), action=ChangeRecord.Action.DELETED
+                )
                 criterion.delete()
             continue
         before = history.snapshot(criterion) if criterion is not None else None

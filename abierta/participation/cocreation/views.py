@@ -24,11 +24,11 @@ from django.views.decorators.http import require_POST
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
 from abierta.core.csvexport import streaming_csv
+from abierta.core.models import ChangeRecord
 from abierta.core.paging import FIRST_ROWS, page_of, query_with
 from abierta.participation import access
 from abierta.participation.cocreation import services
 from abierta.participation.cocreation.forms import ProposalFilterForm, ProposalForm
-from abierta.core.models import ChangeRecord
 from abierta.participation.models import (
     Consultation,
     Population,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from abierta.accounts.models import User
 from abierta.core.plaintext import PlainTextMixin
-from abierta.participation.dialogue.forms import DateTimeLocalInput
 from abierta.participation.consultation.services import AgeBand, ChoiceError, DocumentType, Sector, choices_check
+from abierta.participation.dialogue.forms import DateTimeLocalInput
 from abierta.participation.models import Consultation, Initiative, PollingTable, Territory
 
 NUMBER = re.compile(r"[A-Za-z0-9]{3,20}")
@@ -330,10 +330,9 @@ class ConsultationForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-ar
     def __init__(self, *args: Any, initiatives: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.process = self.instance.process
-        field = self.fields["shortlist"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["shortlist"])  # type: ignore[type-arg]
         field.queryset = initiatives
-        field.label_from_instance = lambda i: f"{i.number}. {i.title}"
+        field.label_from_instance = lambda i: f"{i.number}. {i.title}"  # type: ignore[method-assign,assignment]
 
     def clean_opens_at(self) -> datetime.datetime:
         opens: datetime.datetime = self.cleaned_data["opens_at"]
@@ -364,7 +363,7 @@ class ConsultationForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-ar
         return level
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing must come after the opening."))
