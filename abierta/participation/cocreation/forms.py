@@ -303,8 +303,22 @@ class CriterionForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
         return top
 
 
+class BaseCriterionFormSet(forms.BaseModelFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        # A row naming a criterion that is not this process's (a forged id) is refused, not added.
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise ValidationError(_("A criterion of another process cannot be changed here."))
+
+
 CriterionFormSet = forms.modelformset_factory(
-    Criterion, form=CriterionForm, extra=3, can_delete=True, max_num=30, validate_max=True
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 
