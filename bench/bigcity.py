@@ -568,6 +568,7 @@ def fillers(v: dict[str, Any]) -> dict[str, list[dict[str, Any]] | str]:
         "participation:table": {"slug": plan, "number": v["table"]},
         "participation:table_minutes": {"slug": plan, "number": v["table_minutes"]},
         "participation:diversity": {"slug": plan},
+        "participation:cocreation_history": {"slug": plan},
         "participation:proposals": {"slug": plan},
         "participation:proposal_new": {"slug": plan},
         "participation:proposal": {"slug": plan, "pk": v["proposal"]},

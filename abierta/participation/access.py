@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role, staff_user
 from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
-from abierta.participation.models import Consultation, DialogueSession, PollingTable, Process
+from abierta.participation.models import BallotFile, Consultation, DialogueSession, PollingTable, Process
+from abierta.plans.models import ActionPlan
 
 R = User.Role
 P = Process.Phase
@@ -135,6 +136,77 @@ def may_record_election(user: Any, process: Process, now: datetime.datetime | No
     return _organiser(user) and process.phase(now) != P.BEFORE
 
 
+# Setting up a cycle: the process, its criteria and tables, the consultation ------------------
+
+
+def _officer(user: Any) -> bool:
+    """The transparency office and platform administrators set up the co-creation and consultation."""
+    return has_role(user, R.TRANSPARENCY, R.ADMIN)
+
+
+def may_create_process(user: Any, plan: ActionPlan) -> bool:
+    """Create the co-creation process of a plan that has none: the transparency office and administrators."""
+    return _officer(user) and not Process.objects.filter(plan=plan).exists()
+
+
+def may_edit_process(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Change the title, description and phase dates: the same people, until the results phase."""
+    return _officer(user) and process.phase(now) != P.RESULTS
+
+
+def may_edit_criteria(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Add, change or remove evaluation criteria and their weights: before the analysis begins
+    (from then on proposals are scored against them)."""
+    return _officer(user) and process.phase(now) in {P.BEFORE, P.TABLES}
+
+
+def may_add_table(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Create a working table: the transparency office and administrators, until the results phase."""
+    return _officer(user) and process.phase(now) != P.RESULTS
+
+
+def may_set_up(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """See the set-up page of the process (what may change and why not): the same people, in any phase."""
+    return _officer(user)
+
+
+def may_create_consultation(user: Any, process: Process, now: datetime.datetime | None = None) -> bool:
+    """Create the process's consultation (one per process), until the results phase."""
+    return (
+        _officer(user) and process.phase(now) != P.RESULTS and not Consultation.objects.filter(process=process).exists()
+    )
+
+
+def may_manage_consultation(user: Any, consultation: Consultation) -> bool:
+    """See the consultation's staff page and preview its ballot: the transparency office and administrators."""
+    return _officer(user)
+
+
+def may_edit_consultation(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Change the question, shortlist, dates, choices and identity level: only before it opens
+    (voters must all see the same ballot)."""
+    return _officer(user) and (now or timezone.now()) < consultation.opens_at
+
+
+def may_open_consultation(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Open it now, before its planned opening: the same people, while it has not opened."""
+    return may_edit_consultation(user, consultation, now)
+
+
+def may_close_consultation(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Close it now, before its planned closing: the same people, while it is open."""
+    return _officer(user) and consultation.is_open(now)
+
+
+def may_publish_results(user: Any, consultation: Consultation, now: datetime.datetime | None = None) -> bool:
+    """Freeze the ballot file and publish its digest: once closed, and only once."""
+    return (
+        _officer(user)
+        and (now or timezone.now()) >= consultation.closes_at
+        and not BallotFile.objects.filter(consultation=consultation).exists()
+    )
+
+
 def may_ask(session: DialogueSession) -> bool:
     """Ask a question (signed in or not, anonymous allowed): while the session accepts questions."""
     return session.questions_open
@@ -152,6 +224,10 @@ def may_moderate(user: Any) -> bool:
 def staff_links(user: Any) -> list[StaffGroup]:
     """The staff home's links: each co-creation process the user organises, and the dialogue."""
     lines = []
+    if _officer(user):
+        for plan in ActionPlan.objects.filter(process__isnull=True).order_by("-period_start", "title"):
+            text = _("Start the co-creation of %(title)s: phases, criteria and working tables") % {"title": plan.title}
+            lines.append(StaffLine((StaffLink(text, reverse("participation:staff_process_new", args=[plan.slug])),)))
     if is_organiser(user):
         for p in Process.objects.select_related("plan", "consultation"):
             links = [
@@ -160,9 +236,31 @@ def staff_links(user: Any) -> list[StaffGroup]:
                     reverse("participation:staff_home", args=[p.plan.slug]),
                 )
             ]
+            if may_set_up(user, p):
+                links.append(
+                    StaffLink(
+                        _("phases, criteria and working tables"),
+                        reverse("participation:staff_process", args=[p.plan.slug]),
+                    )
+                )
+                if not hasattr(p, "consultation"):
+                    links.append(
+                        StaffLink(
+                            _("set up the consultation"),
+                            reverse("participation:staff_consultation_edit", args=[p.plan.slug]),
+                        )
+                    )
             lines.append(StaffLine(tuple(links)))
     for c in Consultation.objects.select_related("process__plan"):
         links = []
+        if may_manage_consultation(user, c):
+            links.append(
+                StaffLink(
+                    _("Consultation of %(title)s: question, shortlist, dates, preview, opening and results")
+                    % {"title": c.process.plan.title},
+                    reverse("participation:staff_consultation", args=[c.process.plan.slug]),
+                )
+            )
         if may_see_polling_tables(user, c):
             links.append(
                 StaffLink(

@@ -25,6 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from abierta.core.models import ProcessedImage
 
 
+def cocreation_scope(plan_id: int) -> str:
+    """The public history of a plan's co-creation: its process, criteria, tables and initiatives."""
+    return f"participation.cocreation:{plan_id}"
+
+
 class Process(models.Model):
     """The co-creation of one action plan, with the dates of its phases (America/Bogota)."""
 
@@ -44,12 +49,17 @@ class Process(models.Model):
     results_from = models.DateTimeField(_("results from"))
     is_example = models.BooleanField(_("example data"), default=False)
 
+    history_fields = ("title", "description", "tables_from", "analysis_from", "consultation_from", "results_from")
+
     class Meta:
         verbose_name = _("co-creation process")
         verbose_name_plural = _("co-creation processes")
 
     def __str__(self) -> str:
         return self.title
+
+    def history_scope(self) -> str:
+        return cocreation_scope(self.plan_id)
 
     def phase(self, now: datetime.datetime | None = None) -> str:
         moment = now or timezone.now()
@@ -129,6 +139,8 @@ class WorkingTable(models.Model):
     facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
     minutes = models.FileField(_("minutes"), upload_to="participation/minutes/%Y/", blank=True)
 
+    history_fields = ("number", "name", "sector", "group", "held_on", "place", "facilitator", "population", "territory")
+
     class Meta:
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="working_table_number")]
@@ -137,6 +149,9 @@ class WorkingTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    def history_scope(self) -> str:
+        return cocreation_scope(self.plan_id)
 
 
 class TableAttendance(models.Model):
@@ -183,6 +198,8 @@ class Initiative(models.Model):
     )
     is_example = models.BooleanField(_("example data"), default=False)
 
+    history_fields = ("number", "title", "shortlisted", "selected")
+
     class Meta:
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="initiative_number")]
@@ -191,6 +208,9 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def history_scope(self) -> str:
+        return cocreation_scope(self.plan_id)
 
 
 class Criterion(models.Model):
@@ -203,11 +223,18 @@ class Criterion(models.Model):
     max_score = models.PositiveSmallIntegerField(_("highest score"), default=5)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history_fields = ("name", "description", "weight", "max_score")
+
     class Meta:
         ordering = ["process", "order", "id"]
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
 
     def __str__(self) -> str:
         return self.name
+
+    def history_scope(self) -> str:
+        return self.process.history_scope()
 
 
 class Proposal(models.Model):
@@ -323,12 +350,17 @@ class Consultation(models.Model):
         _("second fact asked to voters"), max_length=12, choices=RollFact.choices, default=RollFact.ISSUE_DATE
     )
 
+    history_fields = ("question", "opens_at", "closes_at", "max_choices", "assurance", "roll_fact")
+
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
     def __str__(self) -> str:
         return self.question
+
+    def history_scope(self) -> str:
+        return f"participation.consultation:{self.pk}"
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         moment = now or timezone.now()

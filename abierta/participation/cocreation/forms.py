@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from abierta.core.plaintext import PlainTextMixin
 from abierta.core.uploads import DOCUMENTS, IMAGES, validate_upload
+from abierta.participation.dialogue.forms import DateTimeLocalInput
 from abierta.participation.models import Criterion, Population, Process, Proposal, WorkingTable
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -228,3 +232,113 @@ class ProposalFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.TypedChoiceField, self.fields["table"])
         field.choices = [("", _("Any")), *((t.number, str(t)) for t in process.plan.working_tables.all())]
+
+
+# Setting up a process: its phases, criteria and working tables ------------------------------
+
+
+PHASE_STARTS = ("tables_from", "analysis_from", "consultation_from", "results_from")
+
+
+class ProcessForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """The process and the start of each phase; each phase starts after the one before."""
+
+    class Meta:
+        model = Process
+        fields = ["title", "description", *PHASE_STARTS]
+        widgets = {name: DateTimeLocalInput() for name in PHASE_STARTS} | {
+            "description": forms.Textarea(attrs={"rows": 4})
+        }
+        help_texts = {name: _("Bogotá time.") for name in PHASE_STARTS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        consultation = getattr(self.instance, "consultation", None) if self.instance.pk else None
+        if consultation is not None:
+            start, end = data.get("consultation_from"), data.get("results_from")
+            if start and start > consultation.opens_at:
+                self.add_error(
+                    "consultation_from",
+                    _("The consultation opens on %(date)s: this phase must start by then.")
+                    % {"date": date_format(localtime(consultation.opens_at), "j F Y, H:i")},
+                )
+            if end and end < consultation.closes_at:
+                self.add_error(
+                    "results_from",
+                    _("The consultation closes on %(date)s: the results cannot start before.")
+                    % {"date": date_format(localtime(consultation.closes_at), "j F Y, H:i")},
+                )
+        labels = {name: self.fields[name].label for name in PHASE_STARTS}
+        for before, after in itertools.pairwise(PHASE_STARTS):
+            start, end = data.get(before), data.get(after)
+            if start and end and end <= start:
+                self.add_error(
+                    after,
+                    _("This phase must start after the previous one (%(previous)s).")
+                    % {"previous": str(labels[before]).lower()},
+                )
+        return data
+
+
+class CriterionForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight", "max_score"]
+        widgets = {"description": forms.TextInput()}
+        help_texts = {
+            "weight": _("A whole number: how much this criterion counts against the others."),
+            "max_score": _("Evaluators score from 0 to this number."),
+        }
+
+    def clean_weight(self) -> int:
+        weight: int = self.cleaned_data["weight"]
+        if weight < 1:
+            raise ValidationError(_("The weight is a whole number of at least 1."))
+        return weight
+
+    def clean_max_score(self) -> int:
+        top: int = self.cleaned_data["max_score"]
+        if top < 1:
+            raise ValidationError(_("The highest score is a whole number of at least 1."))
+        return top
+
+
+class BaseCriterionFormSet(forms.BaseModelFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        super().clean()
+        # A row naming a criterion that is not this process's (a forged id) is refused, not added.
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise ValidationError(_("A criterion of another process cannot be changed here."))
+
+
+CriterionFormSet = forms.modelformset_factory(
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class NewTableForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A new working table; its attendance, minutes and photos are added on its own page afterwards."""
+
+    class Meta:
+        model = WorkingTable
+        fields = ["number", "name", "sector", "group", "held_on", "place", "facilitator", "population", "territory"]
+        widgets = {"held_on": DATE}
+
+    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.process = process
+        self.instance.plan = process.plan
+
+    def clean_number(self) -> int:
+        number: int = self.cleaned_data["number"]
+        if number < 1:
+            raise ValidationError(_("The number is a whole number of at least 1."))
+        if self.process.plan.working_tables.filter(number=number).exists():
+            raise ValidationError(_("This plan already has a working table with this number."))
+        return number

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from abierta.accounts.models import User
+from abierta.core import history
+from abierta.core.models import ChangeRecord
 from abierta.core.uploads import clean_file, enqueue_image_publish, stash_original
 from abierta.participation.models import (
     Candidate,
@@ -218,3 +220,60 @@ def election_close(*, table: WorkingTable, seats: int) -> list[CommitteeMember]:
         candidate.save(update_fields=["elected", "member"])
         members.append(member)
     return members
+
+
+# Setting up a process: phases, criteria, tables ----------------------------------------------
+
+
+@transaction.atomic
+def process_save(*, process: Process, actor: User) -> Process:
+    """Create or change a process (already filled in by its form), with its public history line."""
+    before = history.snapshot(Process.objects.get(pk=process.pk)) if process.pk else None
+    process.save()
+    history.record(process, actor=actor, before=before)
+    return process
+
+
+@dataclass
+class CriterionRow:
+    """One row of the criteria form: an existing criterion (``criterion``) or a new one (None)."""
+
+    criterion: Criterion | None
+    name: str
+    description: str
+    weight: int
+    max_score: int
+    delete: bool = False
+
+
+@transaction.atomic
+def criteria_save(*, process: Process, rows: Sequence[CriterionRow], actor: User) -> list[Criterion]:
+    """Create, change and remove the process's criteria, in the order given; each change in the history."""
+    kept: list[Criterion] = []
+    for row in rows:
+        criterion = row.criterion
+        if row.delete:
+            if criterion is not None:
+                history.record(
+                    criterion, actor=actor, before=history.snapshot(criterion), action=ChangeRecord.Action.DELETED
+                )
+                criterion.delete()
+            continue
+        before = history.snapshot(criterion) if criterion is not None else None
+        if criterion is None:
+            criterion = Criterion(process=process)
+        criterion.name, criterion.description = row.name, row.description
+        criterion.weight, criterion.max_score = row.weight, row.max_score
+        criterion.order = len(kept) + 1
+        criterion.save()
+        history.record(criterion, actor=actor, before=before)
+        kept.append(criterion)
+    return kept
+
+
+@transaction.atomic
+def table_create(*, table: WorkingTable, actor: User) -> WorkingTable:
+    """Create a working table (already filled in by its form), with its public history line."""
+    table.save()
+    history.record(table, actor=actor, before=None)
+    return table

@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.participation.cocreation import staff_views, views
+from abierta.participation.cocreation import setup_views, staff_views, views
 
 P = "plan/<slug:slug>/cocreacion/"
 G = "gestion/cocreacion/<slug:slug>/"
@@ -20,7 +20,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(P + "propuestas/nueva/", views.proposal_new, name="proposal_new"),
     path(P + "propuestas/<int:pk>/", views.proposal_detail, name="proposal"),
     path(P + "propuestas/<int:pk>/apoyar/", views.proposal_support, name="proposal_support"),
+    path(P + "historial/", views.history, name="cocreation_history"),
     path(G, staff_views.home, name="staff_home"),
+    path(G + "nuevo/", setup_views.process_new, name="staff_process_new"),
+    path(G + "proceso/", setup_views.process_setup, name="staff_process"),
+    path(G + "proceso/criterios/", setup_views.criteria, name="staff_criteria"),
+    path(G + "proceso/mesas/nueva/", setup_views.table_new, name="staff_table_new"),
     path(G + "mesas/<int:number>/", staff_views.table_edit, name="staff_table"),
     path(G + "mesas/<int:number>/eleccion/", staff_views.election, name="staff_election"),
     path(G + "mesas/<int:number>/eleccion/cerrar/", staff_views.election_close, name="staff_election_close"),

@@ -24,11 +24,13 @@ from django.views.decorators.http import require_POST
 from abierta.accounts.models import User
 from abierta.core.cache import public_page
 from abierta.core.csvexport import streaming_csv
+from abierta.core.models import ChangeRecord
 from abierta.core.paging import FIRST_ROWS, page_of, query_with
 from abierta.participation import access
 from abierta.participation.cocreation import services
 from abierta.participation.cocreation.forms import ProposalFilterForm, ProposalForm
 from abierta.participation.models import (
+    Consultation,
     Population,
     Process,
     Proposal,
@@ -37,6 +39,7 @@ from abierta.participation.models import (
     TablePhoto,
     Territory,
     WorkingTable,
+    cocreation_scope,
 )
 from abierta.plans.models import ActionPlan
 
@@ -364,3 +367,15 @@ def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.info(request, _("You already support this proposal."))
     return redirect(target)
+
+
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every public change to the plan's co-creation and consultation set-up, newest first, with who made it."""
+    plan = _plan(slug)
+    scopes = [cocreation_scope(plan.pk)]
+    consultation = Consultation.objects.filter(process__plan=plan).first()
+    if consultation is not None:
+        scopes.append(consultation.history_scope())
+    records = ChangeRecord.objects.filter(scope__in=scopes).select_related("content_type")
+    page = page_of(request, records)
+    return render(request, "participation/cocreation/history.html", {"plan": plan, "page": page})

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from abierta.accounts.models import User
+from abierta.core.plaintext import PlainTextMixin
 from abierta.participation.consultation.services import AgeBand, ChoiceError, DocumentType, Sector, choices_check
+from abierta.participation.dialogue.forms import DateTimeLocalInput
 from abierta.participation.models import Consultation, Initiative, PollingTable, Territory
 
 NUMBER = re.compile(r"[A-Za-z0-9]{3,20}")
@@ -294,3 +298,92 @@ class TallySheetForm(forms.Form):
                 % {"first": first.isoformat(), "last": last.isoformat()}
             )
         return day
+
+
+class ConsultationForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """The consultation before it opens: question, shortlist, dates, choices and identity level."""
+
+    shortlist = forms.ModelMultipleChoiceField(
+        label=_("Initiatives on the ballot"),
+        queryset=Initiative.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose at least two of the initiatives of the co-creation."),
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["question", "opens_at", "closes_at", "max_choices", "assurance", "roll_fact"]
+        widgets = {
+            "opens_at": DateTimeLocalInput(),
+            "closes_at": DateTimeLocalInput(),
+            "assurance": forms.RadioSelect,
+            "roll_fact": forms.RadioSelect,
+        }
+        help_texts = {
+            "opens_at": _("Bogotá time. To open it at once, save a later time and use «Open now» after the preview."),
+            "closes_at": _("Bogotá time."),
+            "roll_fact": _("Only for level 2: the fact the voter roll holds beside each document."),
+        }
+
+    field_order = ["question", "shortlist", "opens_at", "closes_at", "max_choices", "assurance", "roll_fact"]
+
+    def __init__(self, *args: Any, initiatives: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.process = self.instance.process
+        field = cast(forms.ModelMultipleChoiceField, self.fields["shortlist"])  # type: ignore[type-arg]
+        field.queryset = initiatives
+        field.label_from_instance = lambda i: f"{i.number}. {i.title}"  # type: ignore[method-assign,assignment]
+
+    def clean_opens_at(self) -> datetime.datetime:
+        opens: datetime.datetime = self.cleaned_data["opens_at"]
+        if opens <= timezone.now():
+            raise ValidationError(
+                _("The opening must be in the future. To open it now, save and use «Open now» after the preview.")
+            )
+        return opens
+
+    def clean_max_choices(self) -> int:
+        n: int = self.cleaned_data["max_choices"]
+        if n < 1:
+            raise ValidationError(_("Each voter chooses at least 1 initiative."))
+        return n
+
+    def clean_shortlist(self) -> Any:
+        chosen = self.cleaned_data["shortlist"]
+        if len(chosen) < 2:
+            raise ValidationError(_("Choose at least two initiatives: a ballot needs a choice."))
+        return chosen
+
+    def clean_assurance(self) -> int:
+        level = int(self.cleaned_data["assurance"])
+        if level == Consultation.Assurance.VERIFIER and not settings.ABIERTA_VOTE_VERIFIER:
+            raise ValidationError(
+                _("Level 3 needs an identity service configured on the server (ABIERTA_VOTE_VERIFIER).")
+            )
+        return level
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing must come after the opening."))
+        if opens and opens < self.process.consultation_from:
+            self.add_error(
+                "opens_at",
+                _("The consultation phase of the co-creation starts on %(date)s: open it then or later.")
+                % {"date": date_format(localtime(self.process.consultation_from), "j F Y, H:i")},
+            )
+        if closes and closes > self.process.results_from:
+            self.add_error(
+                "closes_at",
+                _("The results phase of the co-creation starts on %(date)s: close it by then.")
+                % {"date": date_format(localtime(self.process.results_from), "j F Y, H:i")},
+            )
+        shortlist, n = data.get("shortlist"), data.get("max_choices")
+        if shortlist is not None and n and n > len(shortlist):
+            self.add_error(
+                "max_choices",
+                _("A voter cannot choose more initiatives (%(n)d) than the ballot has (%(total)d).")
+                % {"n": n, "total": len(shortlist)},
+            )
+        return data

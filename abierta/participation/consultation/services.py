@@ -56,6 +56,7 @@ from abierta.participation.models import (
     ContactBinding,
     Initiative,
     PollingTable,
+    Process,
     RollEntry,
     SealedBallot,
     TableDayCount,
@@ -909,3 +910,71 @@ def adopt_winner(consultation: Consultation, actor: Any) -> Commitment:
         chosen.commitment = commitment
         chosen.save(update_fields=["selected", "commitment"])
     return commitment
+
+
+# ---------------------------------------------------------------- setting up, opening, closing
+
+
+@transaction.atomic
+def consultation_save(*, consultation: Consultation, shortlist: list[Initiative], actor: Any) -> Consultation:
+    """Create or change a consultation that has not opened, and set which of the plan's
+    initiatives are on its ballot; every change in the public history."""
+    before = snapshot(Consultation.objects.get(pk=consultation.pk)) if consultation.pk else None
+    consultation.save()
+    record(consultation, actor=actor, before=before)
+    chosen = {i.pk for i in shortlist}
+    for initiative in Initiative.objects.filter(plan_id=consultation.process.plan_id).order_by("number"):
+        wanted = initiative.pk in chosen
+        if initiative.shortlisted != wanted:
+            was = snapshot(initiative)
+            initiative.shortlisted = wanted
+            initiative.save(update_fields=["shortlisted"])
+            record(initiative, actor=actor, before=was)
+    return consultation
+
+
+def _phase_dates_follow(
+    process: Process,
+    *,
+    actor: Any,
+    consultation_from: datetime.datetime | None = None,
+    results_from: datetime.datetime | None = None,
+) -> None:
+    """Bring the process's phase dates forward so that its phases follow the consultation's own."""
+    before = snapshot(process)
+    if consultation_from is not None and consultation_from < process.consultation_from:
+        process.consultation_from = consultation_from
+        process.analysis_from = min(process.analysis_from, consultation_from)
+        process.tables_from = min(process.tables_from, process.analysis_from)
+    if results_from is not None and results_from < process.results_from:
+        process.results_from = results_from
+    process.save()
+    record(process, actor=actor, before=before)
+
+
+def consultation_open(*, consultation: Consultation, actor: Any, now: datetime.datetime | None = None) -> Consultation:
+    """Open it now, ahead of its planned opening: the opening becomes now; the process's
+    consultation phase starts then too."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        before = snapshot(consultation)
+        consultation.opens_at = moment
+        consultation.save(update_fields=["opens_at"])
+        record(consultation, actor=actor, before=before)
+        _phase_dates_follow(consultation.process, actor=actor, consultation_from=moment)
+    return consultation
+
+
+def consultation_close_now(
+    *, consultation: Consultation, actor: Any, now: datetime.datetime | None = None
+) -> BallotFile:
+    """Close it now, ahead of its planned closing: the closing becomes now (the process's results
+    phase starts then too), then the ballot file is frozen as at any close."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        before = snapshot(consultation)
+        consultation.closes_at = moment
+        consultation.save(update_fields=["closes_at"])
+        record(consultation, actor=actor, before=before)
+        _phase_dates_follow(consultation.process, actor=actor, results_from=moment)
+    return consultation_close(consultation=consultation, now=moment)

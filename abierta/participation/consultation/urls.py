@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from abierta.participation.consultation import staff_views, views
+from abierta.participation.consultation import manage_views, staff_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("consulta/<slug:slug>/", views.consultation_detail, name="consultation"),
@@ -12,6 +12,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consulta/<slug:slug>/resultados/", views.results, name="consultation_results"),
     path("consulta/<slug:slug>/boletas.json", views.ballots_json, name="consultation_ballots_json"),
     path("consulta/<slug:slug>/boletas.csv", views.ballots_csv, name="consultation_ballots_csv"),
+    path("gestion/consulta/<slug:slug>/", manage_views.consultation_page, name="staff_consultation"),
+    path("gestion/consulta/<slug:slug>/editar/", manage_views.consultation_edit, name="staff_consultation_edit"),
+    path(
+        "gestion/consulta/<slug:slug>/vista-previa/",
+        manage_views.consultation_preview,
+        name="staff_consultation_preview",
+    ),
+    path("gestion/consulta/<slug:slug>/abrir/", manage_views.consultation_open, name="staff_consultation_open"),
+    path("gestion/consulta/<slug:slug>/cerrar/", manage_views.consultation_close, name="staff_consultation_close"),
+    path(
+        "gestion/consulta/<slug:slug>/publicar/",
+        manage_views.consultation_publish,
+        name="staff_consultation_publish",
+    ),
     path("gestion/consulta/<slug:slug>/mesa/", views.table_entry, name="consultation_table_entry"),
     path("gestion/consulta/<slug:slug>/mesa/<int:number>/", views.table_vote, name="consultation_table_vote"),
     path("gestion/consulta/<slug:slug>/mesas/", staff_views.polling_tables, name="consultation_polling_tables"),
