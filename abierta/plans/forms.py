@@ -300,7 +300,10 @@ class ActionPlanForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
             "ends_on": _("Once this date has passed, no commitment can be added to the plan."),
         }
         error_messages = {
-            "slug": {"unique": _("Another plan already has this address. Choose another one.")},
+            "slug": {
+                "unique": _("Another plan already has this address. Choose another one."),
+                "invalid": _("Use only lower-case letters, digits and hyphens, for example cartagena-2024-2025."),
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -325,7 +325,7 @@ def endorsement_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.endorsement_add(plan=plan, actor=_user(request), **form.cleaned_data)
         messages.success(request, _("The endorsement is added."))
-        return redirect(reverse("plans:staff_plan", args=[plan.slug]) + "#avales")
+        return redirect(reverse("plans:staff_plan", args=[plan.slug]) + "#respaldos")
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/staff/endorsement_form.html", {"plan": plan, "form": form}, status=status)
 
@@ -337,5 +337,5 @@ def endorsement_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     if request.method == "POST":
         services.endorsement_remove(endorsement=endorsement, actor=_user(request))
         messages.success(request, _("The endorsement is removed."))
-        return redirect(reverse("plans:staff_plan", args=[plan.slug]) + "#avales")
+        return redirect(reverse("plans:staff_plan", args=[plan.slug]) + "#respaldos")
     return render(request, "plans/staff/endorsement_remove.html", {"plan": plan, "endorsement": endorsement})

@@ -36,9 +36,9 @@ urlpatterns = [
         staff_views.commitment_edit,
         name="staff_commitment_edit",
     ),
-    path("gestion/planes/<slug:slug>/avales/nuevo/", staff_views.endorsement_new, name="staff_endorsement_new"),
+    path("gestion/planes/<slug:slug>/respaldos/nuevo/", staff_views.endorsement_new, name="staff_endorsement_new"),
     path(
-        "gestion/planes/<slug:slug>/avales/<int:pk>/quitar/",
+        "gestion/planes/<slug:slug>/respaldos/<int:pk>/quitar/",
         staff_views.endorsement_remove,
         name="staff_endorsement_remove",
     ),

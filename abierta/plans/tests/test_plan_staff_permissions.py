@@ -65,7 +65,12 @@ CASES = [
 def draft(world: World) -> ActionPlan:
     """A draft plan with one commitment (it may be published) and one endorsement."""
     plan = ActionPlan.objects.create(
-        slug="borrador", title="Borrador", jurisdiction="Cartagena", period_start=2024, period_end=2025, is_published=False
+        slug="borrador",
+        title="Borrador",
+        jurisdiction="Cartagena",
+        period_start=2024,
+        period_end=2025,
+        is_published=False,
     )
     Commitment.objects.create(
         plan=plan,
