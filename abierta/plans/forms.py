@@ -355,7 +355,7 @@ class CommitmentForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
     order = forms.IntegerField(
         label=_("Position in the plan"),
         required=False,
-        min_value=1,
+        min_value=0,
         max_value=32000,
         help_text=_("Commitments are listed by this number. Leave it empty to put the commitment last."),
     )
@@ -407,7 +407,7 @@ class CommitmentForm(PlainTextMixin, forms.ModelForm):  # type: ignore[type-arg]
         _institution_choices(self, "lead_institution", government_only=True)
         _institution_choices(self, "supporting_institutions")
         if not self.instance.pk:
-            self.initial.setdefault("order", None)
+            self.initial["order"] = None
         if self.instance.pk and self.instance.plan.is_published:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("The plan is published: the code is part of a public address.")

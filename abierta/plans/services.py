@@ -259,7 +259,7 @@ def commitment_save(
 ) -> Commitment:
     """Create or change a commitment (already filled in by its form); without a position it goes last."""
     before = history.snapshot(Commitment.objects.get(pk=commitment.pk)) if commitment.pk else None
-    if not commitment.order:
+    if commitment.order is None:
         last = Commitment.objects.filter(plan=commitment.plan).exclude(pk=commitment.pk).aggregate(n=Max("order"))["n"]
         commitment.order = (last or 0) + 1
     commitment.save()

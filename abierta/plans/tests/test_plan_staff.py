@@ -95,10 +95,12 @@ def test_plan_publish_records_the_change(world: World, officer: User) -> None:
 
 
 def test_commitment_save_puts_a_new_commitment_last_and_records_its_offices(world: World, officer: User) -> None:
+    unplaced: dict[str, Any] = {"order": None}  # no position given (an empty form field): it goes last
     commitment = Commitment(
         plan=world.plan,
         code="TEST0003",
         title="Tercero",
+        **unplaced,
         lead_institution=world.own_office,
         start_month=datetime.date(2024, 1, 1),
         end_month=datetime.date(2024, 6, 1),
