@@ -556,6 +556,7 @@ def fillers(v: dict[str, Any]) -> dict[str, list[dict[str, Any]] | str]:
         "plans:milestone_updates": {"slug": plan, "code": v["milestone_commitment"], "pk": v["milestone"]},
         "plans:commitment_history": {"slug": plan, "code": code},
         "plans:committee": {"slug": plan},
+        "plans:plan_history": {"slug": plan},
         "plans:commitment_comment": {"slug": plan, "code": code},
         "plans:plan_comment": {"slug": plan},
         "development:plan": {"slug": v["dplan"]},

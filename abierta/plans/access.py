@@ -11,13 +11,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from abierta.accounts.models import User
 from abierta.accounts.roles import has_role, staff_user
 from abierta.core.staffhome import StaffGroup, StaffLine, StaffLink
-from abierta.plans.models import ActionPlan, Comment, Commitment, Milestone
+from abierta.plans.models import ActionPlan, Comment, Commitment, Endorsement, Milestone
 
 R = User.Role
 
@@ -77,6 +78,83 @@ def may_comment(user: Any) -> bool:
     return not user.is_staff_role or staff_user(user) is not None
 
 
+def may_manage_plans(user: Any) -> bool:
+    """Create and edit action plans, their commitments and endorsements: the transparency office
+    and platform administrators. Office editors keep only their commitments' progress up to date."""
+    return has_role(user, R.TRANSPARENCY, R.ADMIN)
+
+
+def plan_ended(plan: ActionPlan) -> bool:
+    """The plan's end date has passed: its list of commitments is closed."""
+    return plan.ends_on is not None and plan.ends_on < timezone.localdate()
+
+
+def publish_refusal(plan: ActionPlan) -> str:
+    """Why the plan cannot be published now, in plain words; empty when it can."""
+    if plan.is_published:
+        return _("This plan is already published. A published plan stays public; correct it by editing it.")
+    if not plan.commitments.exists():
+        return _("Add at least one commitment before publishing the plan.")
+    return ""
+
+
+def may_publish_plan(user: Any, plan: ActionPlan) -> bool:
+    return may_manage_plans(user) and not publish_refusal(plan)
+
+
+def commitment_refusal(plan: ActionPlan) -> str:
+    """Why no commitment can be added to the plan now; empty when one can."""
+    if plan_ended(plan):
+        ended = formats.date_format(plan.ends_on, "DATE_FORMAT") if plan.ends_on else ""
+        return _(
+            "This plan ended on %(date)s: its commitments are closed. New commitments belong in the next plan."
+        ) % {"date": ended}
+    return ""
+
+
+def may_add_commitment(user: Any, plan: ActionPlan) -> bool:
+    return may_manage_plans(user) and not commitment_refusal(plan)
+
+
+def plan_for_manager(user: Any, slug: str) -> ActionPlan:
+    """A plan, drafts included, for the staff who manage plans (403 for anyone else)."""
+    if not may_manage_plans(user):
+        raise PermissionDenied
+    return get_object_or_404(ActionPlan, slug=slug)
+
+
+def commitment_for_manager(user: Any, slug: str, pk: int) -> Commitment:
+    """A commitment of the plan ``slug``: a commitment of another plan is not found."""
+    if not may_manage_plans(user):
+        raise PermissionDenied
+    return get_object_or_404(Commitment.objects.select_related("plan"), pk=pk, plan__slug=slug)
+
+
+def commitment_for_staff_page(user: Any, slug: str, pk: int) -> Commitment:
+    """The commitment's staff page: for who manages plans and for the editors who keep it up to date."""
+    commitments = Commitment.objects.select_related("plan", "lead_institution")
+    commitment = get_object_or_404(commitments, pk=pk, plan__slug=slug)
+    if not (may_manage_plans(user) or may_edit_commitment(user, commitment)):
+        raise PermissionDenied
+    return commitment
+
+
+def endorsement_for_manager(user: Any, slug: str, pk: int) -> Endorsement:
+    if not may_manage_plans(user):
+        raise PermissionDenied
+    return get_object_or_404(Endorsement.objects.select_related("plan"), pk=pk, plan__slug=slug)
+
+
+def commitment_staff_url(commitment: Commitment) -> str:
+    return reverse("plans:staff_commitment", args=[commitment.plan.slug, commitment.pk])
+
+
+def commitment_home(commitment: Commitment) -> str:
+    """Where staff go back to after a change: the public page once the plan is published, the staff
+    page while it is a draft (its public page is not found)."""
+    return commitment.get_absolute_url() if commitment.plan.is_published else commitment_staff_url(commitment)
+
+
 def commitment_for_editor(user: Any, pk: int) -> Commitment:
     commitment = get_object_or_404(Commitment.objects.select_related("plan"), pk=pk)
     if not may_edit_commitment(user, commitment):
@@ -125,7 +203,7 @@ def staff_links(user: Any) -> list[StaffGroup]:
         kept.append(
             StaffLine(
                 (
-                    StaffLink(c.code, c.get_absolute_url(), note=c.title),
+                    StaffLink(c.code, commitment_home(c), note=c.title),
                     StaffLink(_("Update completion"), reverse("plans:assess", args=[c.pk]), hidden=hidden),
                     StaffLink(_("Add a milestone"), reverse("plans:milestone_new", args=[c.pk]), hidden=hidden),
                 )
@@ -172,7 +250,16 @@ def staff_links(user: Any) -> list[StaffGroup]:
             "Moderation queue (%(n)s comment to review)", "Moderation queue (%(n)s comments to review)", count
         ) % {"n": count}
         moderation = [StaffLine((StaffLink(text, reverse("plans:moderation")),))]
+    manage = []
+    if may_manage_plans(user):
+        drafts = sum(1 for p in plans if not p.is_published)
+        note = ngettext("%(n)s draft", "%(n)s drafts", drafts) % {"n": drafts} if drafts else ""
+        manage = [
+            StaffLine((StaffLink(_("Action plans and their commitments"), reverse("plans:staff_plans"), note=note),)),
+            StaffLine((StaffLink(_("Create the next action plan"), reverse("plans:staff_plan_new")),)),
+        ]
     return [
+        StaffGroup(_("Action plans"), tuple(manage)),
         StaffGroup(_("Commitments you keep up to date"), tuple(kept)),
         StaffGroup(_("Assess commitments"), tuple(assess)),
         StaffGroup(_("Monitoring reports"), tuple(reports)),

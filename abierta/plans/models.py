@@ -375,6 +375,8 @@ class Endorsement(models.Model):
     sector = models.CharField(_("sector"), max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history_fields = ("name", "sector")
+
     class Meta:
         ordering = ["plan", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["plan", "name"], name="endorsement_unique_name")]
@@ -383,6 +385,9 @@ class Endorsement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sector})"
+
+    def history_scope(self) -> str:
+        return scope_of(self.plan)
 
 
 class Comment(models.Model):

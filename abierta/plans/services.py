@@ -4,16 +4,17 @@ keeps the public history."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from abierta.accounts.models import User
 from abierta.core import history, ratelimit
-from abierta.core.models import ProcessedImage
+from abierta.core.models import ChangeRecord, Institution, ProcessedImage
 from abierta.core.uploads import IMAGES, clean_file, enqueue_image_publish, stash_original
 from abierta.plans.models import (
     ActionPlan,
@@ -22,6 +23,7 @@ from abierta.plans.models import (
     Commitment,
     CommitteeMeeting,
     CommitteeMember,
+    Endorsement,
     Milestone,
     MonitoringReport,
     ProgressUpdate,
@@ -218,3 +220,65 @@ def comment_moderate(*, comment: Comment, moderator: User, hide: bool, reason: s
     comment.needs_review = False
     comment.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at", "needs_review"])
     return comment
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    plan: ActionPlan,
+    actor: User,
+    lead_institutions: Iterable[Institution],
+    supporting_institutions: Iterable[Institution],
+) -> ActionPlan:
+    """Create or change an action plan (already filled in by its form). A new plan starts as a
+    draft: no public page shows it until :func:`plan_publish`."""
+    before = history.snapshot(ActionPlan.objects.get(pk=plan.pk)) if plan.pk else None
+    if plan.pk is None:
+        plan.is_published = False
+    plan.save()
+    plan.lead_institutions.set(lead_institutions)
+    plan.supporting_institutions.set(supporting_institutions)
+    history.record(plan, actor=actor, before=before)
+    return plan
+
+
+@transaction.atomic
+def plan_publish(*, plan: ActionPlan, actor: User) -> ActionPlan:
+    """Make a draft plan public: its page, its commitments, the API and the open data."""
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    before = history.snapshot(plan)
+    plan.is_published = True
+    plan.save(update_fields=["is_published"])
+    history.record(plan, actor=actor, before=before)
+    return plan
+
+
+@transaction.atomic
+def commitment_save(
+    *, commitment: Commitment, actor: User, supporting_institutions: Iterable[Institution]
+) -> Commitment:
+    """Create or change a commitment (already filled in by its form); without a position it goes last."""
+    before = history.snapshot(Commitment.objects.get(pk=commitment.pk)) if commitment.pk else None
+    if commitment.order is None:
+        last = Commitment.objects.filter(plan=commitment.plan).exclude(pk=commitment.pk).aggregate(n=Max("order"))["n"]
+        commitment.order = (last or 0) + 1
+    commitment.save()
+    commitment.supporting_institutions.set(supporting_institutions)
+    history.record(commitment, actor=actor, before=before)
+    return commitment
+
+
+@transaction.atomic
+def endorsement_add(*, plan: ActionPlan, actor: User, name: str, sector: str) -> Endorsement:
+    last = plan.endorsements.aggregate(n=Max("order"))["n"]
+    endorsement = Endorsement.objects.create(plan=plan, name=name, sector=sector, order=(last or 0) + 1)
+    history.record(endorsement, actor=actor, before=None)
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_remove(*, endorsement: Endorsement, actor: User) -> None:
+    """Remove an endorsement; the plan's public history keeps who removed which one."""
+    before = history.snapshot(endorsement)
+    history.record(endorsement, actor=actor, before=before, action=ChangeRecord.Action.DELETED)
+    endorsement.delete()

@@ -131,6 +131,15 @@ def commitment_history(request: HttpRequest, slug: str, code: str) -> HttpRespon
 
 
 @public_page
+def plan_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """The plan's own changes (its texts, its publication, its endorsements), 50 a page."""
+    plan = _published_plan(slug)
+    records = ChangeRecord.objects.filter(scope=plan.history_scope()).select_related("content_type")
+    page = page_of(request, records, 50)
+    return render(request, "plans/plan_history.html", {"plan": plan, "page": page})
+
+
+@public_page
 def plan_committee(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _published_plan(slug)
     return render(
