@@ -54,4 +54,4 @@ class ProgressUpdateAdmin(HistoryAdmin):
 admin.site.register(MonitoringReport, HistoryAdmin)
 admin.site.register(CommitteeMember, HistoryAdmin)
 admin.site.register(CommitteeMeeting, HistoryAdmin)
-admin.site.register(Endorsement)
+admin.site.register(Endorsement, HistoryAdmin)
